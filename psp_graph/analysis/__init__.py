@@ -1,0 +1,1 @@
+"""Analyses of who holds power and where the gaps are."""

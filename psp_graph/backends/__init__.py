@@ -1,0 +1,46 @@
+"""Stores for the graph, chosen by URL.
+
+``sqlite:///path.db`` (the default ``./psp.db``) or ``sqlite://:memory:`` for the
+embedded store; ``neo4j://``, ``bolt://`` or ``neo4j+s://`` for a Neo4j server.
+"""
+
+from __future__ import annotations
+
+import os
+
+from psp_graph.backends.base import Backend
+from psp_graph.exc import StoreUnavailable
+
+__all__ = ["Backend", "DEFAULT_STORE", "open_backend", "resolve_store_url"]
+
+DEFAULT_STORE = "sqlite:///psp.db"
+_NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
+
+
+def resolve_store_url(url: str | None = None) -> str:
+    """The store URL: the argument, else ``PSP_STORE``, else ``sqlite:///psp.db``."""
+    return url or os.environ.get("PSP_STORE") or DEFAULT_STORE
+
+
+def open_backend(url: str | None = None) -> Backend:
+    """Open the backend for a store URL (see module docs)."""
+    url = resolve_store_url(url)
+    if url.startswith("sqlite:"):
+        from psp_graph.backends.sqlite import SQLiteBackend
+
+        return SQLiteBackend(url)
+    if url.startswith(_NEO4J_SCHEMES):
+        try:
+            from psp_graph.backends.neo4j import Neo4jBackend
+        except ImportError as err:
+            raise StoreUnavailable(
+                f"{url}: the Neo4j backend needs the neo4j extra (pip install 'psp-graph[neo4j]')"
+            ) from err
+        return Neo4jBackend(url)
+    if "://" not in url:
+        from psp_graph.backends.sqlite import SQLiteBackend
+
+        return SQLiteBackend(f"sqlite:///{url}")
+    raise StoreUnavailable(
+        f"unknown store '{url}'; use sqlite:///FILE.db, sqlite://:memory: or neo4j://HOST:PORT"
+    )

@@ -1,0 +1,73 @@
+"""The backend contract: what every store must do, and nothing more.
+
+Backends are thin. They store and fetch the records of psp_graph.records and
+apply a Batch in one transaction; validation, ids, provenance, history and
+privacy all live in the Graph service above them. tests/contract/ checks
+every backend against this contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode
+
+__all__ = ["Backend"]
+
+
+class Backend(Protocol):
+    """A store of nodes, links and history."""
+
+    url: str
+
+    def close(self) -> None:
+        """Release connections."""
+
+    def apply(self, batch: Batch) -> None:
+        """Write a whole batch in one transaction, or nothing (raises StoreUnavailable/InvalidData)."""
+
+    def get_node(self, node_id: str) -> StoredNode | None:
+        """The node with this id, or None."""
+
+    def get_nodes(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
+        """The nodes among these ids that exist, by id."""
+
+    def get_link(self, link_id: str) -> StoredLink | None:
+        """The link with this id, or None."""
+
+    def get_links(self, link_ids: Iterable[str]) -> dict[str, StoredLink]:
+        """The links among these ids that exist, by id."""
+
+    def links_of(self, node_id: str) -> list[StoredLink]:
+        """Every link that starts or ends at the node, sorted by id."""
+
+    def iter_nodes(self, label: str | None = None) -> Iterator[StoredNode]:
+        """All nodes (with the label, when given), sorted by id."""
+
+    def iter_links(self, rel_type: str | None = None) -> Iterator[StoredLink]:
+        """All links (of the type, when given), sorted by id."""
+
+    def node_for_identifier(self, identifier: str) -> str | None:
+        """The id of the node that carries an external identifier."""
+
+    def search(self, text: str, limit: int = 20) -> list[StoredNode]:
+        """Nodes whose name or description matches the words, best first."""
+
+    def stats(self) -> Stats:
+        """Counts of nodes by label, links by type and change sets."""
+
+    def changesets(self, entity_id: str | None = None, limit: int | None = None) -> list[ChangeSet]:
+        """Change sets, newest first; only those touching ``entity_id`` when given."""
+
+    def get_changeset(self, changeset_id: str) -> ChangeSet | None:
+        """One change set, or None."""
+
+    def changes(self, changeset_id: str) -> list[Change]:
+        """The changes of one change set, in order."""
+
+    def get_meta(self, key: str) -> str | None:
+        """A store-level setting (schema version, test marker)."""
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a store-level setting."""

@@ -1,0 +1,324 @@
+"""The embedded store: one SQLite file (WAL, busy timeout, FTS5 name search).
+
+Nodes and links keep their attributes as JSON; labels, identifiers and the
+full-text index live in side tables so look-ups stay indexed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from psp_graph.exc import InvalidData, StoreUnavailable
+from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode, canonical_json
+
+__all__ = ["SQLiteBackend"]
+
+SCHEMA_VERSION = "1"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS nodes (
+    id TEXT PRIMARY KEY, types TEXT NOT NULL, labels TEXT NOT NULL,
+    name TEXT NOT NULL, props TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS node_labels (
+    label TEXT NOT NULL, node_id TEXT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+    PRIMARY KEY (label, node_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS node_labels_node ON node_labels(node_id);
+CREATE TABLE IF NOT EXISTS identifiers (
+    identifier TEXT PRIMARY KEY,
+    node_id TEXT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE);
+CREATE INDEX IF NOT EXISTS identifiers_node ON identifiers(node_id);
+CREATE TABLE IF NOT EXISTS links (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL,
+    source TEXT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+    target TEXT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+    props TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS links_source ON links(source);
+CREATE INDEX IF NOT EXISTS links_target ON links(target);
+CREATE INDEX IF NOT EXISTS links_type ON links(type);
+CREATE VIRTUAL TABLE IF NOT EXISTS names_fts USING fts5(
+    node_id UNINDEXED, name, description, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS changesets (
+    id TEXT PRIMARY KEY, at TEXT NOT NULL, by TEXT NOT NULL, action TEXT NOT NULL,
+    summary TEXT NOT NULL, undoes TEXT);
+CREATE TABLE IF NOT EXISTS changes (
+    changeset_id TEXT NOT NULL REFERENCES changesets(id), seq INTEGER NOT NULL,
+    op TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL,
+    before TEXT, after TEXT, PRIMARY KEY (changeset_id, seq));
+CREATE INDEX IF NOT EXISTS changes_entity ON changes(entity_id);
+"""
+
+
+def _path_from_url(url: str) -> str:
+    rest = url.removeprefix("sqlite:")
+    if rest in {"//:memory:", ":memory:", "///:memory:"}:
+        return ":memory:"
+    if rest.startswith("///"):
+        return rest[3:]
+    if rest.startswith("//"):
+        return rest[2:]
+    return rest
+
+
+class SQLiteBackend:
+    """Stores the graph in SQLite (stdlib sqlite3)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.path = _path_from_url(url)
+        if self.path != ":memory:":
+            parent = Path(self.path).expanduser().resolve().parent
+            blocker = next((p for p in [parent, *parent.parents] if p.exists()), None)
+            if blocker is not None and not blocker.is_dir():
+                raise StoreUnavailable(f"cannot open store {url}: {blocker} is a file, not a folder")
+            if not parent.exists():
+                raise StoreUnavailable(f"cannot open store {url}: folder {parent} does not exist")
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.executescript(_SCHEMA)
+            self.conn.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+            )
+        except sqlite3.DatabaseError as err:
+            raise StoreUnavailable(f"cannot open store {url}: {err}") from err
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- writes ----------------------------------------------------------------
+    def apply(self, batch: Batch) -> None:
+        cur = self.conn.cursor()
+        try:
+            cur.execute("BEGIN IMMEDIATE")
+            cur.executemany("DELETE FROM links WHERE id = ?", [(i,) for i in batch.delete_links])
+            if batch.delete_nodes:
+                ids = [(i,) for i in batch.delete_nodes]
+                cur.executemany("DELETE FROM names_fts WHERE node_id = ?", ids)
+                cur.executemany("DELETE FROM nodes WHERE id = ?", ids)
+            self._upsert_nodes(cur, batch.upsert_nodes)
+            self._upsert_links(cur, batch.upsert_links)
+            cs = batch.changeset
+            cur.execute(
+                "INSERT INTO changesets(id, at, by, action, summary, undoes) VALUES (?, ?, ?, ?, ?, ?)",
+                (cs.id, cs.at, cs.by, cs.action, cs.summary, cs.undoes),
+            )
+            cur.executemany(
+                "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        c.changeset_id,
+                        c.seq,
+                        c.op,
+                        c.entity,
+                        c.entity_id,
+                        None if c.before is None else canonical_json(c.before),
+                        None if c.after is None else canonical_json(c.after),
+                    )
+                    for c in batch.changes
+                ],
+            )
+            cur.execute("COMMIT")
+        except sqlite3.IntegrityError as err:
+            cur.execute("ROLLBACK")
+            raise InvalidData(self._explain(err, batch)) from err
+        except sqlite3.DatabaseError as err:
+            if self.conn.in_transaction:
+                cur.execute("ROLLBACK")
+            raise StoreUnavailable(f"cannot write to store {self.url}: {err}") from err
+        except BaseException:
+            if self.conn.in_transaction:
+                cur.execute("ROLLBACK")
+            raise
+
+    def _explain(self, err: sqlite3.IntegrityError, batch: Batch) -> str:
+        text = str(err)
+        if "identifiers.identifier" in text:
+            return "an identifier is already used by another actor"
+        if "FOREIGN KEY" in text:
+            return "a link refers to a node that does not exist"
+        return f"the store refused the change ({text})"
+
+    def _upsert_nodes(self, cur: sqlite3.Cursor, nodes: list[StoredNode]) -> None:
+        if not nodes:
+            return
+        ids = [(n.id,) for n in nodes]
+        cur.executemany(
+            "INSERT INTO nodes(id, types, labels, name, props) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET types = excluded.types, labels = excluded.labels, "
+            "name = excluded.name, props = excluded.props",
+            [(n.id, json.dumps(list(n.types)), json.dumps(list(n.labels)), n.name, canonical_json(n.props)) for n in nodes],
+        )
+        cur.executemany("DELETE FROM node_labels WHERE node_id = ?", ids)
+        cur.executemany(
+            "INSERT INTO node_labels(label, node_id) VALUES (?, ?)",
+            [(label, n.id) for n in nodes for label in n.labels],
+        )
+        cur.executemany("DELETE FROM identifiers WHERE node_id = ?", ids)
+        cur.executemany(
+            "INSERT INTO identifiers(identifier, node_id) VALUES (?, ?)",
+            [(ident, n.id) for n in nodes for ident in n.props.get("identifiers", [])],
+        )
+        cur.executemany("DELETE FROM names_fts WHERE node_id = ?", ids)
+        cur.executemany(
+            "INSERT INTO names_fts(node_id, name, description) VALUES (?, ?, ?)",
+            [(n.id, n.name, n.props.get("description", "")) for n in nodes],
+        )
+
+    def _upsert_links(self, cur: sqlite3.Cursor, links: list[StoredLink]) -> None:
+        cur.executemany(
+            "INSERT INTO links(id, type, source, target, props) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET type = excluded.type, source = excluded.source, "
+            "target = excluded.target, props = excluded.props",
+            [(link.id, link.type, link.source, link.target, canonical_json(link.props)) for link in links],
+        )
+
+    # -- reads -----------------------------------------------------------------
+    @staticmethod
+    def _node(row: tuple[Any, ...]) -> StoredNode:
+        return StoredNode(
+            id=row[0], types=tuple(json.loads(row[1])), labels=tuple(json.loads(row[2])),
+            name=row[3], props=json.loads(row[4]),
+        )
+
+    @staticmethod
+    def _link(row: tuple[Any, ...]) -> StoredLink:
+        return StoredLink(id=row[0], type=row[1], source=row[2], target=row[3], props=json.loads(row[4]))
+
+    def get_node(self, node_id: str) -> StoredNode | None:
+        row = self.conn.execute("SELECT id, types, labels, name, props FROM nodes WHERE id = ?", (node_id,)).fetchone()
+        return self._node(row) if row else None
+
+    def get_nodes(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
+        found: dict[str, StoredNode] = {}
+        ids = list(dict.fromkeys(node_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT id, types, labels, name, props FROM nodes WHERE id IN ({marks})", chunk
+            ):
+                found[row[0]] = self._node(row)
+        return found
+
+    def get_link(self, link_id: str) -> StoredLink | None:
+        row = self.conn.execute("SELECT id, type, source, target, props FROM links WHERE id = ?", (link_id,)).fetchone()
+        return self._link(row) if row else None
+
+    def get_links(self, link_ids: Iterable[str]) -> dict[str, StoredLink]:
+        found: dict[str, StoredLink] = {}
+        ids = list(dict.fromkeys(link_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT id, type, source, target, props FROM links WHERE id IN ({marks})", chunk
+            ):
+                found[row[0]] = self._link(row)
+        return found
+
+    def links_of(self, node_id: str) -> list[StoredLink]:
+        rows = self.conn.execute(
+            "SELECT id, type, source, target, props FROM links WHERE source = ? "
+            "UNION SELECT id, type, source, target, props FROM links WHERE target = ? ORDER BY id",
+            (node_id, node_id),
+        )
+        return [self._link(r) for r in rows]
+
+    def iter_nodes(self, label: str | None = None) -> Iterator[StoredNode]:
+        if label is None:
+            rows = self.conn.execute("SELECT id, types, labels, name, props FROM nodes ORDER BY id")
+        else:
+            rows = self.conn.execute(
+                "SELECT n.id, n.types, n.labels, n.name, n.props FROM node_labels l "
+                "JOIN nodes n ON n.id = l.node_id WHERE l.label = ? ORDER BY n.id",
+                (label,),
+            )
+        for row in rows.fetchall():
+            yield self._node(row)
+
+    def iter_links(self, rel_type: str | None = None) -> Iterator[StoredLink]:
+        if rel_type is None:
+            rows = self.conn.execute("SELECT id, type, source, target, props FROM links ORDER BY id")
+        else:
+            rows = self.conn.execute(
+                "SELECT id, type, source, target, props FROM links WHERE type = ? ORDER BY id", (rel_type,)
+            )
+        for row in rows.fetchall():
+            yield self._link(row)
+
+    def node_for_identifier(self, identifier: str) -> str | None:
+        row = self.conn.execute("SELECT node_id FROM identifiers WHERE identifier = ?", (identifier,)).fetchone()
+        return row[0] if row else None
+
+    def search(self, text: str, limit: int = 20) -> list[StoredNode]:
+        words = re.findall(r"\w+", text)
+        if not words:
+            return []
+        # Each word as a quoted prefix term: user text never reaches FTS syntax.
+        query = " ".join('"' + w.replace('"', "") + '"*' for w in words)
+        rows = self.conn.execute(
+            "SELECT n.id, n.types, n.labels, n.name, n.props FROM names_fts f "
+            "JOIN nodes n ON n.id = f.node_id WHERE names_fts MATCH ? ORDER BY f.rank, n.id LIMIT ?",
+            (query, limit),
+        )
+        return [self._node(r) for r in rows]
+
+    def stats(self) -> Stats:
+        nodes = self.conn.execute("SELECT count(*) FROM nodes").fetchone()[0]
+        links = self.conn.execute("SELECT count(*) FROM links").fetchone()[0]
+        by_label = dict(self.conn.execute("SELECT label, count(*) FROM node_labels GROUP BY label ORDER BY label"))
+        by_type = dict(self.conn.execute("SELECT type, count(*) FROM links GROUP BY type ORDER BY type"))
+        changesets = self.conn.execute("SELECT count(*) FROM changesets").fetchone()[0]
+        return Stats(nodes=nodes, links=links, nodes_by_label=by_label, links_by_type=by_type, changesets=changesets)
+
+    @staticmethod
+    def _changeset(row: tuple[Any, ...]) -> ChangeSet:
+        return ChangeSet(id=row[0], at=row[1], by=row[2], action=row[3], summary=row[4], undoes=row[5])
+
+    def changesets(self, entity_id: str | None = None, limit: int | None = None) -> list[ChangeSet]:
+        sql = "SELECT id, at, by, action, summary, undoes FROM changesets"
+        args: list[Any] = []
+        if entity_id is not None:
+            sql += " WHERE id IN (SELECT changeset_id FROM changes WHERE entity_id = ?)"
+            args.append(entity_id)
+        sql += " ORDER BY at DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        return [self._changeset(r) for r in self.conn.execute(sql, args)]
+
+    def get_changeset(self, changeset_id: str) -> ChangeSet | None:
+        row = self.conn.execute(
+            "SELECT id, at, by, action, summary, undoes FROM changesets WHERE id = ?", (changeset_id,)
+        ).fetchone()
+        return self._changeset(row) if row else None
+
+    def changes(self, changeset_id: str) -> list[Change]:
+        rows = self.conn.execute(
+            "SELECT changeset_id, seq, op, entity, entity_id, before, after FROM changes "
+            "WHERE changeset_id = ? ORDER BY seq",
+            (changeset_id,),
+        )
+        return [
+            Change(
+                changeset_id=r[0], seq=r[1], op=r[2], entity=r[3], entity_id=r[4],
+                before=json.loads(r[5]) if r[5] else None, after=json.loads(r[6]) if r[6] else None,
+            )
+            for r in rows
+        ]
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))

@@ -1,0 +1,66 @@
+"""The ``psp`` command line: thin commands over the psp_graph library.
+
+Commands live one group per module and are imported only when run, so
+``psp --help`` stays fast and imports no heavy library.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+__all__ = ["main"]
+
+# name -> (module, attribute, one-line help shown by ``psp --help``)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("data", "init", "Create the store and add the ontology's issues."),
+    "load": ("data", "load", "Load YAML, CSV, XLSX or JSON files, each all-or-nothing."),
+    "validate": ("data", "validate", "Check files against the ontology; write nothing."),
+    "add": ("edit", "add", "Add an actor, a link or an issue."),
+    "remove": ("edit", "remove", "Remove a node (with its links) or a link."),
+    "undo": ("edit", "undo", "Undo a change set."),
+    "show": ("browse", "show", "Show a node or a link, its links and sources."),
+    "search": ("browse", "search", "Search names and descriptions."),
+    "stats": ("browse", "stats", "Count nodes and links."),
+    "history": ("browse", "history", "List change sets, or the changes of one."),
+    "demo": ("demo", "demo", "Load the seed graph into psp-demo.db and show who holds power."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when the command runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(f"psp_graph.cli.{module}"), attribute)
+        return command
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            from psp_graph.ontology import did_you_mean
+
+            raise click.UsageError(f"no command '{name}'{did_you_mean(name, list(COMMANDS))}")
+        return super().resolve_command(ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_text) for name, (_, _, help_text) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="psp-graph")
+def main(**_: Any) -> None:
+    """psp: map who holds power in civil society, and where people with lived
+    experience are left out (the Power Sharing Project knowledge graph).
+
+    The store is --store URL, else PSP_STORE, else sqlite:///psp.db.
+    """

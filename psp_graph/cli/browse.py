@@ -1,0 +1,111 @@
+"""psp show | search | stats | history: look at what the store holds."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from psp_graph.cli.common import emit, emit_text, handle_errors, open_graph, output_options, store_option, warn
+
+include_private_option = click.option(
+    "--include-private", is_flag=True, help="Show private persons' names (prints a warning)."
+)
+
+
+@click.command()
+@click.argument("entity_id", metavar="ID")
+@store_option
+@output_options
+@include_private_option
+@handle_errors
+def show(entity_id: str, store: str | None, fmt: str, output: str, include_private: bool) -> None:
+    """Show a node (or link) by id or exact name: attributes, links and sources.
+
+    Example: psp show org:sheila-mckechnie-foundation
+    """
+    from psp_graph.views import describe
+
+    if include_private:
+        warn("showing private persons by name; do not share this output")
+    with open_graph(store) as graph:
+        view = describe(graph, graph.resolve(entity_id), include_private=include_private)
+    if fmt == "json":
+        emit_text(json.dumps(view, indent=2, ensure_ascii=False) + "\n", output)
+        return
+    link_columns = ["id", "type", "direction", "other", "other_id", "attributes", "valid", "sources"]
+    if fmt == "csv":  # one table: the links, which is what spreadsheets want
+        links = view["links"] if "node" in view else [view["link"]]
+        emit(links, link_columns, fmt, output)
+        return
+    if "node" in view:
+        node = view["node"]
+        emit([node], ["id", "name", "types", "attributes", "sources"], fmt, output, title=node["name"])
+        emit(view["links"], link_columns[1:], fmt, output, title="links", append=True)
+    else:
+        columns = ["id", "type", "from", "to", "attributes", "valid", "sources", "confidence"]
+        emit([view["link"]], columns, fmt, output, title="link")
+    emit(view["sources"], ["id", "name", "kind", "date", "url"], fmt, output, title="sources", append=True)
+
+
+@click.command()
+@click.argument("text")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@store_option
+@output_options
+@include_private_option
+@handle_errors
+def search(text: str, limit: int, store: str | None, fmt: str, output: str, include_private: bool) -> None:
+    """Search names and descriptions (word prefixes).
+
+    Example: psp search "food bank"
+    """
+    from psp_graph.views import search_rows
+
+    if include_private:
+        warn("showing private persons by name; do not share this output")
+    with open_graph(store) as graph:
+        rows = search_rows(graph, text, limit=limit, include_private=include_private)
+    emit(rows, ["id", "name", "types", "attributes"], fmt, output, title=f"search: {text}")
+
+
+@click.command()
+@store_option
+@output_options
+@handle_errors
+def stats(store: str | None, fmt: str, output: str) -> None:
+    """Count nodes by label and links by type.
+
+    Example: psp stats --format json
+    """
+    with open_graph(store) as graph:
+        result = graph.stats()
+    rows = [{"what": "nodes", "name": "all", "count": result.nodes}]
+    rows += [{"what": "nodes", "name": k, "count": v} for k, v in result.nodes_by_label.items()]
+    rows += [{"what": "links", "name": "all", "count": result.links}]
+    rows += [{"what": "links", "name": k, "count": v} for k, v in result.links_by_type.items()]
+    rows += [{"what": "history", "name": "change sets", "count": result.changesets}]
+    emit(rows, ["what", "name", "count"], fmt, output, title="store")
+
+
+@click.command()
+@click.argument("entity_id", metavar="[ID]", required=False)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
+@store_option
+@output_options
+@handle_errors
+def history(entity_id: str | None, limit: int, store: str | None, fmt: str, output: str) -> None:
+    """List change sets (newest first), those touching ID, or the changes of change set ID.
+
+    Example: psp history org:sheila-mckechnie-foundation
+    """
+    from psp_graph.views import history_rows
+
+    with open_graph(store) as graph:
+        if entity_id and not entity_id.startswith("cs-"):
+            entity_id = graph.resolve(entity_id)
+        rows = history_rows(graph, entity_id, limit=limit)
+    if entity_id and entity_id.startswith("cs-"):
+        emit(rows, ["changeset", "seq", "op", "entity", "id"], fmt, output, title=f"changes in {entity_id}")
+    else:
+        emit(rows, ["changeset", "at", "by", "action", "summary", "changes"], fmt, output, title="history")

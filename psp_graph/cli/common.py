@@ -1,0 +1,127 @@
+"""What many commands share: --store, output options, errors as one line."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from psp_graph.exc import PspGraphError
+
+__all__ = ["emit", "emit_text", "handle_errors", "open_graph", "output_options", "store_option", "warn"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+store_option = click.option(
+    "--store",
+    metavar="URL",
+    envvar="PSP_STORE",
+    default=None,
+    help="sqlite:///FILE.db (default sqlite:///psp.db), sqlite://:memory: or neo4j://HOST:PORT.",
+)
+
+
+def output_options(func: F) -> F:
+    """--format table|csv|json and -o FILE ('-' for stdout)."""
+    func = click.option(
+        "-o", "--output", metavar="FILE", default="-", help="Write to FILE instead of stdout ('-')."
+    )(func)
+    func = click.option(
+        "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+        help="Output format.",
+    )(func)
+    return func
+
+
+def handle_errors(func: F) -> F:
+    """Turn psp-graph errors into a one-line message and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PspGraphError as err:
+            raise click.ClickException(str(err)) from None
+        except OSError as err:
+            where = f" {err.filename}" if err.filename else ""
+            raise click.ClickException(f"cannot write{where}: {err.strerror or err}") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_graph(store: str | None) -> Any:
+    """Open the Graph service (imported here so --help stays light)."""
+    from psp_graph.graph import Graph
+
+    return Graph.open(store)
+
+
+def warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+def emit(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    output: str,
+    *,
+    title: str | None = None,
+    append: bool = False,
+) -> None:
+    """Write rows as a table, CSV or JSON to stdout or a file (``append`` adds to the file)."""
+    if fmt == "json":
+        text = json.dumps([{c: r.get(c) for c in columns} for r in rows], indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows([{c: _cell(r.get(c)) for c in columns} for r in rows])
+        text = buffer.getvalue()
+    else:
+        text = _table(rows, columns, title, to_terminal=output == "-" and sys.stdout.isatty())
+    emit_text(text, output, append=append)
+
+
+def emit_text(text: str, output: str, *, append: bool = False) -> None:
+    """Write text to stdout ('-') or a file."""
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    with open(output, "a" if append else "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None, *, to_terminal: bool) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        # Data is shown as text, never as rich markup.
+        from rich.text import Text
+
+        table.add_row(*[Text(_cell(row.get(c))) for c in columns])
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=120 if not to_terminal else None, force_terminal=to_terminal, no_color=not to_terminal)
+    if rows:
+        console.print(table)
+    else:
+        console.print(f"{title + ': ' if title else ''}no results")
+    return buffer.getvalue()

@@ -1,0 +1,187 @@
+"""psp add actor|link|issue, psp remove, psp undo: what the team learns, recorded."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from psp_graph.cli.common import handle_errors, open_graph, store_option
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _ask(value: Any, prompt: str, option: str) -> Any:
+    """A missing required option: prompt when a person is at the terminal, else a clear error."""
+    if value:
+        return value
+    if _interactive():
+        return click.prompt(prompt)
+    raise click.UsageError(f"missing option '{option}'")
+
+
+def _source_records(graph: Any, sources: tuple[str, ...], kind: str | None) -> tuple[list[str], list[dict[str, Any]]]:
+    """Source ids for --source values: an existing src: id, or text that becomes a new source."""
+    from psp_graph.ids import slugify
+
+    ids, new = [], []
+    for text in sources:
+        if text.startswith("src:") and graph.backend.get_node(text) is not None:
+            ids.append(text)
+            continue
+        source_id = text if text.startswith("src:") else f"src:{slugify(text)[:60]}"
+        if graph.backend.get_node(source_id) is None:
+            record: dict[str, Any] = {"id": source_id, "name": text.removeprefix("src:"), "types": ["Source"]}
+            if kind:
+                record["kind"] = kind
+            if text.startswith(("http://", "https://")):
+                record["url"] = text
+            new.append(record)
+        ids.append(source_id)
+    return ids, new
+
+
+source_options = [
+    click.option("--source", "sources", multiple=True, help="A src: id, or text/URL that becomes a new source (repeatable)."),
+    click.option("--source-kind", help="Kind of a new source: workshop, interview, literature, public_record, grant_360, web_page."),
+    click.option("--confidence", help="high, medium or low."),
+    click.option("--illustrative", is_flag=True, default=None, help="Mark as made-up example data."),
+]
+
+
+def with_source_options(func: Any) -> Any:
+    for option in reversed(source_options):
+        func = option(func)
+    return func
+
+
+def _commit(graph: Any, record: dict[str, Any], section: str, sources: tuple[str, ...], kind: str | None, summary: str) -> Any:
+    from psp_graph.validate import RawRecord
+
+    ids, new_sources = _source_records(graph, sources, kind)
+    if ids:
+        record["sources"] = ids
+    records = [RawRecord("", None, "sources", s) for s in new_sources]
+    records.append(RawRecord("", None, section, record))
+    return graph.load_records(records, summary=summary)
+
+
+@click.group()
+def add() -> None:
+    """Add an actor, a link or an issue (validated against the ontology)."""
+
+
+@add.command("actor")
+@click.option("--name", help="The actor's name.")
+@click.option("--type", "types", multiple=True, help="Class and roles, e.g. --type charity --type funder.")
+@click.option("--id", "node_id", help="An id such as org:northbank-tenants-union (made from the name if left out).")
+@click.option("--description")
+@click.option("--experience", help="lived, learnt or both.")
+@click.option("--identifier", "identifiers", multiple=True, help="External id, e.g. GB-CHC-1234567.")
+@click.option("--privacy", help="public, internal or private (persons default to private).")
+@click.option("--consent", is_flag=True, default=None, help="The person agreed to be shown by name.")
+@with_source_options
+@store_option
+@handle_errors
+def add_actor(store: str | None, name: str | None, types: tuple[str, ...], node_id: str | None,
+              sources: tuple[str, ...], source_kind: str | None, **fields: Any) -> None:
+    """Add (or update) an actor.
+
+    Example: psp add actor --name "Northbank Tenants Union" --type community-group --illustrative
+    """
+    from psp_graph.ids import new_person_id
+
+    record: dict[str, Any] = {"name": _ask(name, "Name", "--name"), "types": list(types) or [_ask(None, "Type (e.g. charity)", "--type")]}
+    record.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v not in (None, ())})
+    with open_graph(store) as graph:
+        if node_id:
+            record["id"] = node_id
+        elif any(str(t).lower() == "person" for t in record["types"]):
+            record["id"] = new_person_id()
+        result = _commit(graph, record, "actors", sources, source_kind, "add actor")
+        click.echo(f"{(result.ids or [record.get('id', '')])[-1]}: {result.summary()}")
+
+
+@add.command("link")
+@click.option("--type", "rel_type", help="Relationship type, e.g. FUNDS, SITS_IN, INVOLVES.")
+@click.option("--from", "source", help="Id or exact name of the node the link starts at.")
+@click.option("--to", "target", help="Id or exact name of the node the link ends at.")
+@click.option("--set", "attributes", multiple=True, metavar="KEY=VALUE", help="An attribute, e.g. amount=25000 or rung=consultation (repeatable).")
+@click.option("--valid-from", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--valid-to", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--note")
+@with_source_options
+@store_option
+@handle_errors
+def add_link(store: str | None, rel_type: str | None, source: str | None, target: str | None,
+             attributes: tuple[str, ...], sources: tuple[str, ...], source_kind: str | None, **fields: Any) -> None:
+    """Add (or update) a link between two nodes.
+
+    Example: psp add link --type funds --from org:a --to org:b --set amount=25000 --source "Workshop, May 2020"
+    """
+    record: dict[str, Any] = {"type": _ask(rel_type, "Relationship type", "--type")}
+    for pair in attributes:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.UsageError(f"--set takes KEY=VALUE, got '{pair}'")
+        record[key.strip()] = value.strip()
+    record.update({k: v for k, v in fields.items() if v is not None})
+    with open_graph(store) as graph:
+        record["from"] = graph.resolve(_ask(source, "From (id or name)", "--from"))
+        record["to"] = graph.resolve(_ask(target, "To (id or name)", "--to"))
+        result = _commit(graph, record, "links", sources, source_kind, "add link")
+        click.echo(f"{(result.ids or ['link'])[-1]}: {result.summary()}")
+
+
+@add.command("issue")
+@click.argument("name")
+@click.option("--broader", help="The broader issue, e.g. housing.")
+@click.option("--id", "node_id", help="An id such as issue:rent-arrears (made from the name if left out).")
+@click.option("--description")
+@with_source_options
+@store_option
+@handle_errors
+def add_issue(name: str, broader: str | None, node_id: str | None, description: str | None, store: str | None,
+              sources: tuple[str, ...], source_kind: str | None, **fields: Any) -> None:
+    """Add a narrower issue without editing the ontology.
+
+    Example: psp add issue "Rent arrears" --broader housing
+    """
+    record: dict[str, Any] = {"name": name, "types": ["Issue"]}
+    record.update({k: v for k, v in {"id": node_id, "broader": broader, "description": description, **fields}.items() if v is not None})
+    with open_graph(store) as graph:
+        if broader:
+            record["broader"] = graph.resolve(broader)
+        result = _commit(graph, record, "issues", sources, source_kind, "add issue")
+        click.echo(f"{(result.ids or [''])[-1]}: {result.summary()}")
+
+
+@click.command()
+@click.argument("entity_id", metavar="ID")
+@store_option
+@handle_errors
+def remove(entity_id: str, store: str | None) -> None:
+    """Remove a node (with all its links) or a link. Undo with psp undo.
+
+    Example: psp remove org:northbank-tenants-union
+    """
+    with open_graph(store) as graph:
+        result = graph.remove(graph.resolve(entity_id))
+        click.echo(f"removed {entity_id}: {result.summary()}")
+
+
+@click.command()
+@click.argument("changeset", metavar="CHANGESET")
+@store_option
+@handle_errors
+def undo(changeset: str, store: str | None) -> None:
+    """Undo a change set (see psp history) by applying its inverse as a new change set.
+
+    Example: psp undo cs-20261123T101500-3f9a1c
+    """
+    with open_graph(store) as graph:
+        result = graph.undo(changeset)
+        click.echo(f"undid {changeset}: {result.summary()}")

@@ -1,0 +1,90 @@
+"""History entries without personal data, and the inverse of a change set (undo)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psp_graph.exc import UndoConflict
+from psp_graph.ontology import Ontology
+from psp_graph.records import Batch, Change, StoredLink, StoredNode
+
+__all__ = ["PROVENANCE_KEYS", "inverse_batch", "same_fact", "snapshot"]
+
+# Attributes that say when and by whom, not what: ignored when comparing facts.
+PROVENANCE_KEYS = frozenset({"recorded_at", "recorded_by"})
+
+
+def is_private_node(node: StoredNode) -> bool:
+    """Persons, and any node not marked public, keep personal fields out of the log."""
+    return "Person" in node.labels or node.props.get("privacy", "public") != "public"
+
+
+def snapshot(
+    entity: StoredNode | StoredLink, onto: Ontology, *, private: bool
+) -> dict[str, Any]:
+    """What the history log keeps of a node or link: everything but personal fields of private ones."""
+    data = entity.as_dict()
+    if private:
+        personal = {name for name, spec in onto.attributes.items() if spec.private}
+        data["props"] = {k: v for k, v in data["props"].items() if k not in personal}
+        if isinstance(entity, StoredNode):
+            data["name"] = entity.props.get("pseudonym", entity.id)
+    return data
+
+
+def same_fact(a: dict[str, Any] | None, b: dict[str, Any] | None, onto: Ontology) -> bool:
+    """True when two snapshots state the same fact, ignoring provenance and personal fields
+    (which private snapshots do not hold)."""
+    if a is None or b is None:
+        return a is b
+    ignored = PROVENANCE_KEYS | {name for name, spec in onto.attributes.items() if spec.private}
+
+    def strip(d: dict[str, Any]) -> dict[str, Any]:
+        props = {k: v for k, v in (d.get("props") or {}).items() if k not in ignored}
+        return {**{k: v for k, v in d.items() if k != "name"}, "props": props}
+
+    return strip(a) == strip(b)
+
+
+def inverse_batch(
+    changes: list[Change],
+    batch: Batch,
+    current_nodes: dict[str, StoredNode],
+    current_links: dict[str, StoredLink],
+    onto: Ontology,
+    later: list[str],
+) -> None:
+    """Fill ``batch`` with the changes that undo ``changes``.
+
+    Raises UndoConflict when a later change set touched the same data, naming it.
+    """
+    for change in reversed(changes):
+        current: StoredNode | StoredLink | None
+        if change.entity == "node":
+            current = current_nodes.get(change.entity_id)
+        else:
+            current = current_links.get(change.entity_id)
+        now = snapshot(current, onto, private=False) if current is not None else None
+        expected = change.after if change.op in {"create", "update"} else None
+        if not same_fact(now, expected, onto):
+            hint = f" by {', '.join(later)}" if later else ""
+            raise UndoConflict(
+                f"cannot undo {change.changeset_id}: {change.entity_id} was changed later{hint}; "
+                "undo that first"
+            )
+        if change.op == "create":
+            target = batch.delete_nodes if change.entity == "node" else batch.delete_links
+            target.append(change.entity_id)
+        elif change.entity == "node":
+            node = StoredNode.from_dict(change.before or {})
+            if isinstance(current, StoredNode):  # keep personal fields the log never held
+                kept = {k: v for k, v in current.props.items() if k not in node.props}
+                personal = {n for n, s in onto.attributes.items() if s.private}
+                node = StoredNode(
+                    node.id, node.types, node.labels,
+                    current.name if is_private_node(node) else node.name,
+                    {**node.props, **{k: v for k, v in kept.items() if k in personal}},
+                )
+            batch.upsert_nodes.append(node)
+        else:
+            batch.upsert_links.append(StoredLink.from_dict(change.before or {}))

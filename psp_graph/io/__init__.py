@@ -1,0 +1,1 @@
+"""Readers (files -> records) and writers (store -> files)."""

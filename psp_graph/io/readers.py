@@ -1,0 +1,164 @@
+"""Read YAML, CSV, XLSX and JSON files into RawRecords that know their file and row.
+
+Formats (see docs/data-format.md):
+- YAML/JSON: top-level sections ``sources``, ``actors``, ``issues``, ``resources``,
+  ``decision_spaces``, ``initiatives``, ``links``, each a list of records.
+- CSV: one record per row; a file with ``from``/``to`` columns holds links,
+  otherwise nodes (class from the ``types`` column). Lists are ``;``-separated.
+- XLSX: one sheet per section, named like the YAML sections, header in row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from psp_graph.exc import InvalidData
+from psp_graph.validate import SECTION_KINDS, RawRecord
+
+__all__ = ["read_records", "SECTIONS"]
+
+SECTIONS = (*SECTION_KINDS, "links")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidData("file not found", file=str(path)) from None
+    except IsADirectoryError:
+        raise InvalidData("is a folder, not a file", file=str(path)) from None
+    except OSError as err:
+        raise InvalidData(f"cannot read: {err.strerror}", file=str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise InvalidData(f"not UTF-8 text (byte {err.start}); save the file as UTF-8", file=str(path), row=line) from None
+    if not text.strip():
+        raise InvalidData("the file is empty", file=str(path))
+    return text
+
+
+def read_records(path: Path, fmt: str | None = None) -> Iterator[RawRecord]:
+    """Yield the records of a file; raise InvalidData (with file and row) if it is malformed."""
+    fmt = (fmt or path.suffix.lstrip(".") or "yaml").lower()
+    if fmt in {"yaml", "yml"}:
+        yield from _sectioned(path, _load_yaml(path))
+    elif fmt == "json":
+        try:
+            data = json.loads(_read_text(path))
+        except json.JSONDecodeError as err:
+            raise InvalidData(f"not valid JSON: {err.msg}", file=str(path), row=err.lineno) from None
+        yield from _sectioned(path, data)
+    elif fmt == "csv":
+        yield from _csv(path)
+    elif fmt in {"xlsx", "xlsm"}:
+        yield from _xlsx(path)
+    else:
+        raise InvalidData(f"unknown file type '.{fmt}'; use .yaml, .json, .csv or .xlsx", file=str(path))
+
+
+def _load_yaml(path: Path) -> Any:
+    import yaml
+
+    class LineLoader(yaml.SafeLoader):
+        """Remembers the line each mapping starts on, for error messages."""
+
+    def construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+        mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    text = _read_text(path)
+    try:
+        return yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise InvalidData(f"not valid YAML: {problem}", file=str(path), row=mark.line + 1 if mark else None) from None
+
+
+def _sectioned(path: Path, data: Any) -> Iterator[RawRecord]:
+    if not isinstance(data, dict):
+        raise InvalidData("expected sections such as 'actors:' and 'links:' at the top level", file=str(path))
+    data.pop("__line__", None)
+    from psp_graph.ontology import did_you_mean
+
+    for section in data:
+        if section not in SECTIONS:
+            raise InvalidData(f"unknown section '{section}'{did_you_mean(str(section), SECTIONS)}", file=str(path))
+    found = False
+    for section in SECTIONS:  # nodes before links, whatever the order in the file
+        records = data.get(section) or []
+        if not isinstance(records, list):
+            raise InvalidData(f"section '{section}' must be a list of records", file=str(path))
+        for index, record in enumerate(records, start=1):
+            if not isinstance(record, dict):
+                raise InvalidData(f"item {index} of '{section}' is not a record", file=str(path))
+            row = record.pop("__line__", None)
+            yield RawRecord(str(path), row, section, _strip_lines(record))
+            found = True
+    if not found:
+        raise InvalidData("the file has no records", file=str(path))
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+def _csv(path: Path) -> Iterator[RawRecord]:
+    text = _read_text(path)
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        header = reader.fieldnames or []
+        if not header or any(not h or not h.strip() for h in header):
+            raise InvalidData("the header row has an empty column name", file=str(path), row=1)
+        columns = {h.strip().lower() for h in header}
+        section = "links" if {"from", "to"} <= columns or {"source", "target"} <= columns else "nodes"
+        rows = list(reader)
+    except csv.Error as err:
+        raise InvalidData(f"not valid CSV: {err}", file=str(path), row=reader.line_num) from None
+    if not rows:
+        raise InvalidData("the file has a header but no rows", file=str(path))
+    for number, row in enumerate(rows, start=2):
+        if None in row:
+            raise InvalidData(f"has {len(header) + len(row[None])} cells, the header has {len(header)}", file=str(path), row=number)  # type: ignore[index]
+        yield RawRecord(str(path), number, section, dict(row))
+
+
+def _xlsx(path: Path) -> Iterator[RawRecord]:
+    try:
+        import openpyxl
+    except ImportError:
+        raise InvalidData("reading .xlsx needs the xlsx extra (pip install 'psp-graph[xlsx]')", file=str(path)) from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise InvalidData("file not found", file=str(path)) from None
+    except Exception as err:  # openpyxl raises zipfile/KeyError/... for broken files
+        raise InvalidData(f"not a valid .xlsx workbook ({type(err).__name__})", file=str(path)) from None
+    found = False
+    for section in SECTIONS:
+        if section not in book.sheetnames:
+            continue
+        rows = book[section].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+        for number, values in enumerate(rows, start=2):
+            if all(v is None for v in values):
+                continue
+            record = {h: v for h, v in zip(header, values) if h}
+            yield RawRecord(f"{path}[{section}]", number, section, record)
+            found = True
+    if not found:
+        raise InvalidData(f"no records; name sheets like the sections: {', '.join(SECTIONS)}", file=str(path))

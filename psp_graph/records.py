@@ -1,0 +1,137 @@
+"""The plain records that pass between the Graph service and its backends.
+
+Backends store and return these and nothing else; they never validate.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Batch", "Change", "ChangeSet", "Stats", "StoredLink", "StoredNode", "canonical_json"]
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no spaces: equal values give equal text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class StoredNode:
+    """A node as stored: id, ontology types, labels (types and their ancestors), name, attributes."""
+
+    id: str
+    types: tuple[str, ...]
+    labels: tuple[str, ...]
+    name: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+    def name_or_none(self) -> str | None:
+        return self.name
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "types": list(self.types),
+            "labels": list(self.labels),
+            "name": self.name,
+            "props": self.props,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StoredNode:
+        return cls(
+            id=data["id"],
+            types=tuple(data["types"]),
+            labels=tuple(data["labels"]),
+            name=data["name"],
+            props=dict(data.get("props") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class StoredLink:
+    """A link as stored: a stable id, a relationship type, two ends and attributes."""
+
+    id: str
+    type: str
+    source: str
+    target: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+    def name_or_none(self) -> str | None:
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "source": self.source,
+            "target": self.target,
+            "props": self.props,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StoredLink:
+        return cls(
+            id=data["id"],
+            type=data["type"],
+            source=data["source"],
+            target=data["target"],
+            props=dict(data.get("props") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """One batch: a load, an add, a remove or an undo."""
+
+    id: str
+    at: str
+    by: str
+    action: str
+    summary: str
+    undoes: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change in a change set. ``before``/``after`` hold no personal data."""
+
+    changeset_id: str
+    seq: int
+    op: str  # create | update | delete
+    entity: str  # node | link
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass
+class Batch:
+    """Everything one change set writes, applied by a backend in one transaction.
+
+    Order: delete links, delete nodes (and their links), upsert nodes, upsert links.
+    """
+
+    changeset: ChangeSet
+    upsert_nodes: list[StoredNode] = field(default_factory=list)
+    upsert_links: list[StoredLink] = field(default_factory=list)
+    delete_links: list[str] = field(default_factory=list)
+    delete_nodes: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.upsert_nodes or self.upsert_links or self.delete_links or self.delete_nodes)
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts of nodes by label and links by type."""
+
+    nodes: int
+    links: int
+    nodes_by_label: dict[str, int]
+    links_by_type: dict[str, int]
+    changesets: int

@@ -1,0 +1,290 @@
+"""Turn one raw record (a dict from a file or the CLI) into a stored node or link.
+
+Checks everything that can be checked on the record alone against the
+ontology; references to other nodes are checked by the Graph service.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from psp_graph.exc import InvalidData
+from psp_graph.ids import ID_PATTERN, link_id, pseudonym_for, slugify
+from psp_graph.model import LINK_RECORDS, NODE_RECORDS
+from psp_graph.ontology import NodeClass, Ontology, RelationSpec, did_you_mean
+from psp_graph.records import StoredLink, StoredNode
+from psp_graph.values import minor_units, parse_bool, parse_date, parse_decimal, parse_list
+
+__all__ = ["RawRecord", "Validator", "SECTION_KINDS"]
+
+# YAML section -> the node kind its records default to.
+SECTION_KINDS = {
+    "sources": "Source",
+    "actors": "Actor",
+    "issues": "Issue",
+    "resources": "Resource",
+    "decision_spaces": "DecisionSpace",
+    "initiatives": "Initiative",
+}
+_LINK_ALIASES = {"from": "source", "to": "target", "relationship": "type", "rel": "type"}
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A record as read from a file: where it came from and its fields."""
+
+    file: str
+    row: int | None
+    section: str  # a key of SECTION_KINDS, "links", or "nodes" (kind from types)
+    data: dict[str, Any]
+
+
+def _clean_keys(data: dict[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for key, value in data.items():
+        name = re.sub(r"[\s-]+", "_", str(key).strip().lower())
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue  # empty cells mean "not given"
+        cleaned[name] = value.strip() if isinstance(value, str) else value
+    return cleaned
+
+
+def _prefixed(value: Any, prefix: str) -> str:
+    text = str(value).strip()
+    return text if ":" in text else f"{prefix}:{text}"
+
+
+class Validator:
+    """Validates records against one ontology."""
+
+    def __init__(self, onto: Ontology) -> None:
+        self.onto = onto
+
+    # -- nodes ---------------------------------------------------------------
+    def node(self, raw: RawRecord) -> StoredNode:
+        """A validated node, or InvalidData naming the field."""
+        try:
+            return self._node(raw)
+        except InvalidData as err:
+            raise err.located(file=raw.file, row=raw.row) from None
+
+    def _node(self, raw: RawRecord) -> StoredNode:
+        data = _clean_keys(raw.data)
+        cls, roles = self._node_types(data, raw.section)
+        data["types"] = [cls.name, *[r.name for r in roles]]
+        data["id"] = self._node_id(data, cls)
+        record_type = NODE_RECORDS[cls.kind]
+        for attr in list(data):
+            if attr in {"id", "types"}:
+                continue
+            if attr not in record_type.model_fields:
+                allowed = sorted(f for f in record_type.model_fields if f not in {"id", "types"})
+                raise InvalidData(
+                    f"'{attr}' is not an attribute of {cls.name}{did_you_mean(attr, allowed)}",
+                    field=attr,
+                )
+            data[attr] = self._value(attr, data[attr], cls.name)
+        model = self._validate(record_type, data)
+        props = model.model_dump(mode="json", exclude_none=True)
+        for key in ("id", "types", "name"):
+            props.pop(key, None)
+        if "amount" in props:
+            props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))  # type: ignore[attr-defined]
+            del props["amount"]
+        if "privacy" not in props:
+            props["privacy"] = "private" if cls.name == "Person" else "public"
+        if cls.name == "Person" or props["privacy"] != "public":
+            props["pseudonym"] = pseudonym_for(model.id)
+        return StoredNode(
+            id=model.id,
+            types=tuple(data["types"]),
+            labels=self.onto.labels_for(data["types"]),
+            name=model.name,
+            props=props,
+        )
+
+    def _node_types(self, data: dict[str, Any], section: str) -> tuple[NodeClass, list[NodeClass]]:
+        raw_types = parse_list(data.pop("types", None) or data.pop("type", None))
+        default_kind = SECTION_KINDS.get(section)
+        if not raw_types:
+            if default_kind in (None, "Actor"):
+                raise InvalidData("missing; give the actor's class, e.g. Charity", field="types")
+            raw_types = [default_kind]
+        resolved = []
+        for text in raw_types:
+            try:
+                resolved.append(self.onto.node_type(str(text)))
+            except InvalidData as err:
+                raise InvalidData(err.reason, field="types") from None
+        classes = [t for t in resolved if not t.is_role]
+        roles = [t for t in resolved if t.is_role]
+        if len(classes) != 1:
+            names = ", ".join(c.name for c in classes) or "none"
+            raise InvalidData(f"needs exactly one class, got {names}", field="types")
+        cls = classes[0]
+        if cls.name in {"Node", "Actor"}:
+            raise InvalidData(f"{cls.name} is abstract; choose a more specific class", field="types")
+        if roles and cls.kind != "Actor":
+            raise InvalidData(f"roles such as {roles[0].name} apply only to actors", field="types")
+        if default_kind and cls.kind != default_kind:
+            raise InvalidData(f"{cls.name} does not belong in section '{section}'", field="types")
+        return cls, roles
+
+    def _node_id(self, data: dict[str, Any], cls: NodeClass) -> str:
+        prefix = cls.id_prefix
+        given = data.get("id")
+        if given is None:
+            if cls.name == "Person":
+                raise InvalidData(
+                    "persons need an opaque id that is not derived from their name, "
+                    "e.g. person:k7q2m9xa3b (psp add actor makes one)",
+                    field="id",
+                )
+            if "name" not in data:
+                raise InvalidData("missing", field="name")
+            return f"{prefix}:{slugify(str(data['name']))}"
+        node_id = str(given).strip()
+        if ":" not in node_id and prefix:
+            node_id = f"{prefix}:{node_id}"
+        if not ID_PATTERN.match(node_id):
+            raise InvalidData(
+                f"'{node_id}' is not an id; use lowercase letters, digits and dashes, like {prefix}:my-name",
+                field="id",
+            )
+        if prefix and not node_id.startswith(prefix + ":"):
+            raise InvalidData(f"ids of {cls.name} start with '{prefix}:', got '{node_id}'", field="id")
+        return node_id
+
+    # -- links ---------------------------------------------------------------
+    def link(self, raw: RawRecord) -> StoredLink:
+        """A validated link (ends not yet checked against the store)."""
+        try:
+            return self._link(raw)
+        except InvalidData as err:
+            raise err.located(file=raw.file, row=raw.row) from None
+
+    def _link(self, raw: RawRecord) -> StoredLink:
+        data = {_LINK_ALIASES.get(k, k): v for k, v in _clean_keys(raw.data).items()}
+        if "type" not in data:
+            raise InvalidData("missing; give a relationship type such as FUNDS", field="type")
+        try:
+            rel = self.onto.relation(str(data["type"]))
+        except InvalidData as err:
+            raise InvalidData(err.reason, field="type") from None
+        data["type"] = rel.name
+        for end in ("source", "target"):
+            if end not in data:
+                raise InvalidData("missing", field="from" if end == "source" else "to")
+            data[end] = str(data[end]).strip()
+        if data["source"] == data["target"]:
+            raise InvalidData(f"a link cannot go from {data['source']} to itself", field="to")
+        record_type = LINK_RECORDS[rel.name]
+        for attr in list(data):
+            if attr in {"id", "type", "source", "target"}:
+                continue
+            if attr not in record_type.model_fields:
+                allowed = sorted(rel.attributes)
+                raise InvalidData(
+                    f"'{attr}' is not an attribute of {rel.name}{did_you_mean(attr, allowed)}",
+                    field=attr,
+                )
+            data[attr] = self._value(attr, data[attr], None)
+        for attr in rel.required:
+            if attr not in data:
+                raise InvalidData(f"{rel.name} needs '{attr}'", field=attr)
+        model = self._validate(record_type, data)
+        props = model.model_dump(mode="json", exclude_none=True)
+        for key in ("id", "type", "source", "target"):
+            props.pop(key, None)
+        if "amount" in props:
+            props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))  # type: ignore[attr-defined]
+            del props["amount"]
+        elif "currency" in props and rel.name == "FUNDS":
+            del props["currency"]  # a currency with no amount says nothing
+        source, target = model.source, model.target
+        if rel.symmetric and target < source:
+            source, target = target, source
+        return StoredLink(
+            id=model.id or self.link_key_id(rel, source, target, props),
+            type=rel.name,
+            source=source,
+            target=target,
+            props=props,
+        )
+
+    @staticmethod
+    def link_key_id(rel: RelationSpec, source: str, target: str, props: dict[str, Any]) -> str:
+        key = {name: props.get(name) for name in rel.keys}
+        return link_id(rel.name, source, target, key)
+
+    def check_ends(self, link: StoredLink, source: StoredNode, target: StoredNode) -> None:
+        """Raise InvalidData when the link's ends are not of the classes its type allows."""
+        rel = self.onto.relations[link.type]
+        for node, allowed, side in ((source, rel.domain, "from"), (target, rel.range, "to")):
+            if not any(label in allowed for label in node.labels):
+                if rel.symmetric and any(label in rel.range for label in node.labels):
+                    continue
+                raise InvalidData(
+                    f"{rel.name} cannot go {side} {node.types[0]} '{node.id}'; "
+                    f"allowed {side}: {', '.join(allowed)}",
+                    field=side,
+                )
+
+    # -- values --------------------------------------------------------------
+    def _value(self, attr: str, value: Any, class_name: str | None) -> Any:
+        spec = self.onto.attributes.get(attr)
+        if spec is None:
+            return value
+        try:
+            if spec.multiple:
+                items = parse_list(value)
+                if spec.ref_class == "Issue":
+                    return [_prefixed(i, "issue") for i in items]
+                if spec.ref_class == "Source":
+                    return [_prefixed(i, "src") for i in items]
+                return [str(i) for i in items]
+            if spec.datatype == "code":
+                vocab = self.onto.vocabulary_for(attr, class_name)
+                if vocab is None:
+                    raise InvalidData(f"'{attr}' does not apply here")
+                code = vocab.code(str(value))
+                if code is None:
+                    raise InvalidData(f"'{value}' is not allowed{did_you_mean(str(value), vocab.codes)}")
+                return code
+            if spec.datatype == "date":
+                return parse_date(value, end=attr == "valid_to")
+            if spec.datatype == "decimal":
+                amount = parse_decimal(value)
+                if spec.minimum is not None and amount < spec.minimum:
+                    raise InvalidData(f"must not be negative, got {value}")
+                return amount
+            if spec.datatype == "boolean":
+                return parse_bool(value)
+            if spec.datatype == "ref" and spec.ref_class == "Issue":
+                return _prefixed(value, "issue")
+            if attr == "currency":
+                return str(value).upper()
+            return value
+        except InvalidData as err:
+            raise InvalidData(err.reason, field=attr) from None
+
+    @staticmethod
+    def _validate(record_type: Any, data: dict[str, Any]) -> Any:
+        try:
+            return record_type.model_validate(data)
+        except ValidationError as err:
+            first = err.errors()[0]
+            loc = first["loc"]
+            field = str(loc[0]) if loc else None
+            message = first["msg"]
+            if first["type"] == "missing":
+                message = "missing"
+            more = len(err.errors()) - 1
+            suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+            value = first.get("input")
+            shown = f" (got {value!r})" if value is not None and first["type"] != "missing" else ""
+            raise InvalidData(f"{message}{shown}{suffix}", field=field) from None
