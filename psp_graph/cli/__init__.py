@@ -7,6 +7,7 @@ Commands live one group per module and are imported only when run, so
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import click
@@ -49,6 +50,21 @@ class LazyGroup(click.Group):
 
             raise click.UsageError(f"no command '{name}'{did_you_mean(name, list(COMMANDS))}")
         return super().resolve_command(ctx, args)
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Every user error, usage errors included, is one line on stderr and exit status 1."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as err:
+            command = err.ctx.command_path if err.ctx else "psp"
+            click.echo(f"Error: {err.format_message()} (see '{command} --help')", err=True)
+        except click.ClickException as err:
+            err.show()
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+        sys.exit(1)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, help_text) for name, (_, _, help_text) in COMMANDS.items()]

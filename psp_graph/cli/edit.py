@@ -20,7 +20,7 @@ def _ask(value: Any, prompt: str, option: str) -> Any:
         return value
     if _interactive():
         return click.prompt(prompt)
-    raise click.UsageError(f"missing option '{option}'")
+    raise click.ClickException(f"missing option '{option}'")
 
 
 def _source_records(graph: Any, sources: tuple[str, ...], kind: str | None) -> tuple[list[str], list[dict[str, Any]]]:
@@ -126,7 +126,7 @@ def add_link(store: str | None, rel_type: str | None, source: str | None, target
     for pair in attributes:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise click.UsageError(f"--set takes KEY=VALUE, got '{pair}'")
+            raise click.ClickException(f"--set takes KEY=VALUE, got '{pair}'")
         record[key.strip()] = value.strip()
     record.update({k: v for k, v in fields.items() if v is not None})
     with open_graph(store) as graph:

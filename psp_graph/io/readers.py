@@ -76,6 +76,11 @@ def _load_yaml(path: Path) -> Any:
         return mapping
 
     LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    # Dates stay text: psp_graph.values parses them (with partial dates and clear errors).
+    LineLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
     text = _read_text(path)
     try:
         return yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
@@ -83,6 +88,8 @@ def _load_yaml(path: Path) -> Any:
         mark = getattr(err, "problem_mark", None)
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise InvalidData(f"not valid YAML: {problem}", file=str(path), row=mark.line + 1 if mark else None) from None
+    except ValueError as err:  # a constructor refused a value
+        raise InvalidData(f"not valid YAML: {err}", file=str(path)) from None
 
 
 def _sectioned(path: Path, data: Any) -> Iterator[RawRecord]:
