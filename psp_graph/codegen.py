@@ -12,7 +12,7 @@ from pathlib import Path
 
 from psp_graph.ontology import AttributeSpec, Ontology, load_ontology
 
-__all__ = ["generate_model_source", "MODEL_PATH"]
+__all__ = ["MODEL_PATH", "generate_model_source"]
 
 MODEL_PATH = Path(__file__).resolve().parent / "model.py"
 
@@ -28,7 +28,7 @@ def _enum_member(code: str) -> str:
 def _enum(name: str, doc: str, codes: list[str] | tuple[str, ...]) -> list[str]:
     lines = [f"class {name}(StrEnum):", f'    """{doc}"""', ""]
     lines += [f'    {_enum_member(code)} = "{code}"' for code in codes]
-    return lines + ["", ""]
+    return [*lines, "", ""]
 
 
 def _annotation(spec: AttributeSpec, class_name: str | None, onto: Ontology) -> str:
@@ -56,7 +56,7 @@ def _field(spec: AttributeSpec, class_name: str | None, onto: Ontology, *, requi
     if spec.maximum is not None:
         constraints.append(f"le={spec.maximum}")
     if required:
-        default = "..."
+        return f"    {spec.name}: {annotation}"
     elif spec.multiple:
         default = "[]"
     elif spec.default is not None and vocab is not None:

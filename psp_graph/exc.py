@@ -7,10 +7,10 @@ message on one line and exits with status 1.
 from __future__ import annotations
 
 __all__ = [
-    "PspGraphError",
-    "InvalidOntology",
     "InvalidData",
+    "InvalidOntology",
     "NodeNotFound",
+    "PspGraphError",
     "StoreUnavailable",
     "UndoConflict",
 ]

@@ -9,6 +9,7 @@ and history, applies privacy and commits all-or-nothing batches.
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import os
 from collections.abc import Callable, Iterable
@@ -120,14 +121,18 @@ class Graph:
             first = seen[key][1]
             raise InvalidData(
                 f"duplicate {what} '{key}' with different data (first at row {first.row})",
-                file=raw.file, row=raw.row, field="id",
+                file=raw.file,
+                row=raw.row,
+                field="id",
             )
 
     def add_node(self, data: dict[str, Any], *, section: str = "nodes") -> Result:
         """Add or update one node from a dict of fields (persons get a fresh opaque id)."""
         data = dict(data)
         types = data.get("types") or data.get("type") or []
-        if "id" not in data and any(str(t).lower() == "person" for t in ([types] if isinstance(types, str) else types)):
+        if "id" not in data and any(
+            str(t).lower() == "person" for t in ([types] if isinstance(types, str) else types)
+        ):
             data["id"] = new_person_id()
         return self.load_records([RawRecord("", None, section, data)], summary="add node")
 
@@ -142,7 +147,7 @@ class Graph:
         if node is None and link is None:
             raise NodeNotFound(f"no node or link '{entity_id}'{self._suggest(entity_id)}")
         batch = self._new_batch("remove", f"remove {entity_id}")
-        gone_links = self.backend.links_of(entity_id) if node else [link]  # type: ignore[list-item]
+        gone_links = self.backend.links_of(entity_id) if node else [link]
         privates = self._private_ids([end for g in gone_links if g for end in (g.source, g.target)])
         for gone in gone_links:
             assert gone is not None
@@ -155,7 +160,12 @@ class Graph:
         return Result(changeset=batch.changeset.id, deleted=len(batch.changes), ids=[entity_id])
 
     def undo(self, changeset: str) -> Result:
-        """Apply the inverse of a change set as a new change set."""
+        """Apply the inverse of a change set (an id, or ``last``) as a new change set."""
+        if changeset == "last":
+            newest = [c for c in self.backend.changesets(limit=1) if c.action != "init"]
+            if not newest:
+                raise NodeNotFound("there is no change set to undo")
+            changeset = newest[0].id
         original = self.backend.get_changeset(changeset)
         if original is None:
             recent = [c.id for c in self.backend.changesets(limit=200)]
@@ -164,7 +174,8 @@ class Graph:
             raise PspGraphError("the init change set adds the ontology's issues and cannot be undone")
         changes = self.backend.changes(changeset)
         later = [
-            c.id for c in self.backend.changesets()
+            c.id
+            for c in self.backend.changesets()
             if (c.at, c.id) > (original.at, original.id)
             and any(ch.entity_id in {x.entity_id for x in changes} for ch in self.backend.changes(c.id))
         ]
@@ -173,20 +184,25 @@ class Graph:
         current_links = self.backend.get_links(c.entity_id for c in changes if c.entity == "link")
         inverse_batch(changes, batch, current_nodes, current_links, self.onto, later)
         privates = self._private_ids(
-            [n.id for n in batch.upsert_nodes] + [e for link in batch.upsert_links for e in (link.source, link.target)]
+            [n.id for n in batch.upsert_nodes]
+            + [e for link in batch.upsert_links for e in (link.source, link.target)]
         )
-        for node_id in batch.delete_nodes + batch.delete_links:
-            before = current_nodes.get(node_id) or current_links.get(node_id)
-            if before is not None:
-                self._record(batch, "delete", before, None, privates)
-        for item in [*batch.upsert_nodes, *batch.upsert_links]:
-            before = current_nodes.get(item.id) or current_links.get(item.id)
+        current: dict[str, StoredNode | StoredLink] = {**current_nodes, **current_links}
+        for entity_id in batch.delete_nodes + batch.delete_links:
+            if entity_id in current:
+                self._record(batch, "delete", current[entity_id], None, privates)
+        restored: list[StoredNode | StoredLink] = [*batch.upsert_nodes, *batch.upsert_links]
+        for item in restored:
+            before = current.get(item.id)
             self._record(batch, "update" if before else "create", before, item, privates)
         self.backend.apply(batch)
         ops = [c.op for c in batch.changes]
         return Result(
-            changeset=batch.changeset.id, created=ops.count("create"), updated=ops.count("update"),
-            deleted=ops.count("delete"), ids=[changeset],
+            changeset=batch.changeset.id,
+            created=ops.count("create"),
+            updated=ops.count("update"),
+            deleted=ops.count("delete"),
+            ids=[changeset],
         )
 
     # -- planning and committing ----------------------------------------------
@@ -199,7 +215,9 @@ class Graph:
             if "broader" in node.props:
                 wanted.add(node.props["broader"])
         for link, _ in links.values():
-            wanted.update([link.source, link.target, *link.props.get("sources", []), *link.props.get("issues", [])])
+            wanted.update(
+                [link.source, link.target, *link.props.get("sources", []), *link.props.get("issues", [])]
+            )
         known = {nid: n for nid, (n, _) in nodes.items()}
         missing = [i for i in wanted if i not in known]
         known.update(self._ontology_issue_nodes(missing))
@@ -208,9 +226,13 @@ class Graph:
         def need(ref: str, label: str, raw: RawRecord, attr: str) -> StoredNode:
             node = known.get(ref)
             if node is None:
-                raise InvalidData(f"no node '{ref}'{self._suggest(ref, known)}", file=raw.file, row=raw.row, field=attr)
+                raise InvalidData(
+                    f"no node '{ref}'{self._suggest(ref, known)}", file=raw.file, row=raw.row, field=attr
+                )
             if label not in node.labels:
-                raise InvalidData(f"'{ref}' is a {node.types[0]}, not a {label}", file=raw.file, row=raw.row, field=attr)
+                raise InvalidData(
+                    f"'{ref}' is a {node.types[0]}, not a {label}", file=raw.file, row=raw.row, field=attr
+                )
             return node
 
         for node, raw in nodes.values():
@@ -221,12 +243,19 @@ class Graph:
             for ident in node.props.get("identifiers", []):
                 owner = self.backend.node_for_identifier(ident)
                 if owner is not None and owner != node.id:
-                    raise InvalidData(f"identifier {ident} already belongs to {owner}", file=raw.file, row=raw.row, field="identifiers")
+                    raise InvalidData(
+                        f"identifier {ident} already belongs to {owner}",
+                        file=raw.file,
+                        row=raw.row,
+                        field="identifiers",
+                    )
         for link, raw in links.values():
             source, target = known.get(link.source), known.get(link.target)
             if source is None or target is None:
                 end, attr = (link.source, "from") if source is None else (link.target, "to")
-                raise InvalidData(f"no node '{end}'{self._suggest(end, known)}", file=raw.file, row=raw.row, field=attr)
+                raise InvalidData(
+                    f"no node '{end}'{self._suggest(end, known)}", file=raw.file, row=raw.row, field=attr
+                )
             try:
                 self.validator.check_ends(link, source, target)
             except InvalidData as err:
@@ -241,27 +270,41 @@ class Graph:
         for issue_id in ids:
             concept = self.onto.issues.get(issue_id)
             if concept is not None:
-                props: dict[str, Any] = {"privacy": "public", "description": concept.comment, "confidence": "high"}
+                props: dict[str, Any] = {
+                    "privacy": "public",
+                    "description": concept.comment,
+                    "confidence": "high",
+                }
                 if concept.broader:
                     props["broader"] = concept.broader
                 found[issue_id] = StoredNode(issue_id, ("Issue",), ("Issue",), concept.label, props)
         return found
 
-    def _plan(self, nodes: list[StoredNode], links: list[StoredLink], action: str, summary: str) -> tuple[Batch, Result]:
+    def _plan(
+        self, nodes: list[StoredNode], links: list[StoredLink], action: str, summary: str
+    ) -> tuple[Batch, Result]:
         batch = self._new_batch(action, summary)
         result = Result(changeset=batch.changeset.id)
         stamp = {"recorded_by": batch.changeset.by, "recorded_at": batch.changeset.at}
         existing_nodes = self.backend.get_nodes(n.id for n in nodes)
         existing_links = self.backend.get_links(link.id for link in links)
-        privates = self._private_ids([n.id for n in nodes] + [e for link in links for e in (link.source, link.target)])
+        privates = self._private_ids(
+            [n.id for n in nodes] + [e for link in links for e in (link.source, link.target)]
+        )
         privates.update(n.id for n in nodes if is_private_node(n))
-        for item in [*nodes, *links]:
-            old = existing_nodes.get(item.id) if isinstance(item, StoredNode) else existing_links.get(item.id)
+        items: list[StoredNode | StoredLink] = [*nodes, *links]
+        existing: dict[str, StoredNode | StoredLink] = {**existing_nodes, **existing_links}
+        for item in items:
+            old = existing.get(item.id)
             props = {**item.props}
             if old is not None and old.props.get("sources"):
                 props["sources"] = list(dict.fromkeys([*old.props["sources"], *props.get("sources", [])]))
-            new = type(item)(**{**item.__dict__, "props": {**props, **stamp}})  # type: ignore[arg-type]
-            if old is not None and same_fact(old.as_dict(), new.as_dict(), self.onto) and old.name_or_none() == new.name_or_none():
+            new = dataclasses.replace(item, props={**props, **stamp})
+            if (
+                old is not None
+                and same_fact(old.as_dict(), new.as_dict(), self.onto)
+                and old.name_or_none() == new.name_or_none()
+            ):
                 result.unchanged += 1
                 continue
             result.ids.append(item.id)
@@ -269,7 +312,10 @@ class Graph:
                 result.created += 1
             else:
                 result.updated += 1
-            (batch.upsert_nodes if isinstance(new, StoredNode) else batch.upsert_links).append(new)  # type: ignore[arg-type]
+            if isinstance(new, StoredNode):
+                batch.upsert_nodes.append(new)
+            else:
+                batch.upsert_links.append(new)
             self._record(batch, "update" if old else "create", old, new, privates)
         if batch.is_empty():
             result.changeset = None
@@ -299,12 +345,28 @@ class Graph:
 
     def _new_batch(self, action: str, summary: str, undoes: str | None = None) -> Batch:
         now = datetime.now(UTC)
-        return Batch(ChangeSet(changeset_id(now), now.isoformat(timespec="microseconds"), _recorder(), action, summary, undoes))
+        return Batch(
+            ChangeSet(
+                changeset_id(now),
+                now.isoformat(timespec="microseconds"),
+                _recorder(),
+                action,
+                summary,
+                undoes,
+            )
+        )
 
     def _private_ids(self, ids: Iterable[str]) -> set[str]:
         return {n.id for n in self.backend.get_nodes(ids).values() if is_private_node(n)}
 
-    def _record(self, batch: Batch, op: str, before: StoredNode | StoredLink | None, after: StoredNode | StoredLink | None, privates: set[str]) -> None:
+    def _record(
+        self,
+        batch: Batch,
+        op: str,
+        before: StoredNode | StoredLink | None,
+        after: StoredNode | StoredLink | None,
+        privates: set[str],
+    ) -> None:
         entity = before or after
         assert entity is not None
         if isinstance(entity, StoredNode):

@@ -19,9 +19,7 @@ def is_private_node(node: StoredNode) -> bool:
     return "Person" in node.labels or node.props.get("privacy", "public") != "public"
 
 
-def snapshot(
-    entity: StoredNode | StoredLink, onto: Ontology, *, private: bool
-) -> dict[str, Any]:
+def snapshot(entity: StoredNode | StoredLink, onto: Ontology, *, private: bool) -> dict[str, Any]:
     """What the history log keeps of a node or link: everything but personal fields of private ones."""
     data = entity.as_dict()
     if private:
@@ -81,7 +79,9 @@ def inverse_batch(
                 kept = {k: v for k, v in current.props.items() if k not in node.props}
                 personal = {n for n, s in onto.attributes.items() if s.private}
                 node = StoredNode(
-                    node.id, node.types, node.labels,
+                    node.id,
+                    node.types,
+                    node.labels,
                     current.name if is_private_node(node) else node.name,
                     {**node.props, **{k: v for k, v in kept.items() if k in personal}},
                 )

@@ -347,7 +347,7 @@ class InvolvesLink(LinkRecord):
     """involves: Involves people in its decisions at a rung of Arnstein's ladder."""
 
     issues: list[str] = Field(default_factory=list)
-    rung: ArnsteinLadder = ...
+    rung: ArnsteinLadder
 
 
 class LeadsLink(LinkRecord):

@@ -14,13 +14,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import rdflib
 
 from psp_graph.exc import InvalidData, InvalidOntology
 from psp_graph.resources import resource_path
-
-if TYPE_CHECKING:
-    import rdflib
 
 __all__ = [
     "PSP",
@@ -241,8 +240,6 @@ def did_you_mean(
 @cache
 def load_ontology(path: Path | None = None) -> Ontology:
     """Read ontology/psp.ttl (once per process) and check it is consistent."""
-    import rdflib
-
     path = path or resource_path("ontology", "psp.ttl")
     graph = rdflib.Graph()
     try:
@@ -256,7 +253,6 @@ class _Reader:
     """Turns the RDF graph into the Ontology dataclasses."""
 
     def __init__(self, graph: rdflib.Graph, path: Path) -> None:
-        import rdflib
 
         self.g = graph
         self.path = path
@@ -318,12 +314,20 @@ class _Reader:
                 label=self.text(scheme, self.rdfs.label, name),
                 comment=self.text(scheme, self.rdfs.comment),
                 codes=codes,
-                labels={code: self.text(c, self.skos.prefLabel, code) for code, c in zip(codes, concepts)},
-                comments={code: self.text(c, self.rdfs.comment) for code, c in zip(codes, concepts)},
-                ranks={code: int(self.text(c, self.ns.rank, "0")) for code, c in zip(codes, concepts)},
+                labels={
+                    code: self.text(c, self.skos.prefLabel, code)
+                    for code, c in zip(codes, concepts, strict=True)
+                },
+                comments={
+                    code: self.text(c, self.rdfs.comment) for code, c in zip(codes, concepts, strict=True)
+                },
+                ranks={
+                    code: int(self.text(c, self.ns.rank, "0"))
+                    for code, c in zip(codes, concepts, strict=True)
+                },
                 groups={
                     code: self.text(self.g.value(c, self.ns.ladderGroup), self.skos.notation)
-                    for code, c in zip(codes, concepts)
+                    for code, c in zip(codes, concepts, strict=True)
                     if self.g.value(c, self.ns.ladderGroup) is not None
                 },
             )
@@ -364,7 +368,7 @@ class _Reader:
                     multiple=self.text(prop, self.ns.multiple) == "true",
                     minimum=_int_or_none(self.g.value(prop, self.ns.minValue)),
                     maximum=_int_or_none(self.g.value(prop, self.ns.maxValue)),
-                    default=default_node.toPython() if default_node is not None else None,
+                    default=default_node.toPython() if isinstance(default_node, rdflib.Literal) else None,
                     private=self.text(prop, self.ns.private) == "true",
                 )
         return dict(sorted(attributes.items()))
@@ -378,7 +382,9 @@ class _Reader:
             if not str(cls).startswith(PSP):
                 continue
             name = self.local(cls)
-            psp_parents = [self.local(p) for p in self.objects(cls, self.rdfs.subClassOf) if str(p).startswith(PSP)]
+            psp_parents = [
+                self.local(p) for p in self.objects(cls, self.rdfs.subClassOf) if str(p).startswith(PSP)
+            ]
             if psp_parents == ["Role"]:
                 roles_raw.append(cls)
                 continue

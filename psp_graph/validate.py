@@ -19,7 +19,7 @@ from psp_graph.ontology import NodeClass, Ontology, RelationSpec, did_you_mean
 from psp_graph.records import StoredLink, StoredNode
 from psp_graph.values import minor_units, parse_bool, parse_date, parse_decimal, parse_list
 
-__all__ = ["RawRecord", "Validator", "SECTION_KINDS"]
+__all__ = ["SECTION_KINDS", "RawRecord", "Validator"]
 
 # YAML section -> the node kind its records default to.
 SECTION_KINDS = {
@@ -93,7 +93,7 @@ class Validator:
         for key in ("id", "types", "name"):
             props.pop(key, None)
         if "amount" in props:
-            props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))  # type: ignore[attr-defined]
+            props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))
             del props["amount"]
         if "privacy" not in props:
             props["privacy"] = "private" if cls.name == "Person" else "public"
@@ -201,7 +201,7 @@ class Validator:
         for key in ("id", "type", "source", "target"):
             props.pop(key, None)
         if "amount" in props:
-            props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))  # type: ignore[attr-defined]
+            props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))
             del props["amount"]
         elif "currency" in props and rel.name == "FUNDS":
             del props["currency"]  # a currency with no amount says nothing

@@ -47,6 +47,7 @@ def link_row(
     link: StoredLink, ends: dict[str, StoredNode], *, include_private: bool = False, around: str | None = None
 ) -> dict[str, Any]:
     """One row describing a link; names of ends with privacy applied."""
+
     def name(node_id: str) -> str:
         node = ends.get(node_id)
         return display_name(node, include_private=include_private) if node else node_id
@@ -110,12 +111,16 @@ def _source_row(source: StoredNode) -> dict[str, Any]:
     }
 
 
-def search_rows(graph: Graph, text: str, *, limit: int = 20, include_private: bool = False) -> list[dict[str, Any]]:
+def search_rows(
+    graph: Graph, text: str, *, limit: int = 20, include_private: bool = False
+) -> list[dict[str, Any]]:
     """Nodes matching the words, with privacy applied."""
     return [node_row(n, include_private=include_private) for n in graph.search(text, limit)]
 
 
-def history_rows(graph: Graph, entity_id: str | None = None, *, limit: int | None = 50) -> list[dict[str, Any]]:
+def history_rows(
+    graph: Graph, entity_id: str | None = None, *, limit: int | None = 50
+) -> list[dict[str, Any]]:
     """Change sets, newest first, with the number of changes in each."""
     if entity_id and entity_id.startswith("cs-"):
         return [

@@ -49,7 +49,10 @@ CASES: dict[str, tuple[str, bytes, list[str]]] = {
     "link to a missing actor": (
         "links.yaml",
         b"links:\n  - type: FUNDS\n    from: org:larchwood-foundation\n    to: org:northbank-tenant-union\n",
-        ["links.yaml: row 2: field 'to': no node 'org:northbank-tenant-union'", "did you mean org:northbank-tenants-union"],
+        [
+            "links.yaml: row 2: field 'to': no node 'org:northbank-tenant-union'",
+            "did you mean org:northbank-tenants-union",
+        ],
     ),
     "link whose end does not fit": (
         "links.yaml",
@@ -166,7 +169,9 @@ def test_bad_file_is_rejected_with_one_line_and_writes_nothing(
     assert state_of(loaded_store) == before
 
 
-def test_a_good_record_before_a_bad_one_is_not_written(runner: CliRunner, loaded_store: str, tmp_path: Path) -> None:
+def test_a_good_record_before_a_bad_one_is_not_written(
+    runner: CliRunner, loaded_store: str, tmp_path: Path
+) -> None:
     path = tmp_path / "mixed.yaml"
     path.write_text(
         "actors:\n  - name: Brand New Org\n    types: [Charity]\n"
@@ -178,7 +183,9 @@ def test_a_good_record_before_a_bad_one_is_not_written(runner: CliRunner, loaded
     assert state_of(loaded_store) == before
 
 
-def test_files_before_a_bad_file_stay_loaded_and_the_bad_one_is_named(runner: CliRunner, loaded_store: str, tmp_path: Path) -> None:
+def test_files_before_a_bad_file_stay_loaded_and_the_bad_one_is_named(
+    runner: CliRunner, loaded_store: str, tmp_path: Path
+) -> None:
     good = tmp_path / "good.csv"
     good.write_text("name,types\nGood Org,Charity\n", encoding="utf-8")
     bad = tmp_path / "bad.csv"
@@ -191,7 +198,9 @@ def test_files_before_a_bad_file_stay_loaded_and_the_bad_one_is_named(runner: Cl
     assert "Good Org" in names and "Bad Org" not in names
 
 
-def test_xlsx_without_known_sheets_is_a_clear_error(runner: CliRunner, loaded_store: str, tmp_path: Path) -> None:
+def test_xlsx_without_known_sheets_is_a_clear_error(
+    runner: CliRunner, loaded_store: str, tmp_path: Path
+) -> None:
     import openpyxl
 
     path = tmp_path / "book.xlsx"
@@ -203,7 +212,9 @@ def test_xlsx_without_known_sheets_is_a_clear_error(runner: CliRunner, loaded_st
     assert "book.xlsx: no records; name sheets like the sections" in result.stderr
 
 
-def test_a_file_that_is_not_a_workbook_is_a_clear_error(runner: CliRunner, loaded_store: str, tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_workbook_is_a_clear_error(
+    runner: CliRunner, loaded_store: str, tmp_path: Path
+) -> None:
     path = tmp_path / "fake.xlsx"
     path.write_text("not a zip", encoding="utf-8")
     result = runner.invoke(main, ["load", str(path), "--store", loaded_store])

@@ -29,7 +29,17 @@ def assert_user_error(result: Result, *fragments: str) -> None:
 
 def seed_small(runner: CliRunner) -> None:
     for args in (
-        ["add", "actor", "--name", "Larchwood Foundation", "--type", "charity", "--type", "funder", "--illustrative"],
+        [
+            "add",
+            "actor",
+            "--name",
+            "Larchwood Foundation",
+            "--type",
+            "charity",
+            "--type",
+            "funder",
+            "--illustrative",
+        ],
         ["add", "actor", "--name", "Northbank Tenants Union", "--type", "community-group", "--illustrative"],
     ):
         assert psp(runner, *args).exit_code == 0
@@ -58,9 +68,25 @@ def test_usage_errors_are_one_line_with_exit_status_1(runner: CliRunner) -> None
 
 def test_add_link_with_a_source_then_show_history_and_undo(runner: CliRunner) -> None:
     seed_small(runner)
-    added = psp(runner, "add", "link", "--type", "funds", "--from", "Larchwood Foundation",
-                "--to", "org:northbank-tenants-union", "--set", "amount=25000", "--valid-from", "2020",
-                "--source", "Community of practice workshop, March 2020", "--source-kind", "workshop")
+    added = psp(
+        runner,
+        "add",
+        "link",
+        "--type",
+        "funds",
+        "--from",
+        "Larchwood Foundation",
+        "--to",
+        "org:northbank-tenants-union",
+        "--set",
+        "amount=25000",
+        "--valid-from",
+        "2020",
+        "--source",
+        "Community of practice workshop, March 2020",
+        "--source-kind",
+        "workshop",
+    )
     assert added.exit_code == 0, added.output
     link_id = added.output.split(":", 2)[0] + ":" + added.output.split(":", 2)[1]
     shown = psp(runner, "show", "org:northbank-tenants-union", "--format", "json")
@@ -84,13 +110,33 @@ def test_add_link_with_a_source_then_show_history_and_undo(runner: CliRunner) ->
 
 def test_add_link_rejects_an_unknown_type_with_a_suggestion(runner: CliRunner) -> None:
     seed_small(runner)
-    result = psp(runner, "add", "link", "--type", "fundz", "--from", "org:larchwood-foundation", "--to", "org:northbank-tenants-union")
+    result = psp(
+        runner,
+        "add",
+        "link",
+        "--type",
+        "fundz",
+        "--from",
+        "org:larchwood-foundation",
+        "--to",
+        "org:northbank-tenants-union",
+    )
     assert_user_error(result, "unknown relationship type 'fundz'", "did you mean FUNDS")
 
 
 def test_add_link_to_an_unknown_name_suggests_close_ones(runner: CliRunner) -> None:
     seed_small(runner)
-    result = psp(runner, "add", "link", "--type", "funds", "--from", "org:larchwood-foundation", "--to", "Northbank Tenant Union")
+    result = psp(
+        runner,
+        "add",
+        "link",
+        "--type",
+        "funds",
+        "--from",
+        "org:larchwood-foundation",
+        "--to",
+        "Northbank Tenant Union",
+    )
     assert_user_error(result, "no node 'Northbank Tenant Union'", "did you mean org:northbank-tenants-union")
 
 
@@ -116,7 +162,9 @@ def test_add_issue_with_a_broader_issue(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     view = json.loads(psp(runner, "show", "issue:rent-arrears", "--format", "json").stdout)
     assert "broader=issue:housing" in view["node"]["attributes"]
-    assert_user_error(psp(runner, "add", "issue", "Mould", "--broader", "housign"), "did you mean", "issue:housing")
+    assert_user_error(
+        psp(runner, "add", "issue", "Mould", "--broader", "housign"), "did you mean", "issue:housing"
+    )
 
 
 def test_remove_then_undo(runner: CliRunner) -> None:

@@ -33,7 +33,9 @@ def test_persons_get_opaque_ids_that_do_not_contain_their_name(graph: Graph) -> 
 
 def test_persons_in_files_need_an_explicit_id(graph: Graph) -> None:
     with pytest.raises(InvalidData, match="persons need an opaque id"):
-        graph.load_records([RawRecord("people.yaml", 3, "actors", {"name": "Sam", "types": ["Person"]})], summary="t")
+        graph.load_records(
+            [RawRecord("people.yaml", 3, "actors", {"name": "Sam", "types": ["Person"]})], summary="t"
+        )
 
 
 def test_person_is_private_by_default_with_a_stable_pseudonym(graph: Graph) -> None:
@@ -44,13 +46,21 @@ def test_person_is_private_by_default_with_a_stable_pseudonym(graph: Graph) -> N
     assert display_name(node, include_private=True) == "Sam Jones"
     graph.add_node({"id": pid, "name": "Sam Jones", "types": ["Person"], "location": "Fernhill"})
     assert graph.get_node(pid).props["pseudonym"] == node.props["pseudonym"]
-    consented = graph.add_node({"id": "person:def456uvw", "name": "Ola", "types": ["Person"], "consent": True}).ids[0]
+    consented = graph.add_node(
+        {"id": "person:def456uvw", "name": "Ola", "types": ["Person"], "consent": True}
+    ).ids[0]
     assert display_name(graph.get_node(consented)) == "Ola"
 
 
 def test_history_never_holds_a_private_persons_name_or_notes(graph: Graph) -> None:
-    pid = graph.add_node({"id": "person:qq11ww22ee", "name": "Secret Name", "types": ["Person"],
-                          "description": "lives at 1 Secret Street"}).ids[0]
+    pid = graph.add_node(
+        {
+            "id": "person:qq11ww22ee",
+            "name": "Secret Name",
+            "types": ["Person"],
+            "description": "lives at 1 Secret Street",
+        }
+    ).ids[0]
     (org,) = add_orgs(graph, "Helpers")
     graph.add_link({"type": "EMPLOYS", "from": org, "to": pid, "note": "Secret Name started in May"})
     graph.remove(pid)
@@ -61,10 +71,18 @@ def test_history_never_holds_a_private_persons_name_or_notes(graph: Graph) -> No
 
 
 def test_every_fact_records_provenance(graph: Graph) -> None:
-    graph.load_records([
-        RawRecord("f.yaml", 1, "sources", {"id": "src:w1", "name": "Workshop 1", "kind": "workshop"}),
-        RawRecord("f.yaml", 2, "actors", {"name": "A", "types": ["Charity"], "sources": ["src:w1"], "confidence": "Medium"}),
-    ], summary="t")
+    graph.load_records(
+        [
+            RawRecord("f.yaml", 1, "sources", {"id": "src:w1", "name": "Workshop 1", "kind": "workshop"}),
+            RawRecord(
+                "f.yaml",
+                2,
+                "actors",
+                {"name": "A", "types": ["Charity"], "sources": ["src:w1"], "confidence": "Medium"},
+            ),
+        ],
+        summary="t",
+    )
     node = graph.get_node("org:a")
     assert node.props["sources"] == ["src:w1"]
     assert node.props["confidence"] == "medium"
@@ -92,10 +110,16 @@ def test_money_is_stored_as_integer_minor_units(graph: Graph) -> None:
 
 def test_link_ids_are_stable_and_parallel_links_are_kept(graph: Graph) -> None:
     add_orgs(graph, "Funder", "Grantee")
-    first = graph.add_link({"type": "FUNDS", "from": "org:funder", "to": "org:grantee", "programme": "Homes"}).ids[0]
+    first = graph.add_link(
+        {"type": "FUNDS", "from": "org:funder", "to": "org:grantee", "programme": "Homes"}
+    ).ids[0]
     again = graph.add_link({"type": "FUNDS", "from": "org:funder", "to": "org:grantee", "programme": "Homes"})
-    other = graph.add_link({"type": "FUNDS", "from": "org:funder", "to": "org:grantee", "programme": "Food"}).ids[0]
-    member = graph.add_link({"type": "MEMBER_OF", "from": "org:funder", "to": "org:grantee", "role": "trustee"}).ids[0]
+    other = graph.add_link(
+        {"type": "FUNDS", "from": "org:funder", "to": "org:grantee", "programme": "Food"}
+    ).ids[0]
+    member = graph.add_link(
+        {"type": "MEMBER_OF", "from": "org:funder", "to": "org:grantee", "role": "trustee"}
+    ).ids[0]
     assert again.changeset is None and again.unchanged == 1
     assert len({first, other, member}) == 3
     assert graph.stats().links == 3
@@ -103,7 +127,9 @@ def test_link_ids_are_stable_and_parallel_links_are_kept(graph: Graph) -> None:
 
 def test_a_sources_own_id_becomes_the_link_id(graph: Graph) -> None:
     add_orgs(graph, "Funder", "Grantee")
-    result = graph.add_link({"id": "360G-example-123", "type": "FUNDS", "from": "org:funder", "to": "org:grantee"})
+    result = graph.add_link(
+        {"id": "360G-example-123", "type": "FUNDS", "from": "org:funder", "to": "org:grantee"}
+    )
     assert result.ids == ["360G-example-123"]
 
 
@@ -118,7 +144,9 @@ def test_symmetric_links_store_the_lower_id_first(graph: Graph) -> None:
 
 def test_links_may_carry_validity_dates(graph: Graph) -> None:
     add_orgs(graph, "A", "B")
-    lid = graph.add_link({"type": "FUNDS", "from": "org:a", "to": "org:b", "valid_from": "2019", "valid_to": "2021-06"}).ids[0]
+    lid = graph.add_link(
+        {"type": "FUNDS", "from": "org:a", "to": "org:b", "valid_from": "2019", "valid_to": "2021-06"}
+    ).ids[0]
     props = graph.backend.get_link(lid).props
     assert (props["valid_from"], props["valid_to"]) == ("2019-01-01", "2021-06-30")
 
@@ -188,7 +216,9 @@ def test_narrower_issues_can_be_added_as_data(graph: Graph) -> None:
     result = graph.add_node({"name": "Rent arrears", "broader": "housing"}, section="issues")
     node = graph.get_node(result.ids[0])
     assert node.id == "issue:rent-arrears" and node.props["broader"] == "issue:housing"
-    with pytest.raises(InvalidData, match="field 'broader': no node 'issue:housng'; did you mean issue:housing"):
+    with pytest.raises(
+        InvalidData, match="field 'broader': no node 'issue:housng'; did you mean issue:housing"
+    ):
         graph.add_node({"name": "Damp", "broader": "housng"}, section="issues")
 
 
@@ -201,6 +231,8 @@ def test_a_new_store_gets_the_ontology_issues_once(graph: Graph) -> None:
 
 def test_dry_run_validates_without_writing(graph: Graph) -> None:
     before = store_state(graph)
-    result = graph.load_records([RawRecord("f", 1, "actors", {"name": "A", "types": ["Charity"]})], summary="t", dry_run=True)
+    result = graph.load_records(
+        [RawRecord("f", 1, "actors", {"name": "A", "types": ["Charity"]})], summary="t", dry_run=True
+    )
     assert result.created == 1
     assert store_state(graph) == before

@@ -34,22 +34,65 @@ def test_every_class_relation_and_attribute_has_a_label_and_a_comment() -> None:
     terms = set(g.subjects(RDF.type, OWL.Class)) | set(g.subjects(RDF.type, PSP_NS.RelationshipType))
     terms |= set(g.subjects(RDF.type, OWL.DatatypeProperty)) | set(g.subjects(RDF.type, SKOS.Concept))
     missing = [t for t in terms if str(t).startswith(PSP) and (g.value(t, RDFS.comment) is None)]
-    unlabelled = [t for t in terms if str(t).startswith(PSP) and not (g.value(t, RDFS.label) or g.value(t, SKOS.prefLabel))]
+    unlabelled = [
+        t
+        for t in terms
+        if str(t).startswith(PSP) and not (g.value(t, RDFS.label) or g.value(t, SKOS.prefLabel))
+    ]
     assert missing == [] and unlabelled == []
 
 
 def test_architecture_terms_are_all_declared() -> None:
     onto = load_ontology()
-    for cls in ("Organisation", "Charity", "CommunityGroup", "PublicBody", "Business", "NetworkOrCoalition",
-                "ResearchBody", "Media", "Person", "LivedExperienceGroup", "Issue", "Resource", "Initiative",
-                "Campaign", "DecisionSpace", "Source"):
+    for cls in (
+        "Organisation",
+        "Charity",
+        "CommunityGroup",
+        "PublicBody",
+        "Business",
+        "NetworkOrCoalition",
+        "ResearchBody",
+        "Media",
+        "Person",
+        "LivedExperienceGroup",
+        "Issue",
+        "Resource",
+        "Initiative",
+        "Campaign",
+        "DecisionSpace",
+        "Source",
+    ):
         assert cls in onto.classes
-    for rel in ("FUNDS", "CONTROLS", "MEMBER_OF", "EMPLOYS", "LEADS", "PARTNERS_WITH", "CAMPAIGNS_ON", "WORKS_ON",
-                "AFFECTED_BY", "HAS_LIVED_EXPERIENCE_OF", "DECIDES_ON", "SITS_IN", "INFLUENCES", "INVOLVES",
-                "REPRESENTS", "ACCOUNTABLE_TO", "NEEDS"):
+    for rel in (
+        "FUNDS",
+        "CONTROLS",
+        "MEMBER_OF",
+        "EMPLOYS",
+        "LEADS",
+        "PARTNERS_WITH",
+        "CAMPAIGNS_ON",
+        "WORKS_ON",
+        "AFFECTED_BY",
+        "HAS_LIVED_EXPERIENCE_OF",
+        "DECIDES_ON",
+        "SITS_IN",
+        "INFLUENCES",
+        "INVOLVES",
+        "REPRESENTS",
+        "ACCOUNTABLE_TO",
+        "NEEDS",
+    ):
         assert rel in onto.relations
     assert set(onto.vocabularies["ResourceKind"].codes) == {
-        "funding", "decision_seat", "data", "space", "expertise", "platform", "network_access", "volunteers"}
+        "funding",
+        "decision_seat",
+        "data",
+        "space",
+        "expertise",
+        "platform",
+        "network_access",
+        "volunteers",
+    }
     assert onto.vocabularies["Space"].codes == ("claimed", "closed", "invited")
     assert set(onto.vocabularies["Level"].codes) == {"household", "local", "national", "global"}
     assert set(onto.vocabularies["Experience"].codes) == {"lived", "learnt", "both"}
@@ -60,10 +103,20 @@ def test_architecture_terms_are_all_declared() -> None:
 
 def test_arnstein_ladder_is_ordered_and_grouped() -> None:
     ladder = load_ontology().vocabularies["ArnsteinLadder"]
-    assert ladder.codes == ("manipulation", "therapy", "informing", "consultation", "placation",
-                            "partnership", "delegated_power", "citizen_control")
+    assert ladder.codes == (
+        "manipulation",
+        "therapy",
+        "informing",
+        "consultation",
+        "placation",
+        "partnership",
+        "delegated_power",
+        "citizen_control",
+    )
     assert [ladder.ranks[c] for c in ladder.codes] == list(range(1, 9))
-    assert [ladder.groups[c] for c in ladder.codes] == ["non_participation"] * 2 + ["tokenism"] * 3 + ["citizen_power"] * 3
+    assert [ladder.groups[c] for c in ladder.codes] == ["non_participation"] * 2 + ["tokenism"] * 3 + [
+        "citizen_power"
+    ] * 3
 
 
 def test_domains_and_ranges_mean_any_of_not_all_of() -> None:
@@ -79,12 +132,19 @@ def test_domains_and_ranges_mean_any_of_not_all_of() -> None:
 def test_relations_carry_attributes_keys_symmetry_and_analysis_roles() -> None:
     onto = load_ontology()
     funds = onto.relations["FUNDS"]
-    assert {"amount", "currency", "programme", "issues", "valid_from", "valid_to", "sources"} <= set(funds.attributes)
+    assert {"amount", "currency", "programme", "issues", "valid_from", "valid_to", "sources"} <= set(
+        funds.attributes
+    )
     assert funds.analysis_roles == ("money",) and not funds.symmetric
     assert onto.relations["PARTNERS_WITH"].symmetric
     assert onto.relations["INVOLVES"].required == ("rung",)
-    assert "issues" in onto.relations["DECIDES_ON"].attributes and "issues" in onto.relations["INFLUENCES"].attributes
-    assert {"collaboration", "money", "influence", "authority"} <= {r for rel in onto.relations.values() for r in rel.analysis_roles}
+    assert (
+        "issues" in onto.relations["DECIDES_ON"].attributes
+        and "issues" in onto.relations["INFLUENCES"].attributes
+    )
+    assert {"collaboration", "money", "influence", "authority"} <= {
+        r for rel in onto.relations.values() for r in rel.analysis_roles
+    }
 
 
 def test_roles_are_extra_types_an_actor_can_hold() -> None:
@@ -95,8 +155,15 @@ def test_roles_are_extra_types_an_actor_can_hold() -> None:
 
 def test_issue_scheme_has_housing_and_food_poverty_trees() -> None:
     tree = load_ontology().issue_tree()
-    assert {"issue:private-renting", "issue:social-housing", "issue:homelessness", "issue:temporary-accommodation"} <= set(tree["issue:housing"])
-    assert {"issue:food-banks", "issue:free-school-meals", "issue:food-insecurity"} <= set(tree["issue:food-poverty"])
+    assert {
+        "issue:private-renting",
+        "issue:social-housing",
+        "issue:homelessness",
+        "issue:temporary-accommodation",
+    } <= set(tree["issue:housing"])
+    assert {"issue:food-banks", "issue:free-school-meals", "issue:food-insecurity"} <= set(
+        tree["issue:food-poverty"]
+    )
 
 
 def test_alignment_with_w3c_vocabularies() -> None:

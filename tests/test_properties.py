@@ -17,14 +17,18 @@ from psp_graph.io.readers import read_records
 from psp_graph.values import format_money, minor_units, parse_date, parse_decimal
 
 settings.register_profile(
-    "psp", deadline=None, max_examples=60, derandomize=os.environ.get("CI") == "true",
+    "psp",
+    deadline=None,
+    max_examples=60,
+    derandomize=os.environ.get("CI") == "true",
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 settings.load_profile("psp")
 
 names = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85"),
-    min_size=1, max_size=40,
+    min_size=1,
+    max_size=40,
 ).filter(lambda s: s.strip() == s and s.strip())
 
 
@@ -60,7 +64,10 @@ def test_slugs_are_stable_and_safe(name: str) -> None:
 @settings(max_examples=25)
 def test_yaml_names_load_exactly_as_written(tmp_path_factory: object, values: list[str]) -> None:
     path = Path(str(tmp_path_factory.mktemp("yaml"))) / "actors.yaml"  # type: ignore[attr-defined]
-    path.write_text(yaml.safe_dump({"actors": [{"name": v, "types": ["Charity"]} for v in values]}, allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump({"actors": [{"name": v, "types": ["Charity"]} for v in values]}, allow_unicode=True),
+        encoding="utf-8",
+    )
     records = list(read_records(path))
     assert [r.data["name"] for r in records] == values
     with Graph.open("sqlite://:memory:") as graph:

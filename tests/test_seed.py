@@ -12,11 +12,42 @@ from psp_graph.seed import load_seed, seed_paths
 
 # Real London organisations and places an invented name must not copy.
 REAL_NAMES = [
-    "Shelter", "Trussell", "Crisis", "Peabody", "Clarion", "L&Q", "Sustain", "London Renters Union",
-    "Generation Rent", "ACORN", "Greater London Authority", "City Bridge", "Trust for London", "Camden",
-    "Hackney", "Southwark", "Lambeth", "Islington", "Tower Hamlets", "Newham", "Haringey", "Lewisham",
-    "Westminster", "Croydon", "Brent", "Ealing", "Barnet", "Enfield", "Greenwich", "Wandsworth", "Citizens UK",
-    "Child Poverty Action Group", "Joseph Rowntree", "Felix Project", "FareShare", "Mayor of London",
+    "Shelter",
+    "Trussell",
+    "Crisis",
+    "Peabody",
+    "Clarion",
+    "L&Q",
+    "Sustain",
+    "London Renters Union",
+    "Generation Rent",
+    "ACORN",
+    "Greater London Authority",
+    "City Bridge",
+    "Trust for London",
+    "Camden",
+    "Hackney",
+    "Southwark",
+    "Lambeth",
+    "Islington",
+    "Tower Hamlets",
+    "Newham",
+    "Haringey",
+    "Lewisham",
+    "Westminster",
+    "Croydon",
+    "Brent",
+    "Ealing",
+    "Barnet",
+    "Enfield",
+    "Greenwich",
+    "Wandsworth",
+    "Citizens UK",
+    "Child Poverty Action Group",
+    "Joseph Rowntree",
+    "Felix Project",
+    "FareShare",
+    "Mayor of London",
 ]
 
 
@@ -67,7 +98,9 @@ def test_invented_names_do_not_copy_real_organisations_or_boroughs() -> None:
             assert not re.search(rf"\b{re.escape(real)}\b", name, re.IGNORECASE), (name, real)
 
 
-def test_real_organisations_appear_only_in_the_sourced_file_with_web_or_document_sources(seeded: Graph) -> None:
+def test_real_organisations_appear_only_in_the_sourced_file_with_web_or_document_sources(
+    seeded: Graph,
+) -> None:
     real = [n for n in seeded.backend.iter_nodes("Actor") if not n.props.get("illustrative")]
     assert {n.id for n in real} >= {"org:sheila-mckechnie-foundation"}
     sources = {s.id: s for s in seeded.backend.iter_nodes("Source")}
@@ -86,7 +119,10 @@ def test_the_project_documents_facts_are_there(seeded: Graph) -> None:
     assert ("HOSTS", "org:sheila-mckechnie-foundation", project) in links
     funds = [link for link in seeded.backend.iter_links("FUNDS") if link.target == project]
     assert any("cornerstone" in link.source for link in funds)
-    assert any(link.props.get("valid_from") == "2019-01-01" and link.props.get("valid_to") == "2021-12-31" for link in funds)
+    assert any(
+        link.props.get("valid_from") == "2019-01-01" and link.props.get("valid_to") == "2021-12-31"
+        for link in funds
+    )
     drawn_on = {link.target for link in seeded.backend.iter_links("DRAWS_ON") if link.source == project}
     names = {n.name.lower() for n in seeded.backend.get_nodes(drawn_on).values()}
     for expected in ("social change project", "social change grid", "12 habits", "influencing change"):

@@ -11,7 +11,7 @@ import os
 from psp_graph.backends.base import Backend
 from psp_graph.exc import StoreUnavailable
 
-__all__ = ["Backend", "DEFAULT_STORE", "open_backend", "resolve_store_url"]
+__all__ = ["DEFAULT_STORE", "Backend", "open_backend", "resolve_store_url"]
 
 DEFAULT_STORE = "sqlite:///psp.db"
 _NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")

@@ -155,7 +155,10 @@ class SQLiteBackend:
             "INSERT INTO nodes(id, types, labels, name, props) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET types = excluded.types, labels = excluded.labels, "
             "name = excluded.name, props = excluded.props",
-            [(n.id, json.dumps(list(n.types)), json.dumps(list(n.labels)), n.name, canonical_json(n.props)) for n in nodes],
+            [
+                (n.id, json.dumps(list(n.types)), json.dumps(list(n.labels)), n.name, canonical_json(n.props))
+                for n in nodes
+            ],
         )
         cur.executemany("DELETE FROM node_labels WHERE node_id = ?", ids)
         cur.executemany(
@@ -185,8 +188,11 @@ class SQLiteBackend:
     @staticmethod
     def _node(row: tuple[Any, ...]) -> StoredNode:
         return StoredNode(
-            id=row[0], types=tuple(json.loads(row[1])), labels=tuple(json.loads(row[2])),
-            name=row[3], props=json.loads(row[4]),
+            id=row[0],
+            types=tuple(json.loads(row[1])),
+            labels=tuple(json.loads(row[2])),
+            name=row[3],
+            props=json.loads(row[4]),
         )
 
     @staticmethod
@@ -194,7 +200,9 @@ class SQLiteBackend:
         return StoredLink(id=row[0], type=row[1], source=row[2], target=row[3], props=json.loads(row[4]))
 
     def get_node(self, node_id: str) -> StoredNode | None:
-        row = self.conn.execute("SELECT id, types, labels, name, props FROM nodes WHERE id = ?", (node_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT id, types, labels, name, props FROM nodes WHERE id = ?", (node_id,)
+        ).fetchone()
         return self._node(row) if row else None
 
     def get_nodes(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
@@ -204,13 +212,16 @@ class SQLiteBackend:
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
-                f"SELECT id, types, labels, name, props FROM nodes WHERE id IN ({marks})", chunk
+                f"SELECT id, types, labels, name, props FROM nodes WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+                chunk,
             ):
                 found[row[0]] = self._node(row)
         return found
 
     def get_link(self, link_id: str) -> StoredLink | None:
-        row = self.conn.execute("SELECT id, type, source, target, props FROM links WHERE id = ?", (link_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT id, type, source, target, props FROM links WHERE id = ?", (link_id,)
+        ).fetchone()
         return self._link(row) if row else None
 
     def get_links(self, link_ids: Iterable[str]) -> dict[str, StoredLink]:
@@ -220,7 +231,8 @@ class SQLiteBackend:
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
-                f"SELECT id, type, source, target, props FROM links WHERE id IN ({marks})", chunk
+                f"SELECT id, type, source, target, props FROM links WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+                chunk,
             ):
                 found[row[0]] = self._link(row)
         return found
@@ -256,7 +268,9 @@ class SQLiteBackend:
             yield self._link(row)
 
     def node_for_identifier(self, identifier: str) -> str | None:
-        row = self.conn.execute("SELECT node_id FROM identifiers WHERE identifier = ?", (identifier,)).fetchone()
+        row = self.conn.execute(
+            "SELECT node_id FROM identifiers WHERE identifier = ?", (identifier,)
+        ).fetchone()
         return row[0] if row else None
 
     def search(self, text: str, limit: int = 20) -> list[StoredNode]:
@@ -275,10 +289,14 @@ class SQLiteBackend:
     def stats(self) -> Stats:
         nodes = self.conn.execute("SELECT count(*) FROM nodes").fetchone()[0]
         links = self.conn.execute("SELECT count(*) FROM links").fetchone()[0]
-        by_label = dict(self.conn.execute("SELECT label, count(*) FROM node_labels GROUP BY label ORDER BY label"))
+        by_label = dict(
+            self.conn.execute("SELECT label, count(*) FROM node_labels GROUP BY label ORDER BY label")
+        )
         by_type = dict(self.conn.execute("SELECT type, count(*) FROM links GROUP BY type ORDER BY type"))
         changesets = self.conn.execute("SELECT count(*) FROM changesets").fetchone()[0]
-        return Stats(nodes=nodes, links=links, nodes_by_label=by_label, links_by_type=by_type, changesets=changesets)
+        return Stats(
+            nodes=nodes, links=links, nodes_by_label=by_label, links_by_type=by_type, changesets=changesets
+        )
 
     @staticmethod
     def _changeset(row: tuple[Any, ...]) -> ChangeSet:
@@ -310,8 +328,13 @@ class SQLiteBackend:
         )
         return [
             Change(
-                changeset_id=r[0], seq=r[1], op=r[2], entity=r[3], entity_id=r[4],
-                before=json.loads(r[5]) if r[5] else None, after=json.loads(r[6]) if r[6] else None,
+                changeset_id=r[0],
+                seq=r[1],
+                op=r[2],
+                entity=r[3],
+                entity_id=r[4],
+                before=json.loads(r[5]) if r[5] else None,
+                after=json.loads(r[6]) if r[6] else None,
             )
             for r in rows
         ]

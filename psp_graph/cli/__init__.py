@@ -43,7 +43,9 @@ class LazyGroup(click.Group):
         command: click.Command = getattr(importlib.import_module(f"psp_graph.cli.{module}"), attribute)
         return command
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and name not in COMMANDS:
             from psp_graph.ontology import did_you_mean
@@ -51,12 +53,19 @@ class LazyGroup(click.Group):
             raise click.UsageError(f"no command '{name}'{did_you_mean(name, list(COMMANDS))}")
         return super().resolve_command(ctx, args)
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         """Every user error, usage errors included, is one line on stderr and exit status 1."""
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as err:
             command = err.ctx.command_path if err.ctx else "psp"
             click.echo(f"Error: {err.format_message()} (see '{command} --help')", err=True)

@@ -6,7 +6,15 @@ import json
 
 import click
 
-from psp_graph.cli.common import emit, emit_text, handle_errors, open_graph, output_options, store_option, warn
+from psp_graph.cli.common import (
+    emit,
+    emit_text,
+    handle_errors,
+    open_graph,
+    output_options,
+    store_option,
+    warn,
+)
 
 include_private_option = click.option(
     "--include-private", is_flag=True, help="Show private persons' names (prints a warning)."

@@ -33,7 +33,11 @@ def output_options(func: F) -> F:
         "-o", "--output", metavar="FILE", default="-", help="Write to FILE instead of stdout ('-')."
     )(func)
     func = click.option(
-        "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
         help="Output format.",
     )(func)
     return func
@@ -106,7 +110,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None, *, to_terminal: bool) -> str:
+def _table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None, *, to_terminal: bool
+) -> str:
     from rich.console import Console
     from rich.table import Table
 
@@ -119,7 +125,12 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | 
 
         table.add_row(*[Text(_cell(row.get(c))) for c in columns])
     buffer = io.StringIO()
-    console = Console(file=buffer, width=120 if not to_terminal else None, force_terminal=to_terminal, no_color=not to_terminal)
+    console = Console(
+        file=buffer,
+        width=120 if not to_terminal else None,
+        force_terminal=to_terminal,
+        no_color=not to_terminal,
+    )
     if rows:
         console.print(table)
     else:

@@ -8,8 +8,13 @@ from psp_graph.cli.common import emit, handle_errors, open_graph
 
 
 @click.command()
-@click.option("--store", metavar="URL", default="sqlite:///psp-demo.db", show_default=True,
-              help="Where the demo graph goes (its own store, never PSP_STORE).")
+@click.option(
+    "--store",
+    metavar="URL",
+    default="sqlite:///psp-demo.db",
+    show_default=True,
+    help="Where the demo graph goes (its own store, never PSP_STORE).",
+)
 @click.option("--limit", default=8, show_default=True, type=click.IntRange(1, 100))
 @handle_errors
 def demo(store: str, limit: int) -> None:
@@ -29,6 +34,11 @@ def demo(store: str, limit: int) -> None:
         seats = seat_holders(graph, limit=limit)
     emit(money, ["name", "granted", "grants", "grantees"], "table", "-", title="Who holds the money (FUNDS)")
     click.echo()
-    emit(seats, ["name", "seats", "chairs", "decides_on", "experience"], "table", "-",
-         title="Who holds the decision seats (SITS_IN, DECIDES_ON)")
+    emit(
+        seats,
+        ["name", "seats", "chairs", "decides_on", "experience"],
+        "table",
+        "-",
+        title="Who holds the decision seats (SITS_IN, DECIDES_ON)",
+    )
     click.echo("\nMost names here are illustrative (invented) data; see seed_data/README.md.")

@@ -23,7 +23,9 @@ def _ask(value: Any, prompt: str, option: str) -> Any:
     raise click.ClickException(f"missing option '{option}'")
 
 
-def _source_records(graph: Any, sources: tuple[str, ...], kind: str | None) -> tuple[list[str], list[dict[str, Any]]]:
+def _source_records(
+    graph: Any, sources: tuple[str, ...], kind: str | None
+) -> tuple[list[str], list[dict[str, Any]]]:
     """Source ids for --source values: an existing src: id, or text that becomes a new source."""
     from psp_graph.ids import slugify
 
@@ -45,8 +47,16 @@ def _source_records(graph: Any, sources: tuple[str, ...], kind: str | None) -> t
 
 
 source_options = [
-    click.option("--source", "sources", multiple=True, help="A src: id, or text/URL that becomes a new source (repeatable)."),
-    click.option("--source-kind", help="Kind of a new source: workshop, interview, literature, public_record, grant_360, web_page."),
+    click.option(
+        "--source",
+        "sources",
+        multiple=True,
+        help="A src: id, or text/URL that becomes a new source (repeatable).",
+    ),
+    click.option(
+        "--source-kind",
+        help="Kind of a new source: workshop, interview, literature, public_record, grant_360, web_page.",
+    ),
     click.option("--confidence", help="high, medium or low."),
     click.option("--illustrative", is_flag=True, default=None, help="Mark as made-up example data."),
 ]
@@ -58,7 +68,9 @@ def with_source_options(func: Any) -> Any:
     return func
 
 
-def _commit(graph: Any, record: dict[str, Any], section: str, sources: tuple[str, ...], kind: str | None, summary: str) -> Any:
+def _commit(
+    graph: Any, record: dict[str, Any], section: str, sources: tuple[str, ...], kind: str | None, summary: str
+) -> Any:
     from psp_graph.validate import RawRecord
 
     ids, new_sources = _source_records(graph, sources, kind)
@@ -77,7 +89,9 @@ def add() -> None:
 @add.command("actor")
 @click.option("--name", help="The actor's name.")
 @click.option("--type", "types", multiple=True, help="Class and roles, e.g. --type charity --type funder.")
-@click.option("--id", "node_id", help="An id such as org:northbank-tenants-union (made from the name if left out).")
+@click.option(
+    "--id", "node_id", help="An id such as org:northbank-tenants-union (made from the name if left out)."
+)
 @click.option("--description")
 @click.option("--experience", help="lived, learnt or both.")
 @click.option("--identifier", "identifiers", multiple=True, help="External id, e.g. GB-CHC-1234567.")
@@ -86,16 +100,28 @@ def add() -> None:
 @with_source_options
 @store_option
 @handle_errors
-def add_actor(store: str | None, name: str | None, types: tuple[str, ...], node_id: str | None,
-              sources: tuple[str, ...], source_kind: str | None, **fields: Any) -> None:
+def add_actor(
+    store: str | None,
+    name: str | None,
+    types: tuple[str, ...],
+    node_id: str | None,
+    sources: tuple[str, ...],
+    source_kind: str | None,
+    **fields: Any,
+) -> None:
     """Add (or update) an actor.
 
     Example: psp add actor --name "Northbank Tenants Union" --type community-group --illustrative
     """
     from psp_graph.ids import new_person_id
 
-    record: dict[str, Any] = {"name": _ask(name, "Name", "--name"), "types": list(types) or [_ask(None, "Type (e.g. charity)", "--type")]}
-    record.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v not in (None, ())})
+    record: dict[str, Any] = {
+        "name": _ask(name, "Name", "--name"),
+        "types": list(types) or [_ask(None, "Type (e.g. charity)", "--type")],
+    }
+    record.update(
+        {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v not in (None, ())}
+    )
     with open_graph(store) as graph:
         if node_id:
             record["id"] = node_id
@@ -109,15 +135,29 @@ def add_actor(store: str | None, name: str | None, types: tuple[str, ...], node_
 @click.option("--type", "rel_type", help="Relationship type, e.g. FUNDS, SITS_IN, INVOLVES.")
 @click.option("--from", "source", help="Id or exact name of the node the link starts at.")
 @click.option("--to", "target", help="Id or exact name of the node the link ends at.")
-@click.option("--set", "attributes", multiple=True, metavar="KEY=VALUE", help="An attribute, e.g. amount=25000 or rung=consultation (repeatable).")
+@click.option(
+    "--set",
+    "attributes",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An attribute, e.g. amount=25000 or rung=consultation (repeatable).",
+)
 @click.option("--valid-from", help="YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--valid-to", help="YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--note")
 @with_source_options
 @store_option
 @handle_errors
-def add_link(store: str | None, rel_type: str | None, source: str | None, target: str | None,
-             attributes: tuple[str, ...], sources: tuple[str, ...], source_kind: str | None, **fields: Any) -> None:
+def add_link(
+    store: str | None,
+    rel_type: str | None,
+    source: str | None,
+    target: str | None,
+    attributes: tuple[str, ...],
+    sources: tuple[str, ...],
+    source_kind: str | None,
+    **fields: Any,
+) -> None:
     """Add (or update) a link between two nodes.
 
     Example: psp add link --type funds --from org:a --to org:b --set amount=25000 --source "Workshop, May 2020"
@@ -144,14 +184,28 @@ def add_link(store: str | None, rel_type: str | None, source: str | None, target
 @with_source_options
 @store_option
 @handle_errors
-def add_issue(name: str, broader: str | None, node_id: str | None, description: str | None, store: str | None,
-              sources: tuple[str, ...], source_kind: str | None, **fields: Any) -> None:
+def add_issue(
+    name: str,
+    broader: str | None,
+    node_id: str | None,
+    description: str | None,
+    store: str | None,
+    sources: tuple[str, ...],
+    source_kind: str | None,
+    **fields: Any,
+) -> None:
     """Add a narrower issue without editing the ontology.
 
     Example: psp add issue "Rent arrears" --broader housing
     """
     record: dict[str, Any] = {"name": name, "types": ["Issue"]}
-    record.update({k: v for k, v in {"id": node_id, "broader": broader, "description": description, **fields}.items() if v is not None})
+    record.update(
+        {
+            k: v
+            for k, v in {"id": node_id, "broader": broader, "description": description, **fields}.items()
+            if v is not None
+        }
+    )
     with open_graph(store) as graph:
         if broader:
             record["broader"] = graph.resolve(broader)
@@ -178,10 +232,10 @@ def remove(entity_id: str, store: str | None) -> None:
 @store_option
 @handle_errors
 def undo(changeset: str, store: str | None) -> None:
-    """Undo a change set (see psp history) by applying its inverse as a new change set.
+    """Undo a change set (an id from psp history, or 'last') with a new change set.
 
-    Example: psp undo cs-20261123T101500-3f9a1c
+    Example: psp undo last
     """
     with open_graph(store) as graph:
         result = graph.undo(changeset)
-        click.echo(f"undid {changeset}: {result.summary()}")
+        click.echo(f"undid {result.ids[0]}: {result.summary()}")

@@ -21,7 +21,7 @@ from typing import Any
 from psp_graph.exc import InvalidData
 from psp_graph.validate import SECTION_KINDS, RawRecord
 
-__all__ = ["read_records", "SECTIONS"]
+__all__ = ["SECTIONS", "read_records"]
 
 SECTIONS = (*SECTION_KINDS, "links")
 
@@ -39,7 +39,9 @@ def _read_text(path: Path) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise InvalidData(f"not UTF-8 text (byte {err.start}); save the file as UTF-8", file=str(path), row=line) from None
+        raise InvalidData(
+            f"not UTF-8 text (byte {err.start}); save the file as UTF-8", file=str(path), row=line
+        ) from None
     if not text.strip():
         raise InvalidData("the file is empty", file=str(path))
     return text
@@ -87,7 +89,9 @@ def _load_yaml(path: Path) -> Any:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise InvalidData(f"not valid YAML: {problem}", file=str(path), row=mark.line + 1 if mark else None) from None
+        raise InvalidData(
+            f"not valid YAML: {problem}", file=str(path), row=mark.line + 1 if mark else None
+        ) from None
     except ValueError as err:  # a constructor refused a value
         raise InvalidData(f"not valid YAML: {err}", file=str(path)) from None
 
@@ -100,7 +104,9 @@ def _sectioned(path: Path, data: Any) -> Iterator[RawRecord]:
 
     for section in data:
         if section not in SECTIONS:
-            raise InvalidData(f"unknown section '{section}'{did_you_mean(str(section), SECTIONS)}", file=str(path))
+            raise InvalidData(
+                f"unknown section '{section}'{did_you_mean(str(section), SECTIONS)}", file=str(path)
+            )
     found = False
     for section in SECTIONS:  # nodes before links, whatever the order in the file
         records = data.get(section) or []
@@ -140,7 +146,11 @@ def _csv(path: Path) -> Iterator[RawRecord]:
         raise InvalidData("the file has a header but no rows", file=str(path))
     for number, row in enumerate(rows, start=2):
         if None in row:
-            raise InvalidData(f"has {len(header) + len(row[None])} cells, the header has {len(header)}", file=str(path), row=number)  # type: ignore[index]
+            raise InvalidData(
+                f"has {len(header) + len(row[None])} cells, the header has {len(header)}",
+                file=str(path),
+                row=number,
+            )
         yield RawRecord(str(path), number, section, dict(row))
 
 
@@ -148,7 +158,9 @@ def _xlsx(path: Path) -> Iterator[RawRecord]:
     try:
         import openpyxl
     except ImportError:
-        raise InvalidData("reading .xlsx needs the xlsx extra (pip install 'psp-graph[xlsx]')", file=str(path)) from None
+        raise InvalidData(
+            "reading .xlsx needs the xlsx extra (pip install 'psp-graph[xlsx]')", file=str(path)
+        ) from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
@@ -164,7 +176,7 @@ def _xlsx(path: Path) -> Iterator[RawRecord]:
         for number, values in enumerate(rows, start=2):
             if all(v is None for v in values):
                 continue
-            record = {h: v for h, v in zip(header, values) if h}
+            record = {h: v for h, v in zip(header, values, strict=False) if h}
             yield RawRecord(f"{path}[{section}]", number, section, record)
             found = True
     if not found:

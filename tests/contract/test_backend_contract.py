@@ -13,22 +13,34 @@ _SEQ = iter(range(1_000_000))
 
 def changeset(action: str = "load") -> ChangeSet:
     n = next(_SEQ)
-    return ChangeSet(f"cs-test-{n:06d}", f"2026-01-01T00:00:{n % 60:02d}.{n:06d}+00:00", "tester", action, f"test {n}")
+    return ChangeSet(
+        f"cs-test-{n:06d}", f"2026-01-01T00:00:{n % 60:02d}.{n:06d}+00:00", "tester", action, f"test {n}"
+    )
 
 
 def org(slug: str, name: str | None = None, **props: object) -> StoredNode:
-    return StoredNode(f"org:{slug}", ("Charity",), ("Actor", "Charity", "Organisation"), name or slug.title(), dict(props))
+    return StoredNode(
+        f"org:{slug}", ("Charity",), ("Actor", "Charity", "Organisation"), name or slug.title(), dict(props)
+    )
 
 
 def link(rel: str, source: str, target: str, lid: str | None = None, **props: object) -> StoredLink:
-    return StoredLink(lid or f"link:{rel}-{source}-{target}".replace(":", "-"), rel, source, target, dict(props))
+    return StoredLink(
+        lid or f"link:{rel}-{source}-{target}".replace(":", "-"), rel, source, target, dict(props)
+    )
 
 
 def write(backend: Backend, *, nodes=(), links=(), delete_nodes=(), delete_links=(), changes=()) -> ChangeSet:
     cs = changeset()
     backend.apply(
-        Batch(cs, list(nodes), list(links), list(delete_links), list(delete_nodes),
-              [Change(cs.id, i, *c) for i, c in enumerate(changes)])
+        Batch(
+            cs,
+            list(nodes),
+            list(links),
+            list(delete_links),
+            list(delete_nodes),
+            [Change(cs.id, i, *c) for i, c in enumerate(changes)],
+        )
     )
     return cs
 
@@ -70,7 +82,11 @@ def test_parallel_links_between_the_same_ends_are_kept_apart(backend: Backend) -
 
 def test_links_of_returns_both_directions_sorted(backend: Backend) -> None:
     a, b, c = org("a"), org("b"), org("c")
-    write(backend, nodes=[a, b, c], links=[link("FUNDS", a.id, b.id), link("FUNDS", c.id, a.id), link("FUNDS", b.id, c.id)])
+    write(
+        backend,
+        nodes=[a, b, c],
+        links=[link("FUNDS", a.id, b.id), link("FUNDS", c.id, a.id), link("FUNDS", b.id, c.id)],
+    )
     around_a = backend.links_of(a.id)
     assert {(x.source, x.target) for x in around_a} == {(a.id, b.id), (c.id, a.id)}
     assert [x.id for x in around_a] == sorted(x.id for x in around_a)
@@ -79,7 +95,11 @@ def test_links_of_returns_both_directions_sorted(backend: Backend) -> None:
 
 def test_deleting_a_node_cascades_to_its_links_only(backend: Backend) -> None:
     a, b, c = org("a"), org("b"), org("c")
-    write(backend, nodes=[a, b, c], links=[link("FUNDS", a.id, b.id), link("FUNDS", b.id, c.id), link("FUNDS", a.id, c.id)])
+    write(
+        backend,
+        nodes=[a, b, c],
+        links=[link("FUNDS", a.id, b.id), link("FUNDS", b.id, c.id), link("FUNDS", a.id, c.id)],
+    )
     write(backend, delete_nodes=[b.id])
     assert backend.get_node(b.id) is None
     assert [(x.source, x.target) for x in backend.iter_links()] == [("org:a", "org:c")]
@@ -106,16 +126,21 @@ def test_iter_filters_by_label_and_type(backend: Backend) -> None:
 
 
 def test_search_finds_word_prefixes_in_names_and_descriptions(backend: Backend) -> None:
-    write(backend, nodes=[
-        org("northbank", "Northbank Tenants Union"),
-        org("kitchen", "Fernhill Community Kitchen", description="hot meals and a food bank"),
-        org("other", "Unrelated Group"),
-    ])
+    write(
+        backend,
+        nodes=[
+            org("northbank", "Northbank Tenants Union"),
+            org("kitchen", "Fernhill Community Kitchen", description="hot meals and a food bank"),
+            org("other", "Unrelated Group"),
+        ],
+    )
     assert [n.id for n in backend.search("tenant")] == ["org:northbank"]
     assert [n.id for n in backend.search("food")] == ["org:kitchen"]
     assert backend.search("zzzz") == []
     # Search syntax in user text is treated as plain words.
-    assert backend.search('" OR * NEAR(') == [] or all(n.id.startswith("org:") for n in backend.search('" OR * NEAR('))
+    assert backend.search('" OR * NEAR(') == [] or all(
+        n.id.startswith("org:") for n in backend.search('" OR * NEAR(')
+    )
 
 
 def test_identifiers_are_unique_across_nodes(backend: Backend) -> None:
@@ -139,15 +164,23 @@ def test_a_failing_batch_writes_nothing(backend: Backend) -> None:
     write(backend, nodes=[org("a")])
     before = ([n.id for n in backend.iter_nodes()], backend.stats().changesets)
     with pytest.raises(PspGraphError):
-        write(backend, nodes=[org("b"), org("c")], links=[link("FUNDS", "org:b", "org:missing")],
-              changes=[("create", "node", "org:b", None, {"id": "org:b"})])
+        write(
+            backend,
+            nodes=[org("b"), org("c")],
+            links=[link("FUNDS", "org:b", "org:missing")],
+            changes=[("create", "node", "org:b", None, {"id": "org:b"})],
+        )
     assert ([n.id for n in backend.iter_nodes()], backend.stats().changesets) == before
     assert backend.changes(backend.changesets()[0].id) == []
 
 
 def test_history_keeps_change_sets_newest_first_with_their_changes(backend: Backend) -> None:
     first = write(backend, nodes=[org("a")], changes=[("create", "node", "org:a", None, {"id": "org:a"})])
-    second = write(backend, nodes=[org("a", "A2")], changes=[("update", "node", "org:a", {"id": "org:a"}, {"id": "org:a", "name": "A2"})])
+    second = write(
+        backend,
+        nodes=[org("a", "A2")],
+        changes=[("update", "node", "org:a", {"id": "org:a"}, {"id": "org:a", "name": "A2"})],
+    )
     other = write(backend, nodes=[org("b")], changes=[("create", "node", "org:b", None, {"id": "org:b"})])
     assert [c.id for c in backend.changesets()] == [other.id, second.id, first.id]
     assert [c.id for c in backend.changesets("org:a")] == [second.id, first.id]

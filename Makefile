@@ -1,0 +1,37 @@
+# psp-graph: the few verbs people type.
+#   make demo   set up and show who holds power in the seed graph
+#   make test   lint, types and the whole test suite (what CI runs)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test lint neo4j bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/psp demo
+
+test: setup lint
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check psp_graph tests
+	$(BIN)/ruff format --check psp_graph tests
+	$(BIN)/mypy
+
+neo4j: setup
+	$(BIN)/python tools/neo4j/server.py
+
+bench: setup
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) dist build psp-demo.db psp-demo.db-* .pytest_cache .mypy_cache .ruff_cache
