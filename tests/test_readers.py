@@ -16,6 +16,20 @@ from .conftest import ROOT, store_state
 EXAMPLES = ROOT / "docs" / "examples"
 
 
+def node_facts(g: Graph) -> list[tuple[str, str, dict[str, object]]]:
+    return [
+        (n["id"], n["name"], {k: v for k, v in n["props"].items() if not k.startswith("recorded")})
+        for n in store_state(g)["nodes"]
+    ]
+
+
+def link_facts(g: Graph) -> list[tuple[object, ...]]:
+    return sorted(
+        (x.id, x.type, x.source, x.target, x.props.get("amount_minor"), tuple(x.props.get("issues", [])))
+        for x in g.backend.iter_links()
+    )
+
+
 def load_examples(graph: Graph, *paths: Path) -> None:
     for path in paths:
         graph.load_file(path)
@@ -35,11 +49,7 @@ def test_json_and_yaml_load_the_same_graph(tmp_path: Path) -> None:
     with Graph.open("sqlite://:memory:") as a, Graph.open("sqlite://:memory:") as b:
         a.load_file(EXAMPLES / "workshop.yaml")
         b.load_file(as_json)
-        strip = lambda g: [
-            (n["id"], n["name"], {k: v for k, v in n["props"].items() if not k.startswith("recorded")})
-            for n in store_state(g)["nodes"]
-        ]  # noqa: E731
-        assert strip(a) == strip(b)
+        assert node_facts(a) == node_facts(b)
 
 
 def test_xlsx_sheets_load_like_csv_files(tmp_path: Path) -> None:
@@ -58,11 +68,7 @@ def test_xlsx_sheets_load_like_csv_files(tmp_path: Path) -> None:
             g.load_file(EXAMPLES / "workshop.yaml")
         load_examples(from_csv, EXAMPLES / "actors.csv", EXAMPLES / "links.csv")
         from_xlsx.load_file(workbook)
-        links = lambda g: sorted(
-            (x.id, x.type, x.source, x.target, x.props.get("amount_minor"), tuple(x.props.get("issues", [])))
-            for x in g.backend.iter_links()
-        )  # noqa: E731
-        assert links(from_csv) == links(from_xlsx)
+        assert link_facts(from_csv) == link_facts(from_xlsx)
         funds = [x for x in from_xlsx.backend.iter_links("FUNDS")]
         assert funds[0].props["amount_minor"] == 1_800_000
         assert funds[0].props["issues"] == ["issue:food-banks", "issue:food-insecurity"]

@@ -9,7 +9,7 @@ import pytest
 
 from psp_graph.backends import Backend, open_backend
 
-BACKENDS = ["sqlite-memory", "sqlite-file"]
+BACKENDS = ["sqlite-memory", "sqlite-file", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
 
 @pytest.fixture(params=BACKENDS)
