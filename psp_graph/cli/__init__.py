@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "search": ("browse", "search", "Search names and descriptions."),
     "stats": ("browse", "stats", "Count nodes and links."),
     "history": ("browse", "history", "List change sets, or the changes of one."),
+    "query": ("query", "query", "Run a named query: who holds power, where the gaps are."),
     "demo": ("demo", "demo", "Load the seed graph into psp-demo.db and show who holds power."),
 }
 

@@ -110,6 +110,11 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _rounded(value: Any) -> Any:
+    """Floats to four decimals for people; CSV and JSON keep full precision."""
+    return f"{value:.4f}" if isinstance(value, float) else value
+
+
 def _table(
     rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None, *, to_terminal: bool
 ) -> str:
@@ -123,7 +128,7 @@ def _table(
         # Data is shown as text, never as rich markup.
         from rich.text import Text
 
-        table.add_row(*[Text(_cell(row.get(c))) for c in columns])
+        table.add_row(*[Text(_cell(_rounded(row.get(c)))) for c in columns])
     buffer = io.StringIO()
     console = Console(
         file=buffer,

@@ -14,7 +14,9 @@ __all__ = ["generate_reference"]
 
 
 def _help(command: click.Command, path: str) -> str:
-    ctx = click.Context(command, info_name=path, terminal_width=100, max_content_width=100)
+    ctx = click.Context(
+        command, info_name=path, terminal_width=100, max_content_width=100, help_option_names=["-h", "--help"]
+    )
     return command.get_help(ctx)
 
 

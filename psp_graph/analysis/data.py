@@ -1,0 +1,95 @@
+"""The data an analysis reads on the embedded store: nodes and the links valid on a date.
+
+Also the definitions both backends share: which issues an issue selection
+covers, and who counts as a lived-experience actor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from psp_graph.exc import InvalidData
+from psp_graph.graph import Graph
+from psp_graph.ontology import Ontology, did_you_mean
+from psp_graph.records import StoredLink, StoredNode
+
+__all__ = ["AnalysisData", "experience_of", "is_valid_on", "load_data", "select_issues"]
+
+
+def is_valid_on(props: dict[str, Any], as_of: str | None) -> bool:
+    """True when a link holds on ``as_of`` (ISO date text); every link holds when as_of is None."""
+    if as_of is None:
+        return True
+    start, end = props.get("valid_from"), props.get("valid_to")
+    return (start is None or start <= as_of) and (end is None or end >= as_of)
+
+
+def experience_of(node: StoredNode) -> str:
+    """lived, learnt, both or unknown; lived-experience groups count as lived unless recorded otherwise."""
+    experience = node.props.get("experience")
+    if experience:
+        return str(experience)
+    return "lived" if "LivedExperienceGroup" in node.labels else "unknown"
+
+
+@dataclass
+class AnalysisData:
+    """All nodes, and the links valid on the analysis date, of one store."""
+
+    nodes: dict[str, StoredNode]
+    links: list[StoredLink]
+    onto: Ontology
+
+    def of_type(self, *types: str) -> Iterable[StoredLink]:
+        wanted = set(types)
+        return (link for link in self.links if link.type in wanted)
+
+    def has(self, node_id: str, label: str) -> bool:
+        node = self.nodes.get(node_id)
+        return node is not None and label in node.labels
+
+
+def load_data(graph: Graph, as_of: str | None) -> AnalysisData:
+    """Read every node and the links valid on ``as_of``. O(nodes + links)."""
+    nodes = {n.id: n for n in graph.backend.iter_nodes()}
+    links = [link for link in graph.backend.iter_links() if is_valid_on(link.props, as_of)]
+    return AnalysisData(nodes, links, graph.onto)
+
+
+def select_issues(graph: Graph, issue: str | None) -> list[str] | None:
+    """The issue and all its narrower issues (from the store, so added issues count), sorted.
+
+    None when no issue is given. Raises InvalidData with suggestions for an unknown issue.
+    """
+    if issue is None:
+        return None
+    issues = {n.id: n for n in graph.backend.iter_nodes("Issue")}
+    for (
+        concept
+    ) in graph.onto.issues.values():  # a store not yet initialised still knows the ontology's issues
+        issues.setdefault(
+            concept.id,
+            StoredNode(concept.id, ("Issue",), ("Issue",), concept.label, {"broader": concept.broader}),
+        )
+    wanted = issue if issue.startswith("issue:") else f"issue:{issue}"
+    if wanted not in issues:
+        by_name = [i for i, n in issues.items() if n.name.lower() == issue.lower()]
+        if len(by_name) != 1:
+            raise InvalidData(
+                f"no issue '{issue}'{did_you_mean(wanted, sorted(issues), list_all=False)}", field="issue"
+            )
+        wanted = by_name[0]
+    narrower: dict[str, list[str]] = {}
+    for node in issues.values():
+        broader = node.props.get("broader")
+        if broader:
+            narrower.setdefault(str(broader), []).append(node.id)
+    selected, frontier = {wanted}, [wanted]
+    while frontier:
+        for child in narrower.get(frontier.pop(), []):
+            if child not in selected:
+                selected.add(child)
+                frontier.append(child)
+    return sorted(selected)

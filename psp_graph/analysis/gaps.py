@@ -1,0 +1,84 @@
+"""Where collaboration is missing, and who is near whom (ego networks)."""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from itertools import combinations
+from typing import Any
+
+from psp_graph.analysis.data import AnalysisData
+
+__all__ = ["collaboration_gaps", "ego", "types_with_role"]
+
+
+def types_with_role(data: AnalysisData, role: str) -> set[str]:
+    """Relationship types the ontology gives an analysis role (collaboration, money, ...)."""
+    return {name for name, rel in data.onto.relations.items() if role in rel.analysis_roles}
+
+
+def _neighbours(data: AnalysisData, types: set[str]) -> dict[str, set[str]]:
+    adjacent: dict[str, set[str]] = defaultdict(set)
+    for link in data.of_type(*types):
+        adjacent[link.source].add(link.target)
+        adjacent[link.target].add(link.source)
+    return adjacent
+
+
+def collaboration_gaps(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+    """Three kinds of gap (see QUERIES["collaboration-gaps"]).
+
+    no-collaboration checks every pair of actors on an issue: O(sum of squares of
+    actors per issue x degree).
+    """
+    collab = _neighbours(data, types_with_role(data, "collaboration"))
+    rows: list[dict[str, Any]] = []
+
+    on_issue: dict[str, set[str]] = defaultdict(set)
+    for link in data.of_type(*types_with_role(data, "issue")):
+        if data.has(link.source, "Actor") and (issues is None or link.target in issues):
+            on_issue[link.target].add(link.source)
+    for issue, actors in on_issue.items():
+        for a, b in combinations(sorted(actors), 2):
+            near_a = collab.get(a, set())
+            if b in near_a or near_a & collab.get(b, set()):
+                continue
+            rows.append({"gap": "no-collaboration", "a": a, "b": b, "issue": issue})
+
+    funded = {link.target for link in data.of_type("FUNDS")}
+    affected: set[tuple[str, str]] = set()
+    for link in data.of_type(*types_with_role(data, "affected")):
+        if data.has(link.source, "Actor") and (issues is None or link.target in issues):
+            affected.add((link.source, link.target))
+    for community, issue in affected:
+        if community in funded or collab.get(community, set()) & funded:
+            continue
+        rows.append({"gap": "unfunded-affected", "a": community, "b": None, "issue": issue})
+
+    controlled = {link.target for link in data.of_type("CONTROLS")}
+    working = {a for actors in on_issue.values() for a in actors}
+    for link in data.of_type("NEEDS"):
+        if link.target in controlled or (issues is not None and link.source not in working):
+            continue
+        rows.append({"gap": "unmet-need", "a": link.source, "b": link.target, "issue": None})
+    return rows
+
+
+def ego(data: AnalysisData, actor: str, hops: int) -> list[dict[str, Any]]:
+    """Nodes within ``hops`` of ``actor`` over any link, never passing through an issue. O(reach)."""
+    adjacent: dict[str, set[str]] = defaultdict(set)
+    for link in data.links:
+        if data.has(link.source, "Issue") or data.has(link.target, "Issue"):
+            continue
+        adjacent[link.source].add(link.target)
+        adjacent[link.target].add(link.source)
+    distance = {actor: 0}
+    queue = deque([actor])
+    while queue:
+        here = queue.popleft()
+        if distance[here] == hops:
+            continue
+        for there in adjacent.get(here, ()):
+            if there not in distance:
+                distance[there] = distance[here] + 1
+                queue.append(there)
+    return [{"id": n, "types": list(data.nodes[n].types), "distance": d} for n, d in distance.items()]

@@ -1,0 +1,174 @@
+"""Power ranking and brokers: the graph algorithms shared by every backend.
+
+Each backend produces the same *raw rows* (Neo4j from queries/power-ranking.cypher
+and queries/brokers.cypher, the embedded store from :func:`power_raw` and
+:func:`brokers_raw`); :func:`finish_power_ranking` and :func:`finish_brokers`
+turn them into the table with one implementation.
+
+Raw rows have a ``part``: ``actor`` rows carry an actor and its counted
+components; ``edge`` rows carry one link (source, target, type, weight).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import networkx as nx
+
+from psp_graph.analysis.data import AnalysisData
+from psp_graph.analysis.projection import betweenness, project, roles_of
+from psp_graph.ontology import Ontology
+
+__all__ = ["brokers_raw", "finish_brokers", "finish_power_ranking", "power_raw", "selected_actors"]
+
+REACH_ROLES = ("money", "influence", "authority")
+BROKER_ROLES = ("collaboration", "money", "influence")
+COMPONENTS = ("money_granted_minor", "resources", "seats_authority", "reach", "brokerage")
+WEIGHTS = ("w_money", "w_resources", "w_seats", "w_reach", "w_brokerage")
+
+
+def selected_actors(data: AnalysisData, issues: list[str] | None) -> set[str]:
+    """All actors, or those linked to a selected issue by an issue-role link."""
+    actors = {n.id for n in data.nodes.values() if "Actor" in n.labels}
+    if issues is None:
+        return actors
+    types = roles_of(data.onto, ("issue",))
+    return {link.source for link in data.of_type(*types) if link.source in actors and link.target in issues}
+
+
+def _edge_rows(data: AnalysisData, nodes: set[str], types: set[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "part": "edge",
+            "id": link.source,
+            "target": link.target,
+            "type": link.type,
+            "weight": link.props.get("strength", 1),
+        }
+        for link in data.of_type(*types)
+        if link.source in nodes and link.target in nodes
+    ]
+
+
+def power_raw(data: AnalysisData, issues: list[str] | None, currency: str) -> list[dict[str, Any]]:
+    """Raw rows for power-ranking on the embedded store (the twin of power-ranking.cypher)."""
+    actors = selected_actors(data, issues)
+    onto = data.onto
+    authority = {
+        n for n, r in onto.relations.items() if "authority" in r.analysis_roles and r.power_flow == "source"
+    }
+    counts: dict[str, dict[str, int]] = {a: {"money": 0, "resources": 0, "authority": 0} for a in actors}
+    for link in data.links:
+        if link.source not in actors:
+            continue
+        if link.type == "FUNDS" and link.props.get("currency") == currency and "amount_minor" in link.props:
+            if issues is None or set(link.props.get("issues", [])) & set(issues):
+                counts[link.source]["money"] += int(link.props["amount_minor"])
+        elif link.type == "CONTROLS":
+            counts[link.source]["resources"] += 1
+        if link.type in authority:
+            counts[link.source]["authority"] += 1
+    rows = [
+        {
+            "part": "actor",
+            "id": a,
+            "money_minor": c["money"],
+            "resources": c["resources"],
+            "seats_authority": c["authority"],
+        }
+        for a, c in counts.items()
+    ]
+    spaces = {n.id for n in data.nodes.values() if {"DecisionSpace", "Initiative"} & set(n.labels)}
+    return rows + _edge_rows(data, actors | spaces, roles_of(onto, REACH_ROLES + BROKER_ROLES))
+
+
+def brokers_raw(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+    """Raw rows for brokers on the embedded store (the twin of brokers.cypher)."""
+    actors = selected_actors(data, issues)
+    rows: list[dict[str, Any]] = [{"part": "actor", "id": a} for a in actors]
+    return rows + _edge_rows(data, actors, roles_of(data.onto, BROKER_ROLES))
+
+
+def _split(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[str, str, str, float]]]:
+    actors = sorted((r for r in rows if r["part"] == "actor"), key=lambda r: r["id"])
+    edges = sorted(
+        (r["id"], r["target"], r["type"], float(r["weight"] if r["weight"] is not None else 1))
+        for r in rows
+        if r["part"] == "edge"
+    )
+    return actors, edges
+
+
+def finish_power_ranking(
+    rows: list[dict[str, Any]], params: dict[str, Any], onto: Ontology
+) -> list[dict[str, Any]]:
+    """Score every actor from raw rows: normalise each component by its maximum, then
+    take the weighted mean. Reach is PageRank (alpha 0.85) on links pointing towards
+    power holders; brokerage is betweenness on the undirected actor network."""
+    actors, edges = _split(rows)
+    ids = [a["id"] for a in actors]
+    reach_graph = project(edges, onto, REACH_ROLES, directed=True, nodes=ids)
+    reach = (
+        nx.pagerank(reach_graph, alpha=0.85, weight="weight", tol=1e-12, max_iter=1000)
+        if len(reach_graph)
+        else {}
+    )
+    actor_set = set(ids)
+    broker_edges = [e for e in edges if e[0] in actor_set and e[1] in actor_set]
+    broker_graph = project(broker_edges, onto, BROKER_ROLES, directed=False, nodes=ids)
+    brokerage, _ = betweenness(broker_graph, exact_below=5000, samples=500, seed=42)
+    values = {
+        a["id"]: {
+            "money_granted_minor": int(a["money_minor"] or 0),
+            "resources": int(a["resources"] or 0),
+            "seats_authority": int(a["seats_authority"] or 0),
+            "reach": float(reach.get(a["id"], 0.0)),
+            "brokerage": float(brokerage.get(a["id"], 0.0)),
+        }
+        for a in actors
+    }
+    weights = [float(params[w]) for w in WEIGHTS]
+    maxima = {c: max((v[c] for v in values.values()), default=0) for c in COMPONENTS}
+    total_weight = sum(weights)
+    table = []
+    for actor_id, v in values.items():
+        if total_weight == 0:
+            score = None
+        else:
+            parts = [
+                w * (v[c] / maxima[c] if maxima[c] else 0.0) for c, w in zip(COMPONENTS, weights, strict=True)
+            ]
+            score = math.fsum(parts) / total_weight
+        table.append({"id": actor_id, "score": score, **v})
+    table.sort(key=lambda r: (-(r["score"] or 0.0), r["id"]))
+    for rank, row in enumerate(table, start=1):
+        row["rank"] = rank
+    return table
+
+
+def finish_brokers(
+    rows: list[dict[str, Any]], params: dict[str, Any], onto: Ontology
+) -> list[dict[str, Any]]:
+    """Betweenness, Burt's constraint, articulation points and degree from raw rows."""
+    actors, edges = _split(rows)
+    graph = project(edges, onto, BROKER_ROLES, directed=False, nodes=[a["id"] for a in actors])
+    between, sampled = betweenness(
+        graph,
+        exact_below=int(params["exact_below"]),
+        samples=int(params["samples"]),
+        seed=int(params["seed"]),
+    )
+    constraint = nx.constraint(graph) if len(graph) else {}
+    cut = set(nx.articulation_points(graph)) if len(graph) else set()
+    return [
+        {
+            "id": node,
+            "betweenness": float(between.get(node, 0.0)),
+            "constraint": None if math.isnan(constraint.get(node, math.nan)) else float(constraint[node]),
+            "articulation_point": node in cut,
+            "degree": graph.degree(node),
+            "sampled": sampled,
+        }
+        for node in graph.nodes
+    ]

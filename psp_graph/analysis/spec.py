@@ -1,0 +1,286 @@
+"""The QuerySpec registry: the single source of each named query's name,
+description, parameters and output columns.
+
+queries/NAME.cypher repeats name, parameters and columns in its header; a test
+checks the header against this registry.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from psp_graph.exc import InvalidData
+
+__all__ = ["QUERIES", "ColumnSpec", "ParamSpec", "QuerySpec", "coerce_param"]
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """A user-facing parameter of a named query."""
+
+    name: str
+    type: str  # str | int | float | date | issue | node
+    default: Any
+    description: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """An output column. ``name_of`` marks a display-name column filled from an id column."""
+
+    name: str
+    type: str  # id | name | str | int | float | bool | list | date
+    description: str
+    name_of: str | None = None
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """A named query: what it answers, its parameters and its columns.
+
+    ``mode`` is ``cypher`` (the .cypher file computes the whole table on Neo4j)
+    or ``hybrid`` (the .cypher returns the projection and non-algorithmic parts;
+    one shared Python function finishes the table for every backend).
+    """
+
+    name: str
+    description: str
+    params: tuple[ParamSpec, ...]
+    columns: tuple[ColumnSpec, ...]
+    mode: str = "cypher"
+    sort: tuple[str, ...] = field(default_factory=tuple)  # "-col" sorts descending
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def raw_columns(self) -> tuple[str, ...]:
+        """Columns the .cypher returns (names are filled in afterwards)."""
+        return tuple(c.name for c in self.columns if c.name_of is None)
+
+
+def coerce_param(spec: ParamSpec, value: Any) -> Any:
+    """Turn a parameter given as text (from the CLI) into its type, or raise InvalidData."""
+    if value is None:
+        return None
+    try:
+        if spec.type == "int":
+            number: float = int(value)
+        elif spec.type == "float":
+            number = float(value)
+        elif spec.type == "date":
+            from psp_graph.values import parse_date
+
+            return (
+                parse_date(value).isoformat() if not isinstance(value, datetime.date) else value.isoformat()
+            )
+        else:
+            return str(value)
+    except (TypeError, ValueError):
+        raise InvalidData(
+            f"'{value}' is not {'an' if spec.type == 'int' else 'a'} {spec.type}", field=spec.name
+        ) from None
+    except InvalidData as err:
+        raise InvalidData(err.reason, field=spec.name) from None
+    if spec.minimum is not None and number < spec.minimum:
+        raise InvalidData(f"must be at least {spec.minimum:g}, got {value}", field=spec.name)
+    if spec.maximum is not None and number > spec.maximum:
+        raise InvalidData(f"must be at most {spec.maximum:g}, got {value}", field=spec.name)
+    return number
+
+
+_ISSUE = ParamSpec("issue", "issue", None, "Only this issue and its narrower issues (e.g. housing).")
+_AS_OF = ParamSpec("as_of", "date", None, "Only links valid on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+_LIMIT = ParamSpec("limit", "int", 0, "At most this many rows (0: all).", minimum=0)
+
+
+def _c(name: str, type_: str, description: str, name_of: str | None = None) -> ColumnSpec:
+    return ColumnSpec(name, type_, description, name_of)
+
+
+QUERIES: dict[str, QuerySpec] = {
+    spec.name: spec
+    for spec in [
+        QuerySpec(
+            "funding-flows",
+            "Who funds whom: every FUNDS link with its amount, programme, issues and period.",
+            (_ISSUE, _AS_OF, _LIMIT),
+            (
+                _c("funder", "id", "The funder's id."),
+                _c("funder_name", "name", "The funder's name.", "funder"),
+                _c("recipient", "id", "The recipient's id."),
+                _c("recipient_name", "name", "The recipient's name.", "recipient"),
+                _c("amount_minor", "int", "Amount in minor units (pence); null when not known."),
+                _c("currency", "str", "ISO currency code."),
+                _c("programme", "str", "Grant programme."),
+                _c("issues", "list", "Issues the grant concerns."),
+                _c("valid_from", "date", "Start."),
+                _c("valid_to", "date", "End."),
+                _c("link", "id", "The link's id."),
+            ),
+            sort=("-amount_minor", "funder", "recipient", "link"),
+        ),
+        QuerySpec(
+            "funding-concentration",
+            "How concentrated money is among funders: HHI, Gini and top-5 share, overall, per issue and per year.",
+            (_ISSUE, _AS_OF),
+            (
+                _c("issue", "id", "An issue id, or '*' for all selected grants."),
+                _c("year", "str", "Year the grants start, or '*' for all years."),
+                _c("currency", "str", "ISO currency code (currencies are never summed together)."),
+                _c("funders", "int", "Number of funders."),
+                _c("grants", "int", "Number of grants with an amount."),
+                _c("total_minor", "int", "Total granted, minor units."),
+                _c("hhi", "float", "Herfindahl-Hirschman index of funder shares, 0-1 (1: one funder)."),
+                _c("gini", "float", "Gini coefficient of funder totals, 0-1."),
+                _c("top5_share", "float", "Share of the total granted by the five largest funders."),
+            ),
+            sort=("issue", "year", "currency"),
+        ),
+        QuerySpec(
+            "decision-spaces",
+            "Who sits in each decision space, its Powercube space and level, and the share of seats held by lived-experience actors.",
+            (_ISSUE, _AS_OF),
+            (
+                _c("space_id", "id", "The decision space's id."),
+                _c("space_name", "name", "Its name.", "space_id"),
+                _c("space", "str", "closed, invited or claimed."),
+                _c("level", "str", "household, local, national or global."),
+                _c("members", "list", "Ids of the actors that sit in it."),
+                _c("seats", "int", "Seats (SITS_IN links)."),
+                _c("voting_seats", "int", "Seats of type chair or voting."),
+                _c("lived_seats", "int", "Seats held by lived-experience actors."),
+                _c("lived_voting_seats", "int", "Chair or voting seats held by lived-experience actors."),
+                _c("lived_share", "float", "lived_seats / seats (null when no seats)."),
+                _c("lived_voting_share", "float", "lived_voting_seats / voting_seats (null when none)."),
+            ),
+            sort=("space_id",),
+        ),
+        QuerySpec(
+            "participation",
+            "Per actor and issue, the highest rung of Arnstein's ladder at which it involves affected people; flags those that stop at tokenism or below.",
+            (_ISSUE, _AS_OF),
+            (
+                _c("actor", "id", "The actor (or space or initiative) that involves people."),
+                _c("actor_name", "name", "Its name.", "actor"),
+                _c("issue", "id", "The issue, or '*' when the link names none."),
+                _c("highest_rung", "str", "The highest rung reached."),
+                _c("rank", "int", "Its rank, 1 (manipulation) to 8 (citizen control)."),
+                _c("ladder_group", "str", "non_participation, tokenism or citizen_power."),
+                _c("involved", "int", "Number of distinct actors it involves on the issue."),
+                _c("stops_at_tokenism", "bool", "True when the highest rung is placation (5) or lower."),
+            ),
+            sort=("rank", "actor", "issue"),
+        ),
+        QuerySpec(
+            "balance",
+            "Lived versus learnt experience among the actors on each issue and in each decision space.",
+            (_ISSUE, _AS_OF),
+            (
+                _c("scope", "str", "'issue' or 'decision_space'."),
+                _c("scope_id", "id", "The issue or decision space."),
+                _c("scope_name", "name", "Its name.", "scope_id"),
+                _c("lived", "int", "Actors with lived experience (including lived-experience groups)."),
+                _c("learnt", "int", "Actors with learnt experience."),
+                _c("both", "int", "Actors with both."),
+                _c("unknown", "int", "Actors whose experience is not recorded."),
+                _c("lived_share", "float", "(lived + both) / (lived + learnt + both); null when none known."),
+            ),
+            sort=("scope", "scope_id"),
+        ),
+        QuerySpec(
+            "ego",
+            "Everything within N hops of an actor (not passing through issue nodes).",
+            (
+                ParamSpec("actor", "node", None, "The actor at the centre (id or exact name)."),
+                ParamSpec("hops", "int", 2, "How many hops (1-5).", minimum=1, maximum=5),
+                _AS_OF,
+            ),
+            (
+                _c("id", "id", "A node within reach."),
+                _c("name", "name", "Its name.", "id"),
+                _c("types", "list", "Its types."),
+                _c("distance", "int", "Hops from the actor (0: the actor)."),
+            ),
+            sort=("distance", "id"),
+        ),
+        QuerySpec(
+            "collaboration-gaps",
+            "Where collaboration is missing: actors on the same issue with no collaboration path of length 2 or less; affected communities with no funded ally; needs that nobody controls.",
+            (_ISSUE, _AS_OF),
+            (
+                _c("gap", "str", "no-collaboration, unfunded-affected or unmet-need."),
+                _c("a", "id", "The first actor (or the affected community, or the actor in need)."),
+                _c("a_name", "name", "Its name.", "a"),
+                _c("b", "id", "The second actor, or the needed resource; null for unfunded-affected."),
+                _c("b_name", "name", "Its name.", "b"),
+                _c("issue", "id", "The shared issue (null for unmet-need)."),
+            ),
+            sort=("gap", "issue", "a", "b"),
+        ),
+        QuerySpec(
+            "power-ranking",
+            "An explainable power score per actor: money granted, resources controlled, seats and authority, reach (PageRank) and brokerage (betweenness), each a column.",
+            (
+                _ISSUE,
+                _AS_OF,
+                ParamSpec("currency", "str", "GBP", "Currency whose grants count as money."),
+                ParamSpec("w_money", "float", 1.0, "Weight of money granted.", minimum=0),
+                ParamSpec("w_resources", "float", 1.0, "Weight of resources controlled.", minimum=0),
+                ParamSpec("w_seats", "float", 1.0, "Weight of seats and authority.", minimum=0),
+                ParamSpec("w_reach", "float", 1.0, "Weight of reach (PageRank).", minimum=0),
+                ParamSpec("w_brokerage", "float", 1.0, "Weight of brokerage (betweenness).", minimum=0),
+                _LIMIT,
+            ),
+            (
+                _c("rank", "int", "1 for the highest score."),
+                _c("id", "id", "The actor."),
+                _c("name", "name", "Its name.", "id"),
+                _c("score", "float", "Weighted mean of the normalised components, 0-1."),
+                _c("money_granted_minor", "int", "Money granted (FUNDS out), minor units."),
+                _c("resources", "int", "Resources controlled (CONTROLS)."),
+                _c("seats_authority", "int", "Seats (SITS_IN) plus DECIDES_ON, LEADS and HOSTS links."),
+                _c(
+                    "reach",
+                    "float",
+                    "PageRank over money, influence and authority links, towards power holders.",
+                ),
+                _c("brokerage", "float", "Normalised betweenness on the undirected actor network."),
+            ),
+            mode="hybrid",
+            sort=("rank",),
+        ),
+        QuerySpec(
+            "brokers",
+            "Who connects otherwise separate parts of the network: betweenness (exact, or sampled with a fixed seed on big graphs), Burt's constraint and articulation points.",
+            (
+                _ISSUE,
+                _AS_OF,
+                ParamSpec("exact_below", "int", 5000, "Exact betweenness below this many actors.", minimum=1),
+                ParamSpec("samples", "int", 500, "Pivots for sampled betweenness.", minimum=1),
+                ParamSpec("seed", "int", 42, "Seed for sampled betweenness."),
+                _LIMIT,
+            ),
+            (
+                _c("id", "id", "The actor."),
+                _c("name", "name", "Its name.", "id"),
+                _c("betweenness", "float", "Normalised betweenness centrality."),
+                _c("constraint", "float", "Burt's constraint (low: a broker; null for isolated actors)."),
+                _c("articulation_point", "bool", "True when removing the actor splits the network."),
+                _c("degree", "int", "Distinct neighbours."),
+                _c("sampled", "bool", "True when betweenness was sampled."),
+            ),
+            mode="hybrid",
+            sort=("-betweenness", "id"),
+        ),
+    ]
+}

@@ -1,0 +1,53 @@
+"""psp query: run a named query (psp query list shows them)."""
+
+from __future__ import annotations
+
+import click
+
+from psp_graph.cli.common import emit, handle_errors, open_graph, output_options, store_option, warn
+
+
+@click.command()
+@click.argument("name")
+@click.option("--issue", help="Only this issue and its narrower issues, e.g. housing.")
+@click.option("--as-of", help="Only links valid on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@click.option("--include-private", is_flag=True, help="Show private persons' names (prints a warning).")
+@store_option
+@output_options
+@handle_errors
+def query(
+    name: str,
+    issue: str | None,
+    as_of: str | None,
+    params: tuple[str, ...],
+    include_private: bool,
+    store: str | None,
+    fmt: str,
+    output: str,
+) -> None:
+    """Run the named query NAME ('list' shows every query and its parameters).
+
+    Example: psp query power-ranking --issue housing --param limit=10
+    """
+    from psp_graph.analysis import QUERIES, run_query
+
+    if name == "list":
+        rows = [
+            {"query": s.name, "description": s.description, "parameters": ", ".join(s.param_names)}
+            for s in QUERIES.values()
+        ]
+        emit(rows, ["query", "description", "parameters"], fmt, output, title="queries")
+        return
+    values: dict[str, str] = {}
+    for pair in params:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.ClickException(f"--param takes KEY=VALUE, got '{pair}'")
+        values[key.strip()] = value.strip()
+    values.update({k: v for k, v in {"issue": issue, "as_of": as_of}.items() if v is not None})
+    if include_private:
+        warn("showing private persons by name; do not share this output")
+    with open_graph(store) as graph:
+        table = run_query(graph, name, values, include_private=include_private)
+    emit(table.rows, table.columns, fmt, output, title=name)

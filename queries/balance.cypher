@@ -1,0 +1,27 @@
+// name: balance
+// description: Lived versus learnt experience among the actors on each issue and in each decision space.
+// parameters: issue, as_of
+// columns: scope, scope_id, lived, learnt, both, unknown, lived_share
+// cypher-parameters: $issues, $as_of, $issue_types (relationship types with the "issue" analysis role)
+CALL {
+  MATCH (a:Actor)-[r]->(i:Issue)
+  WHERE type(r) IN $issue_types AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of))) AND ($issues IS NULL OR i.id IN $issues)
+  WITH DISTINCT i, a
+  RETURN 'issue' AS scope, i.id AS scope_id, CASE WHEN a.experience IS NOT NULL THEN a.experience WHEN a:LivedExperienceGroup THEN 'lived' ELSE 'unknown' END AS e
+  UNION ALL
+  MATCH (d:DecisionSpace)
+  WHERE ($issues IS NULL OR EXISTS {
+    MATCH (d)-[w:WORKS_ON|DECIDES_ON]->(x:Entity)
+    WHERE ($as_of IS NULL OR ((w.valid_from IS NULL OR w.valid_from <= $as_of) AND (w.valid_to IS NULL OR w.valid_to >= $as_of))) AND (x.id IN $issues OR any(i IN coalesce(w.issues, []) WHERE i IN $issues))
+  })
+  MATCH (a:Actor)-[s:SITS_IN]->(d)
+  WHERE ($as_of IS NULL OR ((s.valid_from IS NULL OR s.valid_from <= $as_of) AND (s.valid_to IS NULL OR s.valid_to >= $as_of)))
+  WITH DISTINCT d, a
+  RETURN 'decision_space' AS scope, d.id AS scope_id, CASE WHEN a.experience IS NOT NULL THEN a.experience WHEN a:LivedExperienceGroup THEN 'lived' ELSE 'unknown' END AS e
+}
+WITH scope, scope_id, collect(e) AS es
+WITH scope, scope_id, size([x IN es WHERE x = 'lived']) AS lived, size([x IN es WHERE x = 'learnt']) AS learnt,
+     size([x IN es WHERE x = 'both']) AS both, size([x IN es WHERE x = 'unknown']) AS unknown
+RETURN scope, scope_id, lived, learnt, both, unknown,
+       CASE WHEN lived + learnt + both = 0 THEN null
+            ELSE toFloat(lived + both) / (lived + learnt + both) END AS lived_share
