@@ -12,14 +12,17 @@ from click.testing import CliRunner
 
 from psp_graph.graph import Graph
 
+pytest_plugins = ["tests.neo4j_support"]
+
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-@pytest.fixture
-def graph() -> Iterator[Graph]:
-    """A Graph over an in-memory SQLite store."""
-    with Graph.open("sqlite://:memory:") as g:
+@pytest.fixture(params=["sqlite-memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def graph(request: pytest.FixtureRequest) -> Iterator[Graph]:
+    """A Graph over an empty store: in-memory SQLite, then the test Neo4j."""
+    url = "sqlite://:memory:" if request.param == "sqlite-memory" else request.getfixturevalue("neo4j_store")
+    with Graph.open(url) as g:
         yield g
 
 
