@@ -80,3 +80,31 @@ def seat_holders(graph: Graph, *, limit: int = 10, include_private: bool = False
         }
         for actor in ranked
     ]
+
+
+def demo_tables(graph: Graph, *, limit: int = 8) -> dict[str, Any]:
+    """Load the seed graph and gather what ``psp demo`` shows: money, seats, the
+    top of power-ranking and the collaboration gaps on food poverty."""
+    from psp_graph.analysis import run_query
+    from psp_graph.seed import load_seed
+
+    loaded = [f"{path.name}: {result.summary()}" for path, result in load_seed(graph)]
+    stats = graph.stats()
+    loaded.append(f"{graph.backend.url}: {stats.nodes} nodes, {stats.links} links")
+    gaps = run_query(graph, "collaboration-gaps", {"issue": "food-poverty"}).rows
+    count = {
+        kind: sum(1 for r in gaps if r["gap"] == kind)
+        for kind in ("no-collaboration", "unfunded-affected", "unmet-need")
+    }
+    return {
+        "loaded": loaded,
+        "money": money_holders(graph, limit=limit),
+        "seats": seat_holders(graph, limit=limit),
+        "ranking": run_query(graph, "power-ranking", {"limit": limit}).rows,
+        "gap_summary": (
+            f"Collaboration gaps on food poverty: {count['no-collaboration']} pairs on the same issue with no "
+            f"collaboration path, {count['unfunded-affected']} affected groups with no funded ally, "
+            f"{count['unmet-need']} needs that nobody controls."
+        ),
+        "gaps": [r for r in gaps if r["gap"] != "no-collaboration"][:limit],
+    }

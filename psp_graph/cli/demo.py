@@ -6,6 +6,17 @@ import click
 
 from psp_graph.cli.common import emit, handle_errors, open_graph
 
+RANKING_COLUMNS = [
+    "rank",
+    "name",
+    "score",
+    "money_granted_minor",
+    "resources",
+    "seats_authority",
+    "reach",
+    "brokerage",
+]
+
 
 @click.command()
 @click.option(
@@ -18,27 +29,38 @@ from psp_graph.cli.common import emit, handle_errors, open_graph
 @click.option("--limit", default=8, show_default=True, type=click.IntRange(1, 100))
 @handle_errors
 def demo(store: str, limit: int) -> None:
-    """Load the seed graph and print who holds the most money and decision seats.
+    """Load the seed graph and show who holds money, seats and power, and where the gaps are.
 
     Example: psp demo
     """
-    from psp_graph.analysis.overview import money_holders, seat_holders
-    from psp_graph.seed import load_seed
+    from psp_graph.analysis.overview import demo_tables
 
     with open_graph(store) as graph:
-        for path, result in load_seed(graph):
-            click.echo(f"{path.name}: {result.summary()}")
-        stats = graph.stats()
-        click.echo(f"\n{graph.backend.url}: {stats.nodes} nodes, {stats.links} links\n")
-        money = money_holders(graph, limit=limit)
-        seats = seat_holders(graph, limit=limit)
-    emit(money, ["name", "granted", "grants", "grantees"], "table", "-", title="Who holds the money (FUNDS)")
-    click.echo()
+        tables = demo_tables(graph, limit=limit)
+    for line in tables["loaded"]:
+        click.echo(line)
     emit(
-        seats,
+        tables["money"],
+        ["name", "granted", "grants", "grantees"],
+        "table",
+        "-",
+        title="Who holds the money (FUNDS)",
+    )
+    emit(
+        tables["seats"],
         ["name", "seats", "chairs", "decides_on", "experience"],
         "table",
         "-",
         title="Who holds the decision seats (SITS_IN, DECIDES_ON)",
     )
-    click.echo("\nMost names here are illustrative (invented) data; see seed_data/README.md.")
+    emit(
+        tables["ranking"],
+        RANKING_COLUMNS,
+        "table",
+        "-",
+        title="Power ranking (psp query power-ranking): a prompt for discussion, not a verdict",
+    )
+    click.echo(tables["gap_summary"])
+    emit(tables["gaps"], ["gap", "a_name", "b_name", "issue"], "table", "-", title="Gaps for affected people")
+    click.echo("Most names here are illustrative (invented) data; see seed_data/README.md.")
+    click.echo("Next: psp query list, psp show ID, docs/queries.md.")
