@@ -16,7 +16,12 @@ from psp_graph.graph import Graph
 from .conftest import ROOT
 
 A, B, G, D, E, Z = (
-    "org:alpha-trust", "org:beta-council", "org:gamma-union", "org:delta-advice", "group:epsilon-panel", "org:zeta-kitchen",
+    "org:alpha-trust",
+    "org:beta-council",
+    "org:gamma-union",
+    "org:delta-advice",
+    "group:epsilon-panel",
+    "org:zeta-kitchen",
 )
 
 
@@ -36,7 +41,11 @@ def test_funding_concentration_by_hand(hand: Graph) -> None:
     overall = table[("*", "*")]
     # Alpha 800, Beta 200 of 1000: HHI = .8^2 + .2^2 = .68; Gini = 2(1*200 + 2*800)/(2*1000) - 3/2 = .3
     assert (overall["funders"], overall["grants"], overall["total_minor"]) == (2, 3, 100_000)
-    assert math.isclose(overall["hhi"], 0.68) and math.isclose(overall["gini"], 0.3) and overall["top5_share"] == 1.0
+    assert (
+        math.isclose(overall["hhi"], 0.68)
+        and math.isclose(overall["gini"], 0.3)
+        and overall["top5_share"] == 1.0
+    )
     # 2020: Alpha 600, Beta 200: HHI = .75^2 + .25^2 = .625; Gini = 2(200 + 1200)/1600 - 1.5 = .25
     y2020 = table[("*", "2020")]
     assert math.isclose(y2020["hhi"], 0.625) and math.isclose(y2020["gini"], 0.25)
@@ -56,7 +65,12 @@ def test_decision_space_seat_shares_by_hand(hand: Graph) -> None:
     spaces = {r["space_id"]: r for r in rows(hand, "decision-spaces")}
     board, panel = spaces["space:board"], spaces["space:panel"]
     # Board: chair Beta, voting Alpha, observer Gamma (lived): 1 of 3 seats, 0 of 2 voting seats.
-    assert (board["seats"], board["voting_seats"], board["lived_seats"], board["lived_voting_seats"]) == (3, 2, 1, 0)
+    assert (board["seats"], board["voting_seats"], board["lived_seats"], board["lived_voting_seats"]) == (
+        3,
+        2,
+        1,
+        0,
+    )
     assert math.isclose(board["lived_share"], 1 / 3) and board["lived_voting_share"] == 0.0
     # Panel: advisory Epsilon (a lived-experience group), voting Delta (both): 2 of 2, 1 of 1.
     assert (panel["lived_share"], panel["lived_voting_share"]) == (1.0, 1.0)
@@ -67,9 +81,18 @@ def test_decision_space_seat_shares_by_hand(hand: Graph) -> None:
 def test_participation_rungs_by_hand(hand: Graph) -> None:
     table = {(r["actor"], r["issue"]): r for r in rows(hand, "participation")}
     beta = table[(B, "issue:food-banks")]
-    assert (beta["highest_rung"], beta["rank"], beta["involved"], beta["stops_at_tokenism"]) == ("consultation", 4, 2, True)
+    assert (beta["highest_rung"], beta["rank"], beta["involved"], beta["stops_at_tokenism"]) == (
+        "consultation",
+        4,
+        2,
+        True,
+    )
     alpha = table[(A, "issue:housing")]
-    assert (alpha["highest_rung"], alpha["ladder_group"], alpha["stops_at_tokenism"]) == ("partnership", "citizen_power", False)
+    assert (alpha["highest_rung"], alpha["ladder_group"], alpha["stops_at_tokenism"]) == (
+        "partnership",
+        "citizen_power",
+        False,
+    )
 
 
 def test_balance_by_hand(hand: Graph) -> None:
@@ -106,7 +129,14 @@ def test_power_ranking_components_and_score_by_hand(hand: Graph) -> None:
     # Only Delta lies between others (Alpha-Beta and Gamma-Beta): 2 / C(5, 2) = 0.2.
     assert math.isclose(table[D]["brokerage"], 0.2) and table[A]["brokerage"] == 0.0
     # Scores without reach: mean of four normalised components.
-    expected = {B: (0.25 + 1 + 1 + 0) / 4, A: (1 + 0 + 1 + 0) / 4, D: (0 + 0 + 1 + 1) / 4, E: 0.25, G: 0.25, Z: 0.0}
+    expected = {
+        B: (0.25 + 1 + 1 + 0) / 4,
+        A: (1 + 0 + 1 + 0) / 4,
+        D: (0 + 0 + 1 + 1) / 4,
+        E: 0.25,
+        G: 0.25,
+        Z: 0.0,
+    }
     for actor, score in expected.items():
         assert math.isclose(table[actor]["score"], score), actor
     assert [r["id"] for r in sorted(table.values(), key=lambda r: r["rank"])] == [B, A, D, E, G, Z]
@@ -115,15 +145,24 @@ def test_power_ranking_components_and_score_by_hand(hand: Graph) -> None:
 def test_reach_is_pagerank_towards_power_holders(hand: Graph) -> None:
     # Independent power iteration of PageRank (alpha .85, dangling mass spread evenly) on the
     # hand-drawn reach graph: links point from grantee to funder and from space to seat holder.
-    edges = [(G, A), (D, A), (D, B), ("space:board", B), ("space:board", A), ("space:board", G),
-             ("space:panel", E), ("space:panel", D)]
+    edges = [
+        (G, A),
+        (D, A),
+        (D, B),
+        ("space:board", B),
+        ("space:board", A),
+        ("space:board", G),
+        ("space:panel", E),
+        ("space:panel", D),
+    ]
     nodes = sorted({A, B, G, D, E, Z, "space:board", "space:panel"})
     out = {n: [v for u, v in edges if u == n] for n in nodes}
     rank = {n: 1 / len(nodes) for n in nodes}
     for _ in range(200):
         dangling = sum(rank[n] for n in nodes if not out[n])
         rank = {
-            n: 0.15 / len(nodes) + 0.85 * (dangling / len(nodes) + sum(rank[u] / len(out[u]) for u in nodes if n in out[u]))
+            n: 0.15 / len(nodes)
+            + 0.85 * (dangling / len(nodes) + sum(rank[u] / len(out[u]) for u in nodes if n in out[u]))
             for n in nodes
         }
     table = {r["id"]: r for r in rows(hand, "power-ranking")}

@@ -14,10 +14,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import networkx as nx
-
 from psp_graph.analysis.data import AnalysisData
-from psp_graph.analysis.projection import betweenness, project, roles_of
+from psp_graph.analysis.projection import (
+    articulation_points,
+    betweenness,
+    constraint,
+    pagerank,
+    project,
+    roles_of,
+)
 from psp_graph.ontology import Ontology
 
 __all__ = ["brokers_raw", "finish_brokers", "finish_power_ranking", "power_raw", "selected_actors"]
@@ -109,11 +114,7 @@ def finish_power_ranking(
     actors, edges = _split(rows)
     ids = [a["id"] for a in actors]
     reach_graph = project(edges, onto, REACH_ROLES, directed=True, nodes=ids)
-    reach = (
-        nx.pagerank(reach_graph, alpha=0.85, weight="weight", tol=1e-12, max_iter=1000)
-        if len(reach_graph)
-        else {}
-    )
+    reach = pagerank(reach_graph)
     actor_set = set(ids)
     broker_edges = [e for e in edges if e[0] in actor_set and e[1] in actor_set]
     broker_graph = project(broker_edges, onto, BROKER_ROLES, directed=False, nodes=ids)
@@ -159,15 +160,19 @@ def finish_brokers(
         samples=int(params["samples"]),
         seed=int(params["seed"]),
     )
-    constraint = nx.constraint(graph) if len(graph) else {}
-    cut = set(nx.articulation_points(graph)) if len(graph) else set()
+    burt = constraint(graph)
+    cut = articulation_points(graph)
+    degree = dict.fromkeys(graph.nodes, 0)
+    for u, v in graph.edges:
+        degree[u] += 1
+        degree[v] += 1
     return [
         {
             "id": node,
             "betweenness": float(between.get(node, 0.0)),
-            "constraint": None if math.isnan(constraint.get(node, math.nan)) else float(constraint[node]),
+            "constraint": burt.get(node),
             "articulation_point": node in cut,
-            "degree": graph.degree(node),
+            "degree": degree[node],
             "sampled": sampled,
         }
         for node in graph.nodes
