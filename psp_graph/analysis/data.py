@@ -6,16 +6,25 @@ covers, and who counts as a lived-experience actor.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from psp_graph.exc import InvalidData
 from psp_graph.graph import Graph
 from psp_graph.ontology import Ontology, did_you_mean
-from psp_graph.records import StoredLink, StoredNode
+from psp_graph.records import StoredNode
 
-__all__ = ["AnalysisData", "experience_of", "is_valid_on", "load_data", "select_issues"]
+__all__ = [
+    "AnalysisData",
+    "LazyLink",
+    "LinkLike",
+    "experience_of",
+    "is_valid_on",
+    "load_data",
+    "select_issues",
+]
 
 
 def is_valid_on(props: dict[str, Any], as_of: str | None) -> bool:
@@ -34,15 +43,46 @@ def experience_of(node: StoredNode) -> str:
     return "lived" if "LivedExperienceGroup" in node.labels else "unknown"
 
 
+class LinkLike(Protocol):
+    """What analyses read of a link (StoredLink, or a LazyLink from the fast path)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def target(self) -> str: ...
+    @property
+    def props(self) -> dict[str, Any]: ...
+
+
+class LazyLink:
+    """A link whose attributes are decoded from JSON only when first read."""
+
+    __slots__ = ("_props", "_raw", "id", "source", "target", "type")
+
+    def __init__(self, link_id: str, rel_type: str, source: str, target: str, raw: str) -> None:
+        self.id, self.type, self.source, self.target, self._raw = link_id, rel_type, source, target, raw
+        self._props: dict[str, Any] | None = None
+
+    @property
+    def props(self) -> dict[str, Any]:
+        if self._props is None:
+            self._props = json.loads(self._raw)
+        return self._props
+
+
 @dataclass
 class AnalysisData:
     """All nodes, and the links valid on the analysis date, of one store."""
 
     nodes: dict[str, StoredNode]
-    links: list[StoredLink]
+    links: list[LinkLike]
     onto: Ontology
 
-    def of_type(self, *types: str) -> Iterable[StoredLink]:
+    def of_type(self, *types: str) -> Iterable[LinkLike]:
         wanted = set(types)
         return (link for link in self.links if link.type in wanted)
 
@@ -52,9 +92,20 @@ class AnalysisData:
 
 
 def load_data(graph: Graph, as_of: str | None) -> AnalysisData:
-    """Read every node and the links valid on ``as_of``. O(nodes + links)."""
+    """Read every node and the links valid on ``as_of``. O(nodes + links).
+
+    Uses a backend's ``iter_links_raw`` fast path when it has one, so attributes
+    are decoded only for the links an analysis reads.
+    """
     nodes = {n.id: n for n in graph.backend.iter_nodes()}
-    links = [link for link in graph.backend.iter_links() if is_valid_on(link.props, as_of)]
+    raw = getattr(graph.backend, "iter_links_raw", None)
+    links: list[LinkLike]
+    if raw is not None:
+        links = [LazyLink(*row) for row in raw()]
+    else:
+        links = list(graph.backend.iter_links())
+    if as_of is not None:
+        links = [link for link in links if is_valid_on(link.props, as_of)]
     return AnalysisData(nodes, links, graph.onto)
 
 

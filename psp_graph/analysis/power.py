@@ -43,13 +43,14 @@ def selected_actors(data: AnalysisData, issues: list[str] | None) -> set[str]:
 
 
 def _edge_rows(data: AnalysisData, nodes: set[str], types: set[str]) -> list[dict[str, Any]]:
+    weighted = {name for name, rel in data.onto.relations.items() if "strength" in rel.attributes}
     return [
         {
             "part": "edge",
             "id": link.source,
             "target": link.target,
             "type": link.type,
-            "weight": link.props.get("strength", 1),
+            "weight": link.props.get("strength", 1) if link.type in weighted else 1,
         }
         for link in data.of_type(*types)
         if link.source in nodes and link.target in nodes

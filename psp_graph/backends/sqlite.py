@@ -267,6 +267,11 @@ class SQLiteBackend:
         for row in rows.fetchall():
             yield self._link(row)
 
+    def iter_links_raw(self) -> Iterator[tuple[str, str, str, str, str]]:
+        """Every link as (id, type, source, target, props JSON), unordered: a fast path for
+        analyses, which decode attributes only for the links they need."""
+        yield from self.conn.execute("SELECT id, type, source, target, props FROM links")
+
     def node_for_identifier(self, identifier: str) -> str | None:
         row = self.conn.execute(
             "SELECT node_id FROM identifiers WHERE identifier = ?", (identifier,)
