@@ -1,0 +1,347 @@
+"""Start a real Neo4j Community 5.26 server on this machine, without Docker.
+
+Stdlib only, so tests can import it by path (``sys.path.insert(0, "tools/neo4j")``)::
+
+    from server import Neo4jServer
+
+    with Neo4jServer(password="secret") as neo:
+        driver = GraphDatabase.driver(neo.uri, auth=("neo4j", "secret"))
+
+The jars come from Maven Central via ``mvn`` (pom.xml beside this file) into ``lib/``,
+once; ``Launcher.java`` runs them in Java's source-launch mode. Run this file to start
+one by hand (``make neo4j``)::
+
+    python tools/neo4j/server.py [--password-env] [--data DIR] [--port N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import hashlib
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+__all__ = ["Neo4jServer", "ensure_jars", "java_available", "neo4j_version"]
+
+HERE = Path(__file__).resolve().parent
+POM = HERE / "pom.xml"
+LIB = HERE / "lib"
+LAUNCHER = HERE / "Launcher.java"
+_STAMP = LIB / ".pom-sha256"  # written last: lib/ is complete for this pom.xml
+_LOCK = HERE / ".lib.lock"
+
+# Read by Launcher.java; the only way the password reaches the JVM (never argv).
+PASSWORD_ENV = "PSP_NEO4J_LAUNCH_PASSWORD"  # noqa: S105 (a variable name, not a password)
+USER = "neo4j"
+
+JAVA_FLAGS: tuple[str, ...] = (
+    "-Xmx1g",
+    # A small test server: the serial GC kept RSS ~100 MiB lower than G1 after a load.
+    "-XX:+UseSerialGC",
+    "-XX:+ExitOnOutOfMemoryError",
+    # What Neo4j's own tests pass on Java 17 (Netty and the page cache use reflection).
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/java.util=ALL-UNNAMED",
+    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+)
+
+_READY = re.compile(r"^READY (bolt://\S+)$")
+
+
+def neo4j_version() -> str:
+    """The Neo4j version pinned in pom.xml."""
+    match = re.search(r"<neo4j\.version>([^<]+)</neo4j\.version>", POM.read_text())
+    if match is None:
+        raise RuntimeError(f"no <neo4j.version> in {POM}")
+    return match.group(1)
+
+
+def _java() -> str | None:
+    java_home = os.environ.get("JAVA_HOME")
+    if java_home and (Path(java_home) / "bin" / "java").is_file():
+        return str(Path(java_home) / "bin" / "java")
+    return shutil.which("java")
+
+
+def java_available() -> bool:
+    """True if a java of version 17 or newer is on PATH (or in JAVA_HOME)."""
+    java = _java()
+    if java is None:
+        return False
+    try:
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    # `java -version` prints e.g. 'openjdk version "17.0.15"' or "1.8.0_392" to stderr.
+    match = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
+    if match is None:
+        return False
+    major = int(match.group(1))
+    if major == 1 and match.group(2):
+        major = int(match.group(2))
+    return major >= 17
+
+
+def _jars_ready(stamp: str) -> bool:
+    return _STAMP.is_file() and _STAMP.read_text().strip() == stamp
+
+
+def ensure_jars(quiet: bool = True) -> Path:
+    """Return lib/, fetching Neo4j's jars with mvn first if they are missing.
+
+    Cached: nothing is fetched while lib/ matches pom.xml. A changed pom.xml (a new
+    Neo4j version) empties lib/ first so two versions never share the classpath.
+    A file lock lets parallel test processes call this safely.
+    """
+    stamp = hashlib.sha256(POM.read_bytes()).hexdigest()
+    if _jars_ready(stamp):
+        return LIB
+    if not java_available():
+        raise RuntimeError("Java 17 or newer is needed to run Neo4j (java not found or too old)")
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise RuntimeError("Maven (mvn) is needed to fetch Neo4j's jars into tools/neo4j/lib")
+    with _LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _jars_ready(stamp):  # another process fetched them while we waited
+            return LIB
+        shutil.rmtree(LIB, ignore_errors=True)
+        cmd = [mvn, "-B", "--no-transfer-progress", "-f", str(POM)]
+        cmd += ["-q"] if quiet else []
+        cmd.append("dependency:copy-dependencies")
+        proc = subprocess.run(cmd, capture_output=quiet, text=True, check=False)
+        if proc.returncode != 0:
+            tail = "\n".join(((proc.stdout or "") + (proc.stderr or "")).splitlines()[-30:])
+            raise RuntimeError(f"mvn could not fetch Neo4j's jars (exit {proc.returncode}):\n{tail}")
+        if not any(LIB.glob("neo4j-*.jar")):
+            raise RuntimeError(f"mvn succeeded but no Neo4j jars are in {LIB}")
+        _STAMP.write_text(stamp + "\n")
+    return LIB
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        with path.open(errors="replace") as f:
+            return "".join(deque(f, maxlen=lines))
+    except OSError:
+        return "(no log)"
+
+
+class Neo4jServer:
+    """A Neo4j Community server in a child JVM, with Bolt on 127.0.0.1.
+
+    Auth is off unless ``password`` is given; then user ``neo4j`` has that password.
+    Data lives in a temporary folder deleted on stop unless ``data_dir`` is given.
+    The JVM also exits when this process dies (it watches its stdin).
+    """
+
+    def __init__(
+        self,
+        password: str | None = None,
+        data_dir: Path | None = None,
+        timeout: float = 120.0,
+        port: int | None = None,
+    ) -> None:
+        self.password = password
+        self.data_dir = data_dir
+        self.timeout = timeout
+        self.port = port  # None: a free port, chosen by the OS
+        self.log_path: Path | None = None
+        self._uri: str | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def uri(self) -> str:
+        if self._uri is None:
+            raise RuntimeError("Neo4jServer is not started")
+        return self._uri
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def start(self) -> Neo4jServer:
+        if self._proc is not None:
+            raise RuntimeError("Neo4jServer already started")
+        ensure_jars()
+        java = _java()
+        if java is None or not java_available():
+            raise RuntimeError("Java 17 or newer is needed to run Neo4j (java not found or too old)")
+
+        cmd = [java, *JAVA_FLAGS, "-cp", str(LIB / "*"), str(LAUNCHER)]
+        if self.data_dir is not None:
+            self.data_dir = Path(self.data_dir).resolve()
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            cmd += ["--data", str(self.data_dir)]
+            self.log_path = self.data_dir / "launcher.log"
+        else:
+            fd, name = tempfile.mkstemp(prefix="psp-neo4j-", suffix=".log")
+            os.close(fd)
+            self.log_path = Path(name)
+        if self.port is not None:
+            cmd += ["--port", str(self.port)]
+
+        env = dict(os.environ)
+        env.pop(PASSWORD_ENV, None)
+        if self.password:
+            env[PASSWORD_ENV] = self.password
+
+        with self.log_path.open("ab") as log:
+            self._proc = subprocess.Popen(
+                cmd,
+                # stdin closes when we die, and the launcher then shuts down.
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                cwd=HERE,
+                env=env,
+                # A terminal's Ctrl-C is ours to handle (by stopping it), not the JVM's.
+                start_new_session=True,
+            )
+        try:
+            self._uri = self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_ready(self) -> str:
+        assert self._proc is not None and self._proc.stdout is not None
+        lines: queue.Queue[bytes] = queue.Queue()
+        stdout = self._proc.stdout
+
+        def pump(out: IO[bytes]) -> None:
+            for line in iter(out.readline, b""):
+                lines.put(line)
+            lines.put(b"")  # EOF
+
+        threading.Thread(target=pump, args=(stdout,), daemon=True).start()
+        deadline = time.monotonic() + self.timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise RuntimeError(self._failure(f"did not start within {self.timeout:g} s"))
+            try:
+                line = lines.get(timeout=min(remaining, 1.0))
+            except queue.Empty:
+                continue
+            if line == b"":
+                code = self._proc.wait(timeout=30)
+                raise RuntimeError(self._failure(f"exited early with code {code}"))
+            match = _READY.match(line.decode(errors="replace").strip())
+            if match:
+                return match.group(1)
+
+    def _failure(self, what: str) -> str:
+        assert self.log_path is not None
+        return f"Neo4j {what}; last lines of {self.log_path}:\n{_tail(self.log_path)}"
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """SIGTERM, wait up to ``timeout`` s, then SIGKILL. Safe to call twice."""
+        proc, self._proc, self._uri = self._proc, None, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for pipe in (proc.stdin, proc.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+
+    def wait(self) -> int:
+        """Block until the JVM exits; return its exit code."""
+        if self._proc is None:
+            raise RuntimeError("Neo4jServer is not started")
+        return self._proc.wait()
+
+    def __enter__(self) -> Neo4jServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Start a local Neo4j for psp-graph.")
+    parser.add_argument(
+        "--password-env",
+        action="store_true",
+        help="turn auth on; the neo4j user's password is $PSP_NEO4J_PASSWORD",
+    )
+    parser.add_argument("--data", type=Path, help="keep data here (default: temporary)")
+    parser.add_argument("--port", type=int, help="Bolt port (default: a free one)")
+    parser.add_argument("--timeout", type=float, default=120.0)
+    args = parser.parse_args(argv)
+
+    password = None
+    if args.password_env:
+        password = os.environ.get("PSP_NEO4J_PASSWORD")
+        if not password:
+            parser.error("--password-env needs PSP_NEO4J_PASSWORD set and non-empty")
+
+    # SIGTERM (e.g. from make or a supervisor) stops the server like Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
+    server = Neo4jServer(password=password, data_dir=args.data, timeout=args.timeout, port=args.port)
+    print(
+        f"Starting Neo4j {neo4j_version()} (the first run fetches jars with mvn)...",
+        flush=True,
+    )
+    try:
+        server.start()
+        print(f"READY {server.uri}")
+        print(f"export PSP_STORE={server.uri}")
+        print(f"export PSP_TEST_NEO4J_URI={server.uri}")
+        if password:
+            print(f"export PSP_NEO4J_USER={USER}  # password: PSP_NEO4J_PASSWORD, as set")
+        else:
+            print("# auth is off")
+        print(f"# data: {args.data or 'temporary, deleted on exit'}")
+        print(f"# log: {server.log_path}")
+        print("# Ctrl-C to stop", flush=True)
+        code = server.wait()
+        print(f"Neo4j exited with code {code}; log: {server.log_path}", file=sys.stderr)
+        return code or 1
+    except KeyboardInterrupt:
+        print("\nstopping Neo4j...", file=sys.stderr)
+        return 0
+    except RuntimeError as e:
+        print(e, file=sys.stderr)
+        return 1
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
