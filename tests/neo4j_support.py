@@ -84,7 +84,8 @@ def wipe_test_database(uri: str) -> None:
     from neo4j import GraphDatabase
 
     user, password, database = _test_credentials()
-    with GraphDatabase.driver(uri, auth=(user, password) if password else None) as driver:
+    auth = (user, password) if password else None
+    with GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF") as driver:
 
         def query(text: str, **params: object) -> list[dict[str, object]]:
             records, _, _ = driver.execute_query(text, params, database_=database)

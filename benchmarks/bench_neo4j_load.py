@@ -1,0 +1,221 @@
+"""Neo4j load benchmark: batched ``UNWIND`` (Neo4jBackend.apply) vs one MERGE per row.
+
+One seeded graph (50,000 actors, 200,000 links by default) goes into one fresh
+Neo4j server, started here from tools/neo4j/ (or ``PSP_BENCH_NEO4J_URI``, which
+is wiped only if it is marked as a test database). Both loads run on the same
+server, one after the other, with the same schema. The naive load sends one
+autocommit statement per node and per link, which is how a first script is
+usually written; at full size it would take many minutes, so it is timed on a
+fixed sample and its *rate* is compared. Prints both rates and their ratio.
+
+    python benchmarks/bench_neo4j_load.py [--actors 50000] [--links 200000] [--sample 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from psp_graph.backends.neo4j import Neo4jBackend  # noqa: E402
+from psp_graph.ids import link_id  # noqa: E402
+from psp_graph.ontology import load_ontology  # noqa: E402
+from psp_graph.records import Batch, ChangeSet, StoredLink, StoredNode, canonical_json  # noqa: E402
+from tests.neo4j_support import neo4j_tools, wipe_test_database  # noqa: E402
+
+ACTOR_TYPES = [
+    ["Charity"],
+    ["CommunityGroup"],
+    ["Charity", "Funder"],
+    ["PublicBody", "Funder"],
+    ["LivedExperienceGroup"],
+    ["Business"],
+    ["NetworkOrCoalition"],
+    ["ResearchBody"],
+]
+LINK_TYPES = ["FUNDS", "PARTNERS_WITH", "MEMBER_OF", "INFLUENCES", "ACCOUNTABLE_TO", "REPRESENTS"]
+NODES_PER_BATCH = 10_000  # one Batch (one transaction) per this many rows, like a big file
+LINKS_PER_BATCH = 25_000
+
+
+def generate(actors: int, links: int, seed: int = 42) -> tuple[list[StoredNode], list[StoredLink]]:
+    """A random actor network shaped like the seed data (attributes, sources, a few hubs)."""
+    rng = random.Random(seed)
+    onto = load_ontology()
+    stamp = {"recorded_by": "bench", "recorded_at": "2026-01-01T00:00:00+00:00", "sources": ["src:bench"]}
+    nodes = []
+    for i in range(actors):
+        types = rng.choice(ACTOR_TYPES)
+        props: dict[str, Any] = {
+            **stamp,
+            "privacy": "public",
+            "illustrative": True,
+            "description": f"actor {i} working on issue {i % 40}",
+        }
+        if i % 3 == 0:
+            props["identifiers"] = [f"GB-CHC-{i:07d}"]
+        nodes.append(
+            StoredNode(f"org:bench-{i:06d}", tuple(types), onto.labels_for(types), f"Bench Actor {i}", props)
+        )
+    hubs = actors // 100  # funders and networks with many links, as in real data
+    out: dict[str, StoredLink] = {}
+    while len(out) < links:
+        j = len(out)
+        rel = LINK_TYPES[j % len(LINK_TYPES)]
+        source = nodes[rng.randrange(hubs) if rng.random() < 0.3 else rng.randrange(actors)].id
+        target = nodes[rng.randrange(actors)].id
+        props: dict[str, Any] = {**stamp, "issues": [f"issue:bench-{j % 40}"]}
+        if rel == "FUNDS":
+            props.update(
+                amount_minor=rng.randrange(100_000, 10_000_000), currency="GBP", programme=f"Round {j % 7}"
+            )
+        elif rel == "INFLUENCES":
+            props["strength"] = rng.randint(1, 5)
+        # Ids as the Graph service makes them: a hash of type, ends and key attributes.
+        lid = link_id(rel, source, target, {k: props.get(k) for k in onto.relations[rel].keys})
+        out.setdefault(lid, StoredLink(lid, rel, source, target, props))
+    return nodes, list(out.values())
+
+
+def batches(items: list[Any], size: int, name: str) -> Iterator[Batch]:
+    for start in range(0, len(items), size):
+        cs = ChangeSet(f"cs-bench-{name}-{start:07d}", "2026-01-01T00:00:00+00:00", "bench", "load", "bench")
+        chunk = items[start : start + size]
+        yield (
+            Batch(cs, upsert_nodes=chunk)
+            if isinstance(chunk[0], StoredNode)
+            else Batch(cs, upsert_links=chunk)
+        )
+
+
+def load_batched(
+    store: Neo4jBackend, nodes: list[StoredNode], links: list[StoredLink]
+) -> tuple[float, float, float]:
+    """Seconds for the nodes, for the links, and this process's CPU seconds (driver encoding)."""
+    cpu = time.process_time()
+    started = time.perf_counter()
+    for batch in batches(nodes, NODES_PER_BATCH, "nodes"):
+        store.apply(batch)
+    nodes_done = time.perf_counter()
+    for batch in batches(links, LINKS_PER_BATCH, "links"):
+        store.apply(batch)
+    return nodes_done - started, time.perf_counter() - nodes_done, time.process_time() - cpu
+
+
+def warm_up(store: Neo4jBackend, uri: str) -> None:
+    """Load a small graph both ways first, so the JVM's compiled code is what gets measured."""
+    nodes, links = generate(5_000, 20_000, seed=7)
+    wipe_test_database(uri)
+    load_batched(store, nodes, links)
+    wipe_test_database(uri)
+    load_naive(store, nodes[:500], [])
+    for batch in batches(nodes[500:], NODES_PER_BATCH, "warm"):
+        store.apply(batch)
+    load_naive(store, [], links[:2_000])
+
+
+def load_naive(store: Neo4jBackend, nodes: list[StoredNode], links: list[StoredLink]) -> tuple[float, float]:
+    """One autocommit MERGE per node and per link (labels and types still from the whitelist)."""
+    started = time.perf_counter()
+    with store.driver.session(database=store.database) as session:
+        for n in nodes:
+            labels = "".join(f":`{label}`" for label in n.labels)
+            session.run(
+                f"MERGE (n:Entity {{id: $id}}) SET n = $props SET n{labels}",
+                id=n.id,
+                props={
+                    "id": n.id,
+                    "name": n.name,
+                    "types": list(n.types),
+                    "labels": list(n.labels),
+                    "psp_props": canonical_json(n.props),
+                },
+            ).consume()
+        nodes_done = time.perf_counter()
+        for x in links:
+            session.run(
+                f"MATCH (s:Entity {{id: $source}}) MATCH (t:Entity {{id: $target}}) "
+                f"MERGE (s)-[r:`{x.type}` {{id: $id}}]->(t) SET r = $props",
+                source=x.source,
+                target=x.target,
+                id=x.id,
+                props={"id": x.id, "psp_props": canonical_json(x.props)},
+            ).consume()
+    return nodes_done - started, time.perf_counter() - nodes_done
+
+
+@contextmanager
+def neo4j_server() -> Iterator[str]:
+    given = os.environ.get("PSP_BENCH_NEO4J_URI")
+    if given:
+        yield given
+        return
+    with neo4j_tools().Neo4jServer(timeout=180) as server:
+        yield server.uri
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actors", type=int, default=50_000)
+    parser.add_argument("--links", type=int, default=200_000)
+    parser.add_argument(
+        "--sample", type=int, default=20_000, help="links loaded the naive way (rate compared)"
+    )
+    args = parser.parse_args()
+    for name in ("PSP_NEO4J_USER", "PSP_NEO4J_PASSWORD", "PSP_NEO4J_DATABASE"):
+        os.environ.pop(name, None)  # the benchmark's own server has auth off
+
+    nodes, links = generate(args.actors, args.links)
+    sample_nodes = args.sample // 4
+    print(f"graph: {len(nodes):,} actors, {len(links):,} links (seed 42); cores: {os.cpu_count()}")
+    with neo4j_server() as uri:
+        wipe_test_database(uri)
+        store = Neo4jBackend(uri)
+        try:
+            started = time.perf_counter()
+            warm_up(store, uri)
+            print(f"warm-up (5,000 actors, 20,000 links, both ways): {time.perf_counter() - started:.0f} s")
+            wipe_test_database(uri)
+            node_s, link_s, client_cpu = load_batched(store, nodes, links)
+            assert store.stats().links == len(links)
+            batched = (len(nodes) / node_s, len(links) / link_s)
+            print(
+                f"batched UNWIND: {len(nodes):,} nodes in {node_s:.1f} s ({batched[0]:,.0f}/s), "
+                f"{len(links):,} links in {link_s:.1f} s ({batched[1]:,.0f}/s); "
+                f"client CPU {client_cpu:.1f} s of {node_s + link_s:.1f} s"
+            )
+
+            wipe_test_database(uri)
+            # Naive nodes on a sample; the rest go in batched (untimed) so the naive links find their ends.
+            naive_node_s, _ = load_naive(store, nodes[:sample_nodes], [])
+            for batch in batches(nodes[sample_nodes:], NODES_PER_BATCH, "rest"):
+                store.apply(batch)
+            _, naive_link_s = load_naive(store, [], links[: args.sample])
+            naive = (sample_nodes / naive_node_s, args.sample / naive_link_s)
+            print(
+                f"naive MERGE per row (sample of {sample_nodes:,} nodes and {args.sample:,} links; "
+                f"full size would take ~{len(nodes) / naive[0] + len(links) / naive[1]:,.0f} s): "
+                f"{naive[0]:,.0f} nodes/s, {naive[1]:,.0f} links/s"
+            )
+        finally:
+            store.close()
+    ratio_nodes, ratio_links = batched[0] / naive[0], batched[1] / naive[1]
+    print(f"ratio batched/naive: nodes {ratio_nodes:.0f}x, links {ratio_links:.0f}x")
+    print(
+        f"targets: links ratio >= 30x: {'met' if ratio_links >= 30 else 'MISSED'}; "
+        f">= 50,000 links/s: {'met' if batched[1] >= 50_000 else 'MISSED'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""How Neo4jBackend writes a Batch: checked in Python, then ``UNWIND`` statements in one transaction.
+
+``BatchWriter.plan`` refuses, before any Cypher runs, labels and relationship
+types outside the ontology (they are the only names that reach Cypher text) and
+an identifier claimed twice. ``BatchWriter.write`` is the transaction function:
+deletes, then nodes grouped by label set, identifiers, links grouped by type,
+then the change set and its changes, in statements of ``ROWS_PER_STATEMENT``
+rows with every value a parameter. An error raised inside rolls the whole
+batch back. Cost: about one index seek per row and record, and one extra seek
+per link and type only for links whose id is not derived from their content.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from psp_graph.exc import InvalidData
+from psp_graph.ids import link_id
+from psp_graph.ontology import Ontology
+from psp_graph.records import Batch, StoredLink, StoredNode, canonical_json
+
+__all__ = ["BatchWriter", "WritePlan", "count_query", "fold", "link_by_id", "quote"]
+
+ROWS_PER_STATEMENT = 5000  # UNWIND batch size: large enough to amortise, small enough for a 1 GiB heap
+# Kept only in psp_props: our own property names, and the when/by-whom stamps no query needs.
+_LINK_RESERVED = frozenset({"id", "psp_props", "recorded_at", "recorded_by"})
+_NODE_RESERVED = _LINK_RESERVED | {"name", "types", "labels", "psp_folded"}
+
+
+def quote(name: str) -> str:
+    """A whitelisted label or type as a Cypher identifier."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def link_by_id(rel: str) -> str:
+    """MATCH the link of type ``rel`` with id ``lid``, by its index (a plan cached while the type
+    was empty would otherwise scan every link of the type for each id)."""
+    return f"MATCH (s)-[r:{quote(rel)} {{id: lid}}]->(t) USING INDEX r:{quote(rel)}(id)"
+
+
+def native(props: dict[str, Any], reserved: frozenset[str]) -> dict[str, Any]:
+    """The attributes Neo4j can hold as properties: scalars and lists of one scalar type."""
+
+    def storable(value: Any) -> bool:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return -(2**63) <= value < 2**63
+        return isinstance(value, str | float | bool)
+
+    out: dict[str, Any] = {}
+    for key, value in props.items():
+        if key in reserved or value is None:
+            continue
+        if isinstance(value, list):
+            if all(storable(v) for v in value) and len({type(v) for v in value}) <= 1:
+                out[key] = value
+        elif storable(value):
+            out[key] = value
+    return out
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Café" -> "cafe"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+
+
+def count_query(kind: str, names: frozenset[str]) -> str:
+    """Counts of nodes by label (``kind="label"``) or links by type, from the count store."""
+    if kind == "type":
+        parts = [
+            f"MATCH ()-[r:{quote(t)}]->() RETURN '{t}' AS type, count(r) AS count" for t in sorted(names)
+        ]
+    else:
+        parts = [f"MATCH (n:{quote(lb)}) RETURN '{lb}' AS label, count(n) AS count" for lb in sorted(names)]
+    return " UNION ALL ".join(parts)
+
+
+def _chunks(rows: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        yield rows[start : start + ROWS_PER_STATEMENT]
+
+
+@dataclass
+class WritePlan:
+    """A checked batch: upserts without repeats (the last one wins, as in SQL) and claimed identifiers."""
+
+    batch: Batch
+    nodes: list[StoredNode]
+    links: list[StoredLink]
+    claims: dict[str, str]  # identifier -> node id
+    given: dict[str, str]  # link id -> type, for ids not derived from the link's own content
+
+
+class BatchWriter:
+    """Writes batches for one ontology (its labels and relationship types are the whitelist)."""
+
+    def __init__(self, onto: Ontology) -> None:
+        self.labels = onto.allowed_labels()
+        self.rel_types = frozenset(onto.relations)
+        self._rel_keys = {name: rel.keys for name, rel in onto.relations.items()}
+
+    def plan(self, batch: Batch) -> WritePlan:
+        """Check a batch; raises InvalidData before any Cypher runs."""
+        nodes = list({n.id: n for n in batch.upsert_nodes}.values())
+        links = list({x.id: x for x in batch.upsert_links}.values())
+        bad = sorted({lb for n in nodes for lb in n.labels if lb not in self.labels})
+        if bad:
+            raise InvalidData(f"label {bad[0]} is not in the ontology; the store takes only its labels")
+        bad = sorted({x.type for x in links if x.type not in self.rel_types})
+        if bad:
+            raise InvalidData(f"relationship type {bad[0]} is not in the ontology")
+        claims: dict[str, str] = {}
+        for n in nodes:
+            for ident in n.props.get("identifiers", []):
+                if claims.setdefault(ident, n.id) != n.id:
+                    raise InvalidData("an identifier is already used by another actor")
+        # Ids hashed from their own type and ends (psp_graph.ids.link_id) can never belong to a
+        # link of another type, so only given ids (a grant's own id) are looked up under every type.
+        given = {x.id: x.type for x in links if x.id != link_id(x.type, x.source, x.target, self._key(x))}
+        return WritePlan(batch, nodes, links, claims, given)
+
+    def _key(self, link: StoredLink) -> dict[str, Any]:
+        return {name: link.props.get(name) for name in self._rel_keys[link.type]}
+
+    def write(self, tx: ManagedTransaction, plan: WritePlan) -> None:
+        """The transaction function (may run again on a transient error)."""
+        batch, nodes, links, given = plan.batch, plan.nodes, plan.links, plan.given
+        run = tx.run
+        # A link id is unique across types: drop the old link when an id now has another type.
+        present = []
+        if batch.delete_links or given:
+            present = [r["type"] for r in tx.run(count_query("type", self.rel_types)).data() if r["count"]]
+        for rel in present:
+            ids = batch.delete_links + [i for i, rel_type in given.items() if rel_type != rel]
+            for chunk in _chunks(ids):
+                run(f"UNWIND $ids AS lid {link_by_id(rel)} DELETE r", ids=chunk).consume()
+        for chunk in _chunks(batch.delete_nodes):
+            run("UNWIND $ids AS nid MATCH (n:Entity {id: nid}) DETACH DELETE n", ids=chunk).consume()
+        upserted = batch.delete_nodes + [n.id for n in nodes]
+        for chunk in _chunks(upserted):
+            run("UNWIND $ids AS nid MATCH (i:PspIdentifier {node_id: nid}) DELETE i", ids=chunk).consume()
+        self._write_nodes(tx, nodes)
+        pairs = [{"value": value, "node_id": owner} for value, owner in plan.claims.items()]
+        for chunk in _chunks(pairs):
+            taken = run(
+                "UNWIND $pairs AS p MATCH (i:PspIdentifier {value: p.value}) RETURN count(i) AS n",
+                pairs=chunk,
+            ).single()
+            if taken and taken["n"]:
+                raise InvalidData("an identifier is already used by another actor")
+            run(
+                "UNWIND $pairs AS p CREATE (:PspIdentifier {value: p.value, node_id: p.node_id})", pairs=chunk
+            ).consume()
+        self._write_links(tx, links)
+        cs = batch.changeset
+        run(
+            "CREATE (c:PspChangeSet) SET c = $cs",
+            cs={
+                "id": cs.id,
+                "at": cs.at,
+                "by": cs.by,
+                "action": cs.action,
+                "summary": cs.summary,
+                "undoes": cs.undoes,
+            },
+        ).consume()
+        rows = [
+            {
+                "changeset_id": c.changeset_id,
+                "seq": c.seq,
+                "op": c.op,
+                "entity": c.entity,
+                "entity_id": c.entity_id,
+                "before": None if c.before is None else canonical_json(c.before),
+                "after": None if c.after is None else canonical_json(c.after),
+            }
+            for c in batch.changes
+        ]
+        for chunk in _chunks(rows):
+            run("UNWIND $rows AS row CREATE (x:PspChange) SET x = row", rows=chunk).consume()
+
+    def _write_nodes(self, tx: ManagedTransaction, nodes: list[StoredNode]) -> None:
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for n in nodes:
+            props = {
+                **native(n.props, _NODE_RESERVED),
+                "id": n.id,
+                "name": n.name,
+                "types": list(n.types),
+                "labels": list(n.labels),
+                "psp_props": canonical_json(n.props),
+            }
+            text = f"{n.name} {n.props.get('description') or ''}"
+            if fold(text) != text.lower():  # only accented names need the folded copy
+                props["psp_folded"] = fold(text)
+            groups.setdefault(tuple(sorted(set(n.labels))), []).append({"id": n.id, "props": props})
+        # Labels a node loses (its types changed): found first, so new nodes skip the REMOVE.
+        stale: dict[tuple[str, ...], list[str]] = {}
+        new = {n.id: set(n.labels) for n in nodes}
+        for chunk in _chunks(list(new)):
+            found = tx.run(
+                "UNWIND $ids AS nid MATCH (n:Entity {id: nid}) RETURN n.id AS id, n.labels AS labels",
+                ids=chunk,
+            ).data()
+            for row in found:
+                gone = tuple(sorted((set(row["labels"] or []) - new[row["id"]]) & self.labels))
+                if gone:
+                    stale.setdefault(gone, []).append(row["id"])
+        for gone, ids in stale.items():
+            remove = "".join(f":{quote(lb)}" for lb in gone)
+            tx.run(f"UNWIND $ids AS nid MATCH (n:Entity {{id: nid}}) REMOVE n{remove}", ids=ids).consume()
+        for labels, rows in groups.items():
+            add = "".join(f":{quote(lb)}" for lb in labels)
+            query = "UNWIND $rows AS row MERGE (n:Entity {id: row.id}) SET n = row.props"
+            query += f" SET n{add}" if add else ""
+            for chunk in _chunks(rows):
+                tx.run(query, rows=chunk).consume()
+
+    def _write_links(self, tx: ManagedTransaction, links: list[StoredLink]) -> None:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for x in links:
+            props = {**native(x.props, _LINK_RESERVED), "id": x.id, "psp_props": canonical_json(x.props)}
+            groups.setdefault(x.type, []).append(
+                {"id": x.id, "source": x.source, "target": x.target, "props": props}
+            )
+        for rel, rows in groups.items():
+            t = quote(rel)
+            # Index seeks only: MERGE on a pattern would expand every link of a hub.
+            query = (
+                "UNWIND $rows AS row MATCH (s:Entity {id: row.source}) MATCH (t:Entity {id: row.target}) "
+                f"OPTIONAL MATCH (a)-[old:{t} {{id: row.id}}]->(b) USING INDEX old:{t}(id) "
+                "WITH row, s, t, old, coalesce(a = s AND b = t, false) AS same "
+                "FOREACH (_ IN CASE WHEN same THEN [1] ELSE [] END | SET old = row.props) "
+                "FOREACH (_ IN CASE WHEN old IS NOT NULL AND NOT same THEN [1] ELSE [] END | DELETE old) "
+                f"FOREACH (_ IN CASE WHEN same THEN [] ELSE [1] END | CREATE (s)-[r:{t}]->(t) SET r = row.props) "
+                "RETURN count(*) AS n"
+            )
+            for chunk in _chunks(rows):
+                done = tx.run(query, rows=chunk).single()
+                if done is None or done["n"] != len(chunk):
+                    raise InvalidData("a link refers to a node that does not exist")
