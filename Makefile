@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: setup demo test lint neo4j bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,16 @@ lint: setup
 	$(BIN)/ruff check psp_graph tests
 	$(BIN)/ruff format --check psp_graph tests
 	$(BIN)/mypy
+
+# Headless Chromium for the map tests and gallery (Debian packages; needs root and apt).
+.PHONY: browser maps
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium chromium-driver; } || \
+	  echo "warning: cannot install chromium and chromium-driver (needs root and apt): browser tests skip outside CI"
+
+maps: setup
+	$(BIN)/python -m psp_graph.maps.examples visualisations/gallery
 
 neo4j: setup
 	$(BIN)/python tools/neo4j/server.py

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from psp_graph.graph import Graph
 
-pytest_plugins = ["tests.neo4j_support"]
+pytest_plugins = ["tests.neo4j_support", "tests.browser_support"]
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

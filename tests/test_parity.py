@@ -52,11 +52,19 @@ def assert_same_table(name: str, left: list[dict[str, Any]], right: list[dict[st
         other = by_key_right[key]
         for column, value in row.items():
             theirs = other[column]
-            if column == "rank" and any(s != row["score"] and math.isclose(s, row["score"], rel_tol=1e-9) for s in scores):
+            if column == "rank" and any(
+                s != row["score"] and math.isclose(s, row["score"], rel_tol=1e-9) for s in scores
+            ):
                 continue  # ties within float noise may order either way
             if isinstance(value, float) or isinstance(theirs, float):
                 assert value is not None and theirs is not None, (name, key, column, value, theirs)
-                assert math.isclose(value, theirs, rel_tol=1e-9, abs_tol=1e-9), (name, key, column, value, theirs)
+                assert math.isclose(value, theirs, rel_tol=1e-9, abs_tol=1e-9), (
+                    name,
+                    key,
+                    column,
+                    value,
+                    theirs,
+                )
             else:
                 assert value == theirs, (name, key, column, value, theirs)
 
@@ -89,8 +97,12 @@ def test_parity_on_an_empty_store(pair: tuple[Graph, Graph]) -> None:
         assert run_query(sqlite, name, params).rows == run_query(neo4j, name, params).rows == []
 
 
-@settings(max_examples=6, deadline=None, derandomize=os.environ.get("CI") == "true",
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=os.environ.get("CI") == "true",
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(seed=st.integers(0, 10_000), actors=st.integers(0, 40), density=st.sampled_from([0.5, 3, 8]))
 def test_parity_on_generated_graphs(neo4j_store: str, seed: int, actors: int, density: float) -> None:
     # Generated graphs include isolated actors, parallel links and every kind of link.

@@ -27,7 +27,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "stats": ("browse", "stats", "Count nodes and links."),
     "history": ("browse", "history", "List change sets, or the changes of one."),
     "query": ("query", "query", "Run a named query: who holds power, where the gaps are."),
+    "map": ("maps", "map_command", "Draw a self-contained HTML network map for workshops."),
     "demo": ("demo", "demo", "Load the seed graph into psp-demo.db and show who holds power."),
+    "sync": ("sync", "sync", "Copy the store to another store (e.g. Neo4j)."),
 }
 
 

@@ -1,0 +1,387 @@
+"""The data a map page draws: one JSON-ready dict, compact and deterministic.
+
+Nodes and links refer to shared tables (classes, types, issues, sources,
+relationship styles) by index, so a 2,000-node map stays small. Every name
+shown goes through :func:`psp_graph.graph.display_name` (privacy), and every
+list is sorted, so the same selection always gives the same payload.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from psp_graph.analysis.data import experience_of
+from psp_graph.graph import display_name
+from psp_graph.maps.build import Gap, MapOptions, Selection
+from psp_graph.maps.layout import Positions
+from psp_graph.maps.style import GAP, MapStyle, RelationStyle, influence_width, money_width, node_size
+from psp_graph.ontology import Ontology
+from psp_graph.records import StoredLink, StoredNode
+from psp_graph.values import format_money
+
+__all__ = ["FLAGS", "Caption", "build_payload", "caption_for"]
+
+FLAGS = {"lived": 1, "illustrative": 2, "pseudonym": 4, "centre": 8, "alone": 16, "top": 32, "faded": 64}
+TOP_RANKS = 10
+_NOT_DETAILS = {
+    "issues",
+    "sources",
+    "illustrative",
+    "confidence",
+    "amount",
+    "currency",
+    "valid_from",
+    "valid_to",
+}
+
+
+@dataclass(frozen=True)
+class Caption:
+    """The words above a map: title, scope, date, counts and sources."""
+
+    title: str
+    scope: str
+    date: str
+    counts: str
+    sources: list[dict[str, str]]
+    illustrative: bool
+    private_shown: int
+
+
+class _Index:
+    """Assigns small integers to values in first-seen order."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, int] = {}
+
+    def __call__(self, key: str) -> int:
+        return self.items.setdefault(key, len(self.items))
+
+
+def _type_label(onto: Ontology, name: str) -> str:
+    found = onto.classes.get(name) or onto.roles.get(name)
+    return found.label if found else name
+
+
+def _details(onto: Ontology, link: StoredLink) -> list[list[str]]:
+    """Attribute label/value pairs for a link's tooltip, in the ontology's order."""
+    props = link.props
+    rows: list[list[str]] = []
+    if "amount_minor" in props:
+        rows.append(["amount", format_money(props["amount_minor"], props.get("currency"))])
+    for attr in onto.relations[link.type].attributes:
+        value = props.get(attr)
+        if attr in _NOT_DETAILS or value in (None, "", []):
+            continue
+        vocab = onto.vocabulary_for(attr)
+        text = vocab.labels.get(str(value), str(value)) if vocab else str(value)
+        rows.append([onto.attributes[attr].label, text[:300]])
+    if props.get("valid_from") or props.get("valid_to"):
+        rows.append(["valid", f"{props.get('valid_from') or '…'} to {props.get('valid_to') or '…'}"])
+    return rows
+
+
+def _issue_table(selection: Selection, used: set[str]) -> list[dict[str, Any]]:
+    """Used issues and their broader ones, in tree order; each covers itself and its narrower issues."""
+    broader = {i: str(n.props["broader"]) for i, n in selection.issues.items() if n.props.get("broader")}
+    present = set()
+    for issue in used:
+        while issue in selection.issues and issue not in present:
+            present.add(issue)
+            issue = broader.get(issue, "")
+    children: dict[str, list[str]] = defaultdict(list)
+    for issue in present:
+        children[broader.get(issue, "") if broader.get(issue) in present else ""].append(issue)
+    order: list[tuple[str, int]] = []
+
+    def walk(parent: str, depth: int) -> None:
+        for issue in sorted(children.get(parent, []), key=lambda i: (selection.issues[i].name, i)):
+            order.append((issue, depth))
+            walk(issue, depth + 1)
+
+    walk("", 0)
+    position = {issue: i for i, (issue, _) in enumerate(order)}
+
+    def covers(issue: str) -> list[int]:
+        found = [position[issue]]
+        for child in children.get(issue, []):
+            found.extend(covers(child))
+        return sorted(found)
+
+    return [
+        {"id": issue, "label": selection.issues[issue].name, "depth": depth, "covers": covers(issue)}
+        for issue, depth in order
+    ]
+
+
+def build_payload(
+    selection: Selection,
+    options: MapOptions,
+    style: MapStyle,
+    positions: Positions,
+    onto: Ontology,
+    *,
+    physics: bool,
+) -> dict[str, Any]:
+    """Everything the page script needs to draw, filter and explain the map. O(nodes + links).
+
+    ``physics``: let vis-network settle the layout in the browser (small maps without a saved layout).
+    """
+    node_ids = list(selection.nodes)
+    index = {node: i for i, node in enumerate(node_ids)}
+    used_issues = {t for tags in selection.tags.values() for t in tags}
+    used_issues |= {i for link in selection.links for i in link.props.get("issues", [])}
+    used_issues |= {i for gap in selection.gaps for i in gap.issues}
+    issues = _issue_table(selection, used_issues & set(selection.issues))
+    issue_index = {row["id"]: i for i, row in enumerate(issues)}
+    sources = _Index()
+    types = _Index()
+    classes = _Index()
+    relations = _Index()
+    alone = {gap.a for gap in selection.gaps if gap.b is None}
+    in_gaps = {end for gap in selection.gaps for end in (gap.a, gap.b) if end}
+    funded_or_funding = {
+        e for link in selection.links if link.type == "FUNDS" for e in (link.source, link.target)
+    }
+    best = max(selection.scores.values(), default=0.0)
+    nodes = []
+    for node_id in node_ids:
+        node = selection.nodes[node_id]
+        label = display_name(node, include_private=options.include_private)
+        rank = selection.ranks.get(node_id)
+        flags = _node_flags(node, label, options, selection, rank, alone, in_gaps, funded_or_funding)
+        kind_style = style.node_class(node.types)
+        x, y = positions[node_id]
+        entry: dict[str, Any] = {
+            "id": node_id,
+            "l": label,
+            "c": classes(kind_style.name),
+            "x": x,
+            "y": y,
+            "s": node_size(selection.scores.get(node_id), best) if kind_style.kind == "Actor" else 12,
+            "t": [types(_type_label(onto, t)) for t in node.types],
+            "g": sorted(issue_index[t] for t in selection.tags[node_id] if t in issue_index),
+            "r": sorted(sources(s) for s in node.props.get("sources", []) if s in selection.sources),
+            "f": flags,
+        }
+        for key in ("g", "r"):  # the page fills in empty lists
+            if not entry[key]:
+                del entry[key]
+        if rank is not None:
+            entry["k"] = rank
+            entry["p"] = round(selection.scores[node_id], 3)
+        if label == node.name and node.props.get("description"):
+            entry["d"] = str(node.props["description"])[:300]
+        nodes.append(entry)
+    edges = _edges(selection, options, style, onto, index, issue_index, sources, relations)
+    class_styles = [style.classes[name] for name in classes.items]
+    relation_styles = [style.relations[name] for name in relations.items]
+    return {
+        "version": 1,
+        "workshop": options.workshop,
+        "physics": physics,
+        "highlight": options.highlight,
+        "classes": [
+            {"label": c.label, "color": c.color, "shape": c.shape, "kind": c.kind} for c in class_styles
+        ],
+        "relations": [_relation_row(r) for r in relation_styles],
+        "types": list(types.items),
+        "issues": issues,
+        "sources": [selection.sources[s].name for s in sources.items],
+        "flags": FLAGS,
+        "nodes": nodes,
+        "edges": edges,
+    }
+
+
+def _relation_row(rel: RelationStyle) -> dict[str, Any]:
+    return {
+        "type": rel.type,
+        "label": rel.label,
+        "role": rel.role,
+        "color": rel.color,
+        "width": rel.width,
+        "arrows": rel.arrows,
+        "dashes": list(rel.dashes),
+    }
+
+
+def _node_flags(
+    node: StoredNode,
+    label: str,
+    options: MapOptions,
+    selection: Selection,
+    rank: int | None,
+    alone: set[str],
+    in_gaps: set[str],
+    in_funding: set[str],
+) -> int:
+    flags = 0
+    if "Actor" in node.labels and experience_of(node) in {"lived", "both"}:
+        flags |= FLAGS["lived"]
+    if node.props.get("illustrative"):
+        flags |= FLAGS["illustrative"]
+    if label != node.name:
+        flags |= FLAGS["pseudonym"]
+    if node.id == selection.centre:
+        flags |= FLAGS["centre"]
+    if node.id in alone:
+        flags |= FLAGS["alone"]
+    if options.highlight == "power" and rank is not None and rank <= TOP_RANKS:
+        flags |= FLAGS["top"]
+    faded = {
+        "power": rank is None or rank > TOP_RANKS,
+        "gaps": node.id not in in_gaps,
+        "funding": node.id not in in_funding,
+    }
+    if options.highlight and faded[options.highlight] and node.id != selection.centre:
+        flags |= FLAGS["faded"]
+    return flags
+
+
+def _edges(
+    selection: Selection,
+    options: MapOptions,
+    style: MapStyle,
+    onto: Ontology,
+    index: dict[str, int],
+    issue_index: dict[str, int],
+    sources: _Index,
+    relations: _Index,
+) -> list[list[Any]]:
+    """Rows ``[from, to, relation, width, details, issues, sources, curve, faded]``, see :func:`_trim`."""
+    largest = max(
+        (int(k.props.get("amount_minor", 0)) for k in selection.links if k.type == "FUNDS"), default=0
+    )
+    top = {n for n, r in selection.ranks.items() if r <= TOP_RANKS}
+    rows: list[list[Any]] = []
+    for link in selection.links:
+        rel = style.relations[link.type]
+        width = rel.width
+        if link.type == "FUNDS":
+            width = money_width(int(link.props.get("amount_minor", 0)), largest)
+        elif rel.role == "influence":
+            width = influence_width(link.props.get("strength"))
+        faded = {
+            "power": not ({link.source, link.target} & top),
+            "gaps": True,
+            "funding": link.type != "FUNDS",
+        }
+        rows.append(
+            [
+                index[link.source],
+                index[link.target],
+                relations(link.type),
+                width,
+                _details(onto, link),
+                sorted(issue_index[i] for i in link.props.get("issues", []) if i in issue_index),
+                sorted(sources(s) for s in link.props.get("sources", []) if s in selection.sources),
+                0,
+                int(bool(options.highlight and faded[options.highlight])),
+            ]
+        )
+    rows.extend(_gap_rows(selection.gaps, index, issue_index, relations, style))
+    _curve_parallels(rows)
+    return [_trim(row) for row in rows]
+
+
+def _trim(row: list[Any]) -> list[Any]:
+    """Whole widths as integers, and trailing zeros and empty lists left out (the page fills them in).
+
+    Keeps a 10,000-link map about a sixth smaller.
+    """
+    if float(row[3]).is_integer():
+        row[3] = int(row[3])
+    while len(row) > 4 and row[-1] in (0, []):
+        row.pop()
+    return row
+
+
+def _gap_rows(
+    gaps: list[Gap], index: dict[str, int], issue_index: dict[str, int], relations: _Index, style: MapStyle
+) -> list[list[Any]]:
+    names = {"no-collaboration": "no collaboration path", "unmet-need": "a need nobody controls"}
+    return [
+        [
+            index[gap.a],
+            index[gap.b],
+            relations(GAP),
+            style.relations[GAP].width,
+            [["gap", names.get(gap.kind, gap.kind)]],
+            sorted(issue_index[i] for i in gap.issues if i in issue_index),
+            [],
+            0,
+            0,
+        ]
+        for gap in gaps
+        if gap.b is not None
+    ]
+
+
+def _curve_parallels(rows: list[list[Any]]) -> None:
+    """Give links that share both ends distinct curves: +0.2, -0.2, +0.4, ... (one alone stays straight).
+
+    The sign is relative to the direction from the lower node index to the higher.
+    """
+    by_pair: dict[tuple[int, int], list[list[Any]]] = defaultdict(list)
+    for row in rows:
+        by_pair[(min(row[0], row[1]), max(row[0], row[1]))].append(row)
+    for group in by_pair.values():
+        if len(group) < 2:
+            continue
+        for i, row in enumerate(group):
+            size = 0.2 * (i // 2 + 1)
+            row[7] = size if i % 2 == 0 else -size
+
+
+def caption_for(selection: Selection, options: MapOptions) -> Caption:
+    """Title, scope, data date, counts and cited sources (most cited first)."""
+    facts: list[StoredNode | StoredLink] = [*selection.nodes.values(), *selection.links]
+    dates = [str(f.props.get("recorded_at", ""))[:10] for f in facts if f.props.get("recorded_at")]
+    cited = Counter(s for f in facts for s in f.props.get("sources", []) if s in selection.sources)
+    ordered = sorted(cited, key=lambda s: (-cited[s], selection.sources[s].name, s))
+    scope: list[str] = []
+    subject = "whole network"
+    if selection.scope is not None:
+        root = next((i for i in selection.scope if _is_root(i, selection)), selection.scope[0])
+        subject = selection.issues[root].name
+        narrower = " (with its narrower issues)" if len(selection.scope) > 1 else ""
+        scope.append(f"Issue: {subject}{narrower}")
+    if selection.centre is not None:
+        centre = display_name(selection.nodes[selection.centre], include_private=options.include_private)
+        steps = f"{options.hops} step{'s' if options.hops != 1 else ''}"
+        subject = f"around {centre}" if selection.scope is None else f"{subject} around {centre}"
+        scope.append(f"Around {centre}, up to {steps} away")
+    if options.types:
+        scope.append("Only: " + ", ".join(options.types))
+    if options.highlight:
+        scope.append(f"Highlight: {options.highlight}")
+    title = options.title or f"Power map: {subject}"
+    private_shown = sum(
+        1 for n in selection.nodes.values() if options.include_private and display_name(n) != n.name
+    )
+    return Caption(
+        title=title,
+        scope=" · ".join(scope) or "Whole network",
+        date=max(dates, default="unknown"),
+        counts=f"{len(selection.nodes)} nodes, {len(selection.links)} links",
+        sources=[
+            {
+                "name": selection.sources[s].name,
+                "publisher": str(selection.sources[s].props.get("publisher", "")),
+                "date": str(selection.sources[s].props.get("date", "")),
+                "url": str(selection.sources[s].props.get("url", "")),
+                "facts": str(cited[s]),
+            }
+            for s in ordered
+        ],
+        illustrative=any(f.props.get("illustrative") for f in facts),
+        private_shown=private_shown,
+    )
+
+
+def _is_root(issue: str, selection: Selection) -> bool:
+    scope = set(selection.scope or [])
+    return str(selection.issues[issue].props.get("broader", "")) not in scope
