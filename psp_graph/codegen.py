@@ -1,4 +1,4 @@
-"""Generate psp_graph/model.py (typed pydantic models) from the ontology.
+"""Generate psp_graph/model.py (typed pydantic models) and ontology/REFERENCE.md from the ontology.
 
 Run ``python -m psp_graph.codegen`` after editing ontology/psp.ttl; a test
 regenerates the module and fails if the checked-in copy has drifted.
@@ -161,8 +161,11 @@ def generate_model_source(onto: Ontology | None = None) -> str:
 
 
 def main() -> int:
+    from psp_graph.reference import REFERENCE_PATH, generate_reference
+
     MODEL_PATH.write_text(generate_model_source(), encoding="utf-8")
-    print(f"wrote {MODEL_PATH}", file=sys.stderr)
+    REFERENCE_PATH.write_text(generate_reference(), encoding="utf-8")
+    print(f"wrote {MODEL_PATH} and {REFERENCE_PATH}", file=sys.stderr)
     return 0
 
 

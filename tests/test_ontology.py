@@ -20,6 +20,14 @@ def test_generated_model_matches_the_ontology() -> None:
     )
 
 
+def test_ontology_reference_matches_the_ontology() -> None:
+    from psp_graph.reference import REFERENCE_PATH, generate_reference
+
+    assert REFERENCE_PATH.read_text(encoding="utf-8") == generate_reference(), (
+        "ontology/REFERENCE.md is out of date: run python -m psp_graph.codegen"
+    )
+
+
 def test_model_enums_list_exactly_the_ontology_terms() -> None:
     onto = load_ontology()
     assert {r.value for r in model.RelationType} == set(onto.relations)
