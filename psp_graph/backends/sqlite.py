@@ -205,18 +205,16 @@ class SQLiteBackend:
         ).fetchone()
         return self._node(row) if row else None
 
+    def _rows_by_id(self, select: str, ids: Iterable[str]) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``SELECT ... WHERE id IN (...)`` for many ids, 500 placeholders at a time."""
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            yield from self.conn.execute(f"{select} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+
     def get_nodes(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
-        found: dict[str, StoredNode] = {}
-        ids = list(dict.fromkeys(node_ids))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"SELECT id, types, labels, name, props FROM nodes WHERE id IN ({marks})",  # noqa: S608 - placeholders only
-                chunk,
-            ):
-                found[row[0]] = self._node(row)
-        return found
+        rows = self._rows_by_id("SELECT id, types, labels, name, props FROM nodes", node_ids)
+        return {row[0]: self._node(row) for row in rows}
 
     def get_link(self, link_id: str) -> StoredLink | None:
         row = self.conn.execute(
@@ -225,17 +223,8 @@ class SQLiteBackend:
         return self._link(row) if row else None
 
     def get_links(self, link_ids: Iterable[str]) -> dict[str, StoredLink]:
-        found: dict[str, StoredLink] = {}
-        ids = list(dict.fromkeys(link_ids))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"SELECT id, type, source, target, props FROM links WHERE id IN ({marks})",  # noqa: S608 - placeholders only
-                chunk,
-            ):
-                found[row[0]] = self._link(row)
-        return found
+        rows = self._rows_by_id("SELECT id, type, source, target, props FROM links", link_ids)
+        return {row[0]: self._link(row) for row in rows}
 
     def links_of(self, node_id: str) -> list[StoredLink]:
         rows = self.conn.execute(
