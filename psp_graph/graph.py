@@ -20,13 +20,13 @@ from typing import Any
 
 from psp_graph.backends import Backend, open_backend
 from psp_graph.exc import InvalidData, NodeNotFound, PspGraphError
-from psp_graph.history import inverse_batch, is_private_node, same_fact, snapshot
+from psp_graph.history import inverse_batch, is_private_node, snapshot
 from psp_graph.ids import changeset_id, new_person_id
 from psp_graph.ontology import Ontology, did_you_mean, load_ontology
 from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode
 from psp_graph.validate import RawRecord, Validator
 
-__all__ = ["Graph", "Result", "display_name"]
+__all__ = ["Graph", "Result", "display_name", "shown_by_name"]
 
 
 @dataclass
@@ -49,11 +49,32 @@ class Result:
         )
 
 
+def shown_by_name(node: StoredNode, *, include_private: bool = False) -> bool:
+    """Whether a node's name may be shown: persons only with recorded consent, other
+    nodes unless marked internal or private; ``include_private`` shows everyone."""
+    if include_private or node.props.get("consent"):
+        return True
+    if "Person" in node.labels:
+        return False
+    return bool(node.props.get("privacy", "public") == "public")
+
+
 def display_name(node: StoredNode, *, include_private: bool = False) -> str:
-    """The name to show: a private person's stable pseudonym unless consent or ``include_private``."""
-    if include_private or node.props.get("consent") or node.props.get("privacy", "public") == "public":
+    """The name to show: a private node's stable pseudonym unless consent or ``include_private``."""
+    if shown_by_name(node, include_private=include_private):
         return node.name
     return str(node.props.get("pseudonym") or node.id)
+
+
+def _same_record(old: StoredNode | StoredLink, new: StoredNode | StoredLink) -> bool:
+    """True when a write would change nothing but when and by whom it was recorded."""
+
+    def strip(item: StoredNode | StoredLink) -> dict[str, Any]:
+        data = item.as_dict()
+        data["props"] = {k: v for k, v in data["props"].items() if k not in ("recorded_at", "recorded_by")}
+        return data
+
+    return strip(old) == strip(new)
 
 
 def _recorder() -> str:
@@ -92,8 +113,6 @@ class Graph:
         on_record: Callable[[], None] | None = None,
     ) -> Result:
         """Validate every record, then write them all in one change set, or nothing."""
-        if not dry_run:
-            self.initialise()
         nodes: dict[str, tuple[StoredNode, RawRecord]] = {}
         links: dict[str, tuple[StoredLink, RawRecord]] = {}
         for raw in records:
@@ -108,6 +127,8 @@ class Graph:
                 self._no_conflict(nodes, node.id, node, raw, what="id")
                 nodes[node.id] = (node, raw)
         self._check_references(nodes, links)
+        if not dry_run:  # only now: a file with an error writes nothing, not even the init change set
+            self.initialise()
         plan = self._plan(
             [n for n, _ in nodes.values()], [link for link, _ in links.values()], "load", summary
         )
@@ -183,9 +204,10 @@ class Graph:
         current_nodes = self.backend.get_nodes(c.entity_id for c in changes if c.entity == "node")
         current_links = self.backend.get_links(c.entity_id for c in changes if c.entity == "link")
         inverse_batch(changes, batch, current_nodes, current_links, self.onto, later)
+        gone = [current_links[i] for i in batch.delete_links if i in current_links]
         privates = self._private_ids(
             [n.id for n in batch.upsert_nodes]
-            + [e for link in batch.upsert_links for e in (link.source, link.target)]
+            + [e for link in [*batch.upsert_links, *gone] for e in (link.source, link.target)]
         )
         current: dict[str, StoredNode | StoredLink] = {**current_nodes, **current_links}
         for entity_id in batch.delete_nodes + batch.delete_links:
@@ -300,11 +322,7 @@ class Graph:
             if old is not None and old.props.get("sources"):
                 props["sources"] = list(dict.fromkeys([*old.props["sources"], *props.get("sources", [])]))
             new = dataclasses.replace(item, props={**props, **stamp})
-            if (
-                old is not None
-                and same_fact(old.as_dict(), new.as_dict(), self.onto)
-                and old.name_or_none() == new.name_or_none()
-            ):
+            if old is not None and _same_record(old, new):
                 result.unchanged += 1
                 continue
             result.ids.append(item.id)
@@ -392,11 +410,16 @@ class Graph:
             raise NodeNotFound(f"no node '{node_id}'{self._suggest(node_id)}")
         return node
 
-    def resolve(self, text: str) -> str:
-        """An id for what a person typed: an id, or a name that matches one node."""
+    def resolve(self, text: str, *, include_private: bool = False) -> str:
+        """An id for what a person typed: an id, or the exact name of one node (a private
+        node's real name only with ``include_private``, so a name never reveals a pseudonym)."""
         if self.backend.get_node(text) or self.backend.get_link(text):
             return text
-        matches = [n for n in self.backend.search(text, limit=10) if n.name.lower() == text.lower()]
+        matches = [
+            n
+            for n in self.search(text, limit=10, include_private=include_private)
+            if n.name.lower() == text.lower()
+        ]
         if len(matches) == 1:
             return matches[0].id
         if text in self.onto.issues or f"issue:{text}" in self.onto.issues:
@@ -405,12 +428,15 @@ class Graph:
 
     def _suggest(self, text: str, extra: Iterable[str] = ()) -> str:
         words = text.split(":")[-1].replace("-", " ").split()
-        found = {n.id for word in words[:5] for n in self.backend.search(word, limit=10)}
+        found = {n.id for word in words[:5] for n in self.search(word, limit=10)}
         candidates = sorted({*found, *extra, *self.onto.issues})
         return did_you_mean(text, candidates, list_all=False)
 
-    def search(self, text: str, limit: int = 20) -> list[StoredNode]:
-        return self.backend.search(text, limit)
+    def search(self, text: str, limit: int = 20, *, include_private: bool = False) -> list[StoredNode]:
+        """Nodes matching the words; private nodes only with ``include_private``, so searching
+        for a real name never reveals who hides behind a pseudonym."""
+        found = self.backend.search(text, limit if include_private else limit * 3)
+        return [n for n in found if include_private or shown_by_name(n)][:limit]
 
     def stats(self) -> Stats:
         return self.backend.stats()

@@ -27,6 +27,7 @@ def snapshot(entity: StoredNode | StoredLink, onto: Ontology, *, private: bool) 
         data["props"] = {k: v for k, v in data["props"].items() if k not in personal}
         if isinstance(entity, StoredNode):
             data["name"] = entity.props.get("pseudonym", entity.id)
+        data["redacted"] = True
     return data
 
 
@@ -35,11 +36,15 @@ def same_fact(a: dict[str, Any] | None, b: dict[str, Any] | None, onto: Ontology
     (which private snapshots do not hold)."""
     if a is None or b is None:
         return a is b
-    ignored = PROVENANCE_KEYS | {name for name, spec in onto.attributes.items() if spec.private}
+    redacted = bool(a.get("redacted") or b.get("redacted"))
+    ignored = set(PROVENANCE_KEYS)
+    if redacted:  # a private snapshot never held the personal fields, so they cannot be compared
+        ignored |= {name for name, spec in onto.attributes.items() if spec.private}
 
     def strip(d: dict[str, Any]) -> dict[str, Any]:
         props = {k: v for k, v in (d.get("props") or {}).items() if k not in ignored}
-        return {**{k: v for k, v in d.items() if k != "name"}, "props": props}
+        drop = {"redacted", "name"} if redacted else {"redacted"}
+        return {**{k: v for k, v in d.items() if k not in drop}, "props": props}
 
     return strip(a) == strip(b)
 
@@ -74,7 +79,7 @@ def inverse_batch(
             target = batch.delete_nodes if change.entity == "node" else batch.delete_links
             target.append(change.entity_id)
         elif change.entity == "node":
-            node = StoredNode.from_dict(change.before or {})
+            node = StoredNode.from_dict({k: v for k, v in (change.before or {}).items() if k != "redacted"})
             if isinstance(current, StoredNode):  # keep personal fields the log never held
                 kept = {k: v for k, v in current.props.items() if k not in node.props}
                 personal = {n for n, s in onto.attributes.items() if s.private}
@@ -87,4 +92,6 @@ def inverse_batch(
                 )
             batch.upsert_nodes.append(node)
         else:
-            batch.upsert_links.append(StoredLink.from_dict(change.before or {}))
+            batch.upsert_links.append(
+                StoredLink.from_dict({k: v for k, v in (change.before or {}).items() if k != "redacted"})
+            )

@@ -53,6 +53,12 @@ def _clean_keys(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _check_period(data: dict[str, Any]) -> None:
+    start, end = data.get("valid_from"), data.get("valid_to")
+    if start is not None and end is not None and start > end:
+        raise InvalidData(f"ends ({end}) before it starts ({start})", field="valid_to")
+
+
 def _prefixed(value: Any, prefix: str) -> str:
     text = str(value).strip()
     return text if ":" in text else f"{prefix}:{text}"
@@ -89,6 +95,7 @@ class Validator:
                 )
             data[attr] = self._value(attr, data[attr], cls.name)
         model = self._validate(record_type, data)
+        _check_period(data)
         props = model.model_dump(mode="json", exclude_none=True)
         for key in ("id", "types", "name"):
             props.pop(key, None)
@@ -157,6 +164,14 @@ class Validator:
             )
         if prefix and not node_id.startswith(prefix + ":"):
             raise InvalidData(f"ids of {cls.name} start with '{prefix}:', got '{node_id}'", field="id")
+        if cls.name == "Person":
+            token = node_id.split(":", 1)[1]
+            words = [w for w in re.findall(r"[a-z0-9]+", slugify(str(data.get("name", "")))) if len(w) >= 3]
+            if any(w in token for w in words):
+                raise InvalidData(
+                    f"'{node_id}' is made from the person's name; use an opaque id such as person:k7q2m9xa3b",
+                    field="id",
+                )
         return node_id
 
     # -- links ---------------------------------------------------------------
@@ -197,6 +212,7 @@ class Validator:
             if attr not in data:
                 raise InvalidData(f"{rel.name} needs '{attr}'", field=attr)
         model = self._validate(record_type, data)
+        _check_period(data)
         props = model.model_dump(mode="json", exclude_none=True)
         for key in ("id", "type", "source", "target"):
             props.pop(key, None)
@@ -267,7 +283,10 @@ class Validator:
             if spec.datatype == "ref" and spec.ref_class == "Issue":
                 return _prefixed(value, "issue")
             if attr == "currency":
-                return str(value).upper()
+                code = str(value).strip().upper()
+                if not re.fullmatch(r"[A-Z]{3}", code):
+                    raise InvalidData(f"'{value}' is not a currency code such as GBP")
+                return code
             return value
         except InvalidData as err:
             raise InvalidData(err.reason, field=attr) from None

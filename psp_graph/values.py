@@ -50,17 +50,17 @@ def parse_decimal(value: Any) -> Decimal:
     """A money amount: ``250000``, ``"£250,000.50"``, ``"1 200"``."""
     if isinstance(value, bool):
         raise InvalidData(f"'{value}' is not an amount of money")
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(str(value))
-    text = re.sub(r"[£$€,\s]", "", str(value))
     try:
-        amount = Decimal(text)
-    except InvalidOperation as err:
+        if isinstance(value, int | Decimal):
+            amount = Decimal(value)
+        elif isinstance(value, float):
+            amount = Decimal(str(value))
+        else:
+            amount = Decimal(re.sub(r"[£$€,\s]", "", str(value)))
+    except (InvalidOperation, ArithmeticError) as err:
         raise InvalidData(f"'{value}' is not an amount of money") from err
-    if not amount.is_finite():
-        raise InvalidData(f"'{value}' is not an amount of money")
+    if not amount.is_finite() or amount.adjusted() > 15:
+        raise InvalidData(f"'{value}' is not an amount of money (at most 15 digits before the point)")
     return amount
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from psp_graph.graph import Graph, display_name
+from psp_graph.graph import Graph, display_name, shown_by_name
+from psp_graph.ontology import load_ontology
 from psp_graph.records import StoredLink, StoredNode
 from psp_graph.values import format_money
 
@@ -17,13 +18,17 @@ __all__ = ["describe", "history_rows", "link_row", "node_row", "search_rows"]
 _HIDDEN = {"pseudonym", "recorded_at", "recorded_by", "sources", "amount_minor", "currency"}
 
 
-def _attributes(props: dict[str, Any], node: StoredNode | None, include_private: bool) -> str:
+def personal_attributes() -> frozenset[str]:
+    """Attributes the ontology marks as possibly personal (psp:private)."""
+    return frozenset(name for name, spec in load_ontology().attributes.items() if spec.private)
+
+
+def _attributes(props: dict[str, Any], private: bool) -> str:
+    """``key=value`` text of attributes; personal ones left out when ``private``."""
     shown = []
-    private = node is not None and display_name(node, include_private=include_private) != node.name
+    hidden = personal_attributes() if private else frozenset()
     for key, value in sorted(props.items()):
-        if key in _HIDDEN or value in (None, [], False, ""):
-            continue
-        if private and key in {"description", "note", "location", "website", "identifiers"}:
+        if key in _HIDDEN or key in hidden or value in (None, [], False, ""):
             continue
         shown.append(f"{key}={'; '.join(map(str, value)) if isinstance(value, list) else value}")
     if "amount_minor" in props:
@@ -38,7 +43,7 @@ def node_row(node: StoredNode, *, include_private: bool = False) -> dict[str, An
         "name": display_name(node, include_private=include_private),
         "types": ", ".join(node.types),
         "illustrative": bool(node.props.get("illustrative")),
-        "attributes": _attributes(node.props, node, include_private),
+        "attributes": _attributes(node.props, not shown_by_name(node, include_private=include_private)),
         "sources": node.props.get("sources", []),
     }
 
@@ -52,6 +57,10 @@ def link_row(
         node = ends.get(node_id)
         return display_name(node, include_private=include_private) if node else node_id
 
+    private_end = any(
+        e in ends and not shown_by_name(ends[e], include_private=include_private)
+        for e in (link.source, link.target)
+    )
     direction = "->" if around is None or link.source == around else "<-"
     other = link.target if around is None or link.source == around else link.source
     return {
@@ -62,7 +71,7 @@ def link_row(
         "to": name(link.target),
         "other": name(other),
         "other_id": other,
-        "attributes": _attributes(link.props, None, include_private),
+        "attributes": _attributes(link.props, private_end),
         "valid": _period(link.props),
         "sources": link.props.get("sources", []),
         "confidence": link.props.get("confidence"),
@@ -88,7 +97,7 @@ def describe(graph: Graph, entity_id: str, *, include_private: bool = False) -> 
         sources = graph.backend.get_nodes(link.props.get("sources", []))
         return {
             "link": link_row(link, ends, include_private=include_private),
-            "sources": [_source_row(s) for s in sources.values()],
+            "sources": [_source_row(s, include_private) for s in sources.values()],
         }
     links = graph.backend.links_of(node.id)
     ends = graph.backend.get_nodes({e for link in links for e in (link.source, link.target)})
@@ -97,14 +106,14 @@ def describe(graph: Graph, entity_id: str, *, include_private: bool = False) -> 
     return {
         "node": node_row(node, include_private=include_private),
         "links": [link_row(link, ends, include_private=include_private, around=node.id) for link in links],
-        "sources": [_source_row(sources[s]) for s in sorted(sources)],
+        "sources": [_source_row(sources[s], include_private) for s in sorted(sources)],
     }
 
 
-def _source_row(source: StoredNode) -> dict[str, Any]:
+def _source_row(source: StoredNode, include_private: bool) -> dict[str, Any]:
     return {
         "id": source.id,
-        "name": source.name,
+        "name": display_name(source, include_private=include_private),
         "kind": source.props.get("kind", ""),
         "url": source.props.get("url", ""),
         "date": source.props.get("date", ""),
@@ -115,7 +124,8 @@ def search_rows(
     graph: Graph, text: str, *, limit: int = 20, include_private: bool = False
 ) -> list[dict[str, Any]]:
     """Nodes matching the words, with privacy applied."""
-    return [node_row(n, include_private=include_private) for n in graph.search(text, limit)]
+    found = graph.search(text, limit, include_private=include_private)
+    return [node_row(n, include_private=include_private) for n in found]
 
 
 def history_rows(

@@ -130,7 +130,7 @@ def run_query(
     if "actor" in values:
         if not values["actor"]:
             raise InvalidData(f"query {name} needs an actor (--param actor=ID)", field="actor")
-        values["actor"] = graph.resolve(str(values["actor"]))
+        values["actor"] = graph.resolve(str(values["actor"]), include_private=include_private)
     run_cypher = getattr(graph.backend, "run_cypher", None)
     if run_cypher is not None:
         rows = run_cypher(cypher_text(name), cypher_parameters(graph.onto, values, issues))

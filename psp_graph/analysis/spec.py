@@ -77,6 +77,8 @@ def coerce_param(spec: ParamSpec, value: Any) -> Any:
             number: float = int(value)
         elif spec.type == "float":
             number = float(value)
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError(value)
         elif spec.type == "date":
             from psp_graph.values import parse_date
 

@@ -7,6 +7,7 @@ embedded store; ``neo4j://``, ``bolt://`` or ``neo4j+s://`` for a Neo4j server.
 from __future__ import annotations
 
 import os
+import re
 
 from psp_graph.backends.base import Backend
 from psp_graph.exc import StoreUnavailable
@@ -22,6 +23,11 @@ def resolve_store_url(url: str | None = None) -> str:
     return url or os.environ.get("PSP_STORE") or DEFAULT_STORE
 
 
+def safe_url(url: str) -> str:
+    """The URL without any user:password@ part, for messages."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", r"\1", url)
+
+
 def open_backend(url: str | None = None) -> Backend:
     """Open the backend for a store URL (see module docs)."""
     url = resolve_store_url(url)
@@ -29,12 +35,12 @@ def open_backend(url: str | None = None) -> Backend:
         from psp_graph.backends.sqlite import SQLiteBackend
 
         return SQLiteBackend(url)
-    if url.startswith(_NEO4J_SCHEMES):
+    if url.lower().startswith(_NEO4J_SCHEMES):
         try:
             from psp_graph.backends.neo4j import Neo4jBackend
         except ImportError as err:
             raise StoreUnavailable(
-                f"{url}: the Neo4j backend needs the neo4j extra (pip install 'psp-graph[neo4j]')"
+                f"{safe_url(url)}: the Neo4j backend needs the neo4j extra (pip install 'psp-graph[neo4j]')"
             ) from err
         return Neo4jBackend(url)
     if "://" not in url:
@@ -42,5 +48,5 @@ def open_backend(url: str | None = None) -> Backend:
 
         return SQLiteBackend(f"sqlite:///{url}")
     raise StoreUnavailable(
-        f"unknown store '{url}'; use sqlite:///FILE.db, sqlite://:memory: or neo4j://HOST:PORT"
+        f"unknown store '{safe_url(url)}'; use sqlite:///FILE.db, sqlite://:memory: or neo4j://HOST:PORT"
     )

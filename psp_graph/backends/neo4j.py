@@ -39,6 +39,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
+from psp_graph.backends import safe_url
 from psp_graph.backends.neo4j_writes import BatchWriter, count_query, fold, link_by_id, quote
 from psp_graph.exc import InvalidData, PspGraphError, StoreUnavailable
 from psp_graph.ontology import load_ontology
@@ -84,7 +85,11 @@ class Neo4jBackend:
         self._writer = BatchWriter(onto)
         self.labels, self.rel_types = self._writer.labels, self._writer.rel_types
         self._kind_labels = sorted({c.kind for c in onto.classes.values()} & self.labels)
-        if urlsplit(url).password is not None or "@" in urlsplit(url).netloc:
+        try:
+            netloc = urlsplit(url).netloc
+        except ValueError as err:  # e.g. an unclosed IPv6 bracket
+            raise StoreUnavailable(f"cannot open Neo4j store {safe_url(url)}: {err}") from None
+        if "@" in netloc:
             raise StoreUnavailable(
                 f"{self._safe_url()}: put credentials in PSP_NEO4J_USER and PSP_NEO4J_PASSWORD, not in the URL"
             )
@@ -112,12 +117,7 @@ class Neo4jBackend:
             raise
 
     def _safe_url(self) -> str:
-        parts = urlsplit(self.url)
-        return (
-            self.url
-            if "@" not in parts.netloc
-            else self.url.replace(parts.netloc, parts.netloc.split("@")[-1])
-        )
+        return safe_url(self.url)
 
     # -- connection and errors -----------------------------------------------
     @contextmanager

@@ -37,7 +37,9 @@ def show(entity_id: str, store: str | None, fmt: str, output: str, include_priva
     if include_private:
         warn("showing private persons by name; do not share this output")
     with open_graph(store) as graph:
-        view = describe(graph, graph.resolve(entity_id), include_private=include_private)
+        view = describe(
+            graph, graph.resolve(entity_id, include_private=include_private), include_private=include_private
+        )
     if fmt == "json":
         emit_text(json.dumps(view, indent=2, ensure_ascii=False) + "\n", output)
         return

@@ -129,7 +129,7 @@ def select_map(graph: Graph, options: MapOptions) -> Selection:
     onto = graph.onto
     node_types, link_types = _resolve_types(onto, options.types)
     scope = select_issues(graph, options.issue)
-    centre = graph.resolve(options.ego) if options.ego else None
+    centre = graph.resolve(options.ego, include_private=options.include_private) if options.ego else None
     everything = {n.id: n for n in graph.backend.iter_nodes()}
     links = list(graph.backend.iter_links())
     kinds = drawable_kinds(onto)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from psp_graph.analysis.data import experience_of
-from psp_graph.graph import display_name
+from psp_graph.graph import display_name, shown_by_name
 from psp_graph.maps.build import Gap, MapOptions, Selection
 from psp_graph.maps.layout import Positions
 from psp_graph.maps.style import GAP, MapStyle, RelationStyle, influence_width, money_width, node_size
@@ -65,15 +65,17 @@ def _type_label(onto: Ontology, name: str) -> str:
     return found.label if found else name
 
 
-def _details(onto: Ontology, link: StoredLink) -> list[list[str]]:
-    """Attribute label/value pairs for a link's tooltip, in the ontology's order."""
+def _details(onto: Ontology, link: StoredLink, *, private: bool) -> list[list[str]]:
+    """Attribute label/value pairs for a link's tooltip, in the ontology's order; with
+    ``private`` (an end shown by pseudonym) possibly personal attributes are left out."""
     props = link.props
     rows: list[list[str]] = []
+    hidden = {name for name, spec in onto.attributes.items() if spec.private} if private else set()
     if "amount_minor" in props:
         rows.append(["amount", format_money(props["amount_minor"], props.get("currency"))])
     for attr in onto.relations[link.type].attributes:
         value = props.get(attr)
-        if attr in _NOT_DETAILS or value in (None, "", []):
+        if attr in _NOT_DETAILS or attr in hidden or value in (None, "", []):
             continue
         vocab = onto.vocabulary_for(attr)
         text = vocab.labels.get(str(value), str(value)) if vocab else str(value)
@@ -275,7 +277,15 @@ def _edges(
                 index[link.target],
                 relations(link.type),
                 width,
-                _details(onto, link),
+                _details(
+                    onto,
+                    link,
+                    private=any(
+                        not shown_by_name(selection.nodes[e], include_private=options.include_private)
+                        for e in (link.source, link.target)
+                        if e in selection.nodes
+                    ),
+                ),
                 sorted(issue_index[i] for i in link.props.get("issues", []) if i in issue_index),
                 sorted(sources(s) for s in link.props.get("sources", []) if s in selection.sources),
                 0,
