@@ -235,3 +235,11 @@ def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "psp"
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and "version" in result.stdout
+
+
+def test_validate_never_creates_a_store(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("actors:\n  - name: A\n    types: [Charity]\n", encoding="utf-8")
+    result = psp(runner, "validate", str(path))
+    assert result.exit_code == 0 and "would create 1" in result.stdout
+    assert not (tmp_path / "psp.db").exists()

@@ -49,7 +49,12 @@ def validate(files: tuple[Path, ...], store: str | None) -> None:
 
     Example: psp validate seed_data/illustrative_london.yaml
     """
-    with open_graph(store) as graph:
+    from psp_graph.backends import DEFAULT_STORE, resolve_store_url
+
+    url = resolve_store_url(store)
+    if url == DEFAULT_STORE and not Path("psp.db").exists():
+        url = "sqlite://:memory:"  # nothing to check against, and validate never creates a store
+    with open_graph(url) as graph:
         for path in files:
             result = graph.load_file(path, dry_run=True)
             click.echo(
