@@ -109,6 +109,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--no-neo4j", action="store_true")
+    parser.add_argument(
+        "--neo4j-sizes",
+        default="1000,10000",
+        help="sizes also run on Neo4j (loading 1M links takes minutes on 2 cores)",
+    )
     args = parser.parse_args()
     server = None
     if not args.no_neo4j:
@@ -116,7 +121,7 @@ def main() -> int:
 
         tools = neo4j_tools()
         tools.ensure_jars()
-        server = tools.Neo4jServer(timeout=180, heap="2g") if "heap" in tools.Neo4jServer.__init__.__code__.co_varnames else tools.Neo4jServer(timeout=180)
+        server = tools.Neo4jServer(timeout=180)
         server.start()
     try:
         for size in [int(s) for s in args.sizes.split(",")]:
@@ -126,7 +131,8 @@ def main() -> int:
                 backend = open_backend(store)
                 load_generated(backend, nodes, links)
                 backend.close()
-                neo = neo4j_times(size, nodes, links, server.uri) if server else {}
+                on_neo4j = server is not None and str(size) in args.neo4j_sizes.split(",")
+                neo = neo4j_times(size, nodes, links, server.uri) if server and on_neo4j else {}
                 print(f"\n== {size:,} actors, {len(links):,} links")
                 print(f"{'query':24} {'sqlite s':>9} {'peak MiB':>9} {'rows':>10} {'neo4j s':>9}")
                 for name in QUERIES:
@@ -135,15 +141,20 @@ def main() -> int:
                         continue
                     result = run_child(CHILD, str(ROOT), store, name, json.dumps(params_for(name, nodes)))
                     neo_s = f"{neo[name]:9.2f}" if name in neo else f"{'-':>9}"
-                    print(f"{name:24} {result['seconds']:9.2f} {result['peak_mib']:9.0f} {result['rows']:10,} {neo_s}")
+                    print(
+                        f"{name:24} {result['seconds']:9.2f} {result['peak_mib']:9.0f} {result['rows']:10,} {neo_s}"
+                    )
                     if name == "power-ranking":
                         ref = run_child(IGRAPH_REFERENCE, f"{tmp}/bench.db")
                         ratio = result["seconds"] / ref["seconds"]
-                        print(f"{'  igraph reference':24} {ref['seconds']:9.2f} {ref['peak_mib']:9.0f}"
-                              f"   power-ranking / reference = {ratio:.2f}x")
+                        print(
+                            f"{'  igraph reference':24} {ref['seconds']:9.2f} {ref['peak_mib']:9.0f}"
+                            f"   power-ranking / reference = {ratio:.2f}x"
+                        )
     finally:
         if server:
             server.stop()
+    sys.stdout.flush()
     print(f"\nbenchmark process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     return 0
 
