@@ -32,23 +32,26 @@ from tests.generate import generate_graph, load_generated  # noqa: E402
 # grows with the square of the actors per issue (10M rows at 10k actors here).
 QUADRATIC = {"collaboration-gaps": 10_000}
 
+# Peak memory is VmHWM from /proc: ru_maxrss would carry over the parent's peak across exec.
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from psp_graph.graph import Graph
 from psp_graph.analysis import run_query
 store, name, params = sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
 graph = Graph.open(store)
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def hwm():
+    line = next(l for l in open("/proc/self/status") if l.startswith("VmHWM"))
+    return int(line.split()[1]) / 1024
+before = hwm()
 start = time.perf_counter()
 rows = run_query(graph, name, params).rows
 took = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": took, "rows": len(rows), "peak_mib": peak / 1024, "base_mib": before / 1024}))
+print(json.dumps({"seconds": took, "rows": len(rows), "peak_mib": hwm(), "base_mib": before}))
 """
 
 IGRAPH_REFERENCE = r"""
-import json, random, resource, sqlite3, sys, time
+import json, random, sqlite3, sys, time
 import igraph
 path = sys.argv[1]
 start = time.perf_counter()
@@ -68,7 +71,8 @@ pivots = random.Random(42).sample(range(broker.vcount()), min(500, broker.vcount
 between = broker.betweenness(directed=False, sources=pivots)
 money = conn.execute("SELECT source, sum(json_extract(props, '$.amount_minor')) FROM links WHERE type = 'FUNDS' GROUP BY source").fetchall()
 took = time.perf_counter() - start
-print(json.dumps({"seconds": took, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+line = next(l for l in open("/proc/self/status") if l.startswith("VmHWM"))
+print(json.dumps({"seconds": took, "peak_mib": int(line.split()[1]) / 1024}))
 """
 
 

@@ -89,6 +89,7 @@ def generate_graph(
         a for a, n in zip(actor_ids, nodes[len(issues) :], strict=False) if "Funder" in n.labels
     ] or actor_ids[:1]
     active = actor_ids[: max(1, int(len(actor_ids) * 0.95))]  # the last 5% stay isolated
+    grantees = active + inits + spaces[:3]
     links: list[StoredLink] = []
 
     def link(rel: str, source: str, target: str, **props: Any) -> None:
@@ -129,7 +130,7 @@ def generate_graph(
         some_issues = sorted(set(rng.sample(issues, rng.randint(0, 2))))
         if rel == "FUNDS":
             funder = funders[min(int(rng.paretovariate(1.2)) - 1, len(funders) - 1)]
-            target = rng.choice(active + inits + spaces[:3])
+            target = rng.choice(grantees)
             amount = int(rng.paretovariate(1.1) * 1000) * 100 if rng.random() < 0.9 else None
             link(
                 rel,
