@@ -280,6 +280,8 @@ class Validator:
                 return amount
             if spec.datatype == "boolean":
                 return parse_bool(value)
+            if spec.datatype == "integer" and isinstance(value, bool):
+                raise InvalidData(f"'{value}' is not a whole number")
             if spec.datatype == "ref" and spec.ref_class == "Issue":
                 return _prefixed(value, "issue")
             if attr == "currency":

@@ -124,6 +124,16 @@ def test_a_failed_load_into_a_new_store_writes_nothing_at_all() -> None:
         assert store_state(graph) == {"nodes": [], "links": [], "changesets": []}
 
 
+def test_a_strength_must_be_a_whole_number_not_true(graph: Graph) -> None:
+    graph.add_node({"name": "A", "types": ["Charity"]})
+    graph.add_node({"name": "B", "types": ["Charity"]})
+    with pytest.raises(InvalidData, match="field 'strength'"):
+        graph.add_link({"type": "INFLUENCES", "from": "org:a", "to": "org:b", "strength": True})
+    assert (
+        graph.add_link({"type": "INFLUENCES", "from": "org:a", "to": "org:b", "strength": "4"}).created == 1
+    )
+
+
 def test_query_weights_must_be_finite(graph: Graph) -> None:
     with pytest.raises(InvalidData, match="w_money"):
         run_query(graph, "power-ranking", {"w_money": "nan"})

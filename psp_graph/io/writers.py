@@ -1,0 +1,113 @@
+"""Write the graph for other tools: GraphML, GEXF, node-link JSON and RDF (Turtle).
+
+Every export applies privacy the way maps and query output do: a node shown by
+pseudonym keeps only its pseudonym, and its possibly personal attributes (and
+those of its links) are left out, unless ``include_private``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from psp_graph.graph import Graph, display_name, shown_by_name
+from psp_graph.ontology import PSP
+from psp_graph.records import StoredNode
+
+__all__ = ["EXPORT_FORMATS", "export_graph"]
+
+EXPORT_FORMATS = ("graphml", "gexf", "json", "ttl")
+ID_BASE = "https://w3id.org/psp-graph/id/"
+_SKIP = {"pseudonym", "recorded_by"}
+
+
+def _flat(value: Any) -> Any:
+    """GraphML and GEXF take scalars only: lists become '; '-joined text."""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def _visible(graph: Graph, include_private: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    personal = {name for name, spec in graph.onto.attributes.items() if spec.private}
+    nodes: dict[str, StoredNode] = {n.id: n for n in graph.backend.iter_nodes()}
+    hidden = {i for i, n in nodes.items() if not shown_by_name(n, include_private=include_private)}
+    node_rows = []
+    for node in nodes.values():
+        drop = _SKIP | (personal if node.id in hidden else set())
+        props = {k: v for k, v in node.props.items() if k not in drop}
+        node_rows.append(
+            {
+                "id": node.id,
+                "name": display_name(node, include_private=include_private),
+                "types": list(node.types),
+                **props,
+            }
+        )
+    link_rows = []
+    for link in graph.backend.iter_links():
+        drop = _SKIP | (personal if {link.source, link.target} & hidden else set())
+        props = {k: v for k, v in link.props.items() if k not in drop}
+        link_rows.append(
+            {"id": link.id, "type": link.type, "source": link.source, "target": link.target, **props}
+        )
+    return node_rows, link_rows
+
+
+def export_graph(graph: Graph, fmt: str, *, include_private: bool = False) -> str:
+    """The whole store as text in ``fmt`` (graphml, gexf, json or ttl). O(nodes + links)."""
+    nodes, links = _visible(graph, include_private)
+    if fmt == "json":
+        return (
+            json.dumps({"nodes": nodes, "links": links}, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        )
+    if fmt == "ttl":
+        return _turtle(nodes, links)
+    import networkx as nx
+
+    multi = nx.MultiDiGraph()
+    for node in nodes:
+        multi.add_node(node["id"], **{k: _flat(v) for k, v in node.items() if k != "id"})
+    for link in links:
+        attrs = {k: _flat(v) for k, v in link.items() if k not in ("source", "target")}
+        multi.add_edge(link["source"], link["target"], key=link["id"], **attrs)
+    lines = nx.generate_graphml(multi) if fmt == "graphml" else nx.generate_gexf(multi)
+    return "\n".join(lines) + "\n"
+
+
+def _turtle(nodes: list[dict[str, Any]], links: list[dict[str, Any]]) -> str:
+    """RDF with the ontology's terms; each link is also an n-ary psp:Link node carrying its attributes."""
+    import rdflib
+    from rdflib.namespace import RDF, RDFS
+
+    psp = rdflib.Namespace(PSP)
+    out = rdflib.Graph()
+    out.bind("psp", psp)
+
+    def iri(node_id: str) -> rdflib.URIRef:
+        return rdflib.URIRef(ID_BASE + node_id.replace(":", "/", 1))
+
+    def literal_triples(subject: rdflib.term.Node, item: dict[str, Any], skip: set[str]) -> None:
+        for key, value in sorted(item.items()):
+            if key in skip or value is None:
+                continue
+            for one in value if isinstance(value, list) else [value]:
+                camel = key.split("_")[0] + "".join(p.capitalize() for p in key.split("_")[1:])
+                out.add((subject, psp[camel], rdflib.Literal(one)))
+
+    for node in nodes:
+        subject = iri(node["id"])
+        for type_name in node["types"]:
+            out.add((subject, RDF.type, psp[type_name]))
+        out.add((subject, RDFS.label, rdflib.Literal(node["name"])))
+        literal_triples(subject, node, {"id", "name", "types"})
+    for link in links:
+        source, target = iri(link["source"]), iri(link["target"])
+        out.add((source, psp[link["type"]], target))
+        subject = rdflib.URIRef(ID_BASE + "link/" + link["id"].replace(":", "-"))
+        out.add((subject, RDF.type, psp.Link))
+        out.add((subject, psp.relationship, psp[link["type"]]))
+        out.add((subject, psp.linkSource, source))
+        out.add((subject, psp.linkTarget, target))
+        literal_triples(subject, link, {"id", "type", "source", "target"})
+    return str(out.serialize(format="turtle"))
