@@ -88,3 +88,15 @@ def test_reloading_a_file_changes_nothing() -> None:
         first = graph.load_file(EXAMPLES / "workshop.yaml")
         again = graph.load_file(EXAMPLES / "workshop.yaml")
         assert first.created == 6 and again.changeset is None and again.unchanged == 6
+
+
+def test_a_big_file_loads_with_a_progress_bar(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["name", "types"])
+        writer.writerows([f"Group {i}", "CommunityGroup"] for i in range(5001))
+    with Graph.open("sqlite://:memory:") as graph:
+        result = graph.load_file(path, progress=True)
+        assert result.created == 5001
+        assert graph.stats().nodes_by_label["CommunityGroup"] == 5001
