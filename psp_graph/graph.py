@@ -451,7 +451,7 @@ class Graph:
         """
         from psp_graph.io.readers import read_records
 
-        records = list(read_records(Path(path)))
+        records = list(read_records(Path(path), owner_of=self.backend.node_for_identifier))
         summary = f"load {Path(path).name}"
         if not progress or len(records) <= 5000:
             return self.load_records(records, summary=summary, dry_run=dry_run)

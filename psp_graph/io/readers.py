@@ -14,7 +14,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,17 @@ def _read_text(path: Path) -> str:
     return text
 
 
-def read_records(path: Path, fmt: str | None = None) -> Iterator[RawRecord]:
-    """Yield the records of a file; raise InvalidData (with file and row) if it is malformed."""
+def read_records(
+    path: Path, fmt: str | None = None, *, owner_of: Callable[[str], str | None] | None = None
+) -> Iterator[RawRecord]:
+    """Yield the records of a file; raise InvalidData (with file and row) if it is malformed.
+
+    360Giving files (JSON with ``grants``, or CSV with the standard's columns) are
+    recognised; ``owner_of`` maps an org-id to an actor already in the store.
+    """
+    from psp_graph.io.giving360 import is_360giving_csv, records_from_360giving
+
+    lookup = owner_of or (lambda _: None)
     fmt = (fmt or path.suffix.lstrip(".") or "yaml").lower()
     if fmt in {"yaml", "yml"}:
         yield from _sectioned(path, _load_yaml(path))
@@ -57,9 +66,20 @@ def read_records(path: Path, fmt: str | None = None) -> Iterator[RawRecord]:
             data = json.loads(_read_text(path))
         except json.JSONDecodeError as err:
             raise InvalidData(f"not valid JSON: {err.msg}", file=str(path), row=err.lineno) from None
+        if isinstance(data, dict) and isinstance(data.get("grants"), list):
+            grants = [(n, g) for n, g in enumerate(data["grants"], start=1) if isinstance(g, dict)]
+            if not grants:
+                raise InvalidData("the 360Giving file has no grants", file=str(path))
+            yield from records_from_360giving(path, grants, csv=False, owner_of=lookup)
+            return
         yield from _sectioned(path, data)
     elif fmt == "csv":
-        yield from _csv(path)
+        records = list(_csv(path))
+        if records and is_360giving_csv(list(records[0].data)):
+            rows = [(r.row, r.data) for r in records]
+            yield from records_from_360giving(path, rows, csv=True, owner_of=lookup)
+            return
+        yield from records
     elif fmt in {"xlsx", "xlsm"}:
         yield from _xlsx(path)
     else:
