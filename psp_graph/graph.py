@@ -288,18 +288,19 @@ class Graph:
                 need(issue, "Issue", raw, "issues")
 
     def _ontology_issue_nodes(self, ids: Iterable[str]) -> dict[str, StoredNode]:
+        """The ontology's issues as nodes, validated like any record (so defaults match)."""
         found = {}
         for issue_id in ids:
             concept = self.onto.issues.get(issue_id)
             if concept is not None:
-                props: dict[str, Any] = {
-                    "privacy": "public",
+                record: dict[str, Any] = {
+                    "id": issue_id,
+                    "name": concept.label,
                     "description": concept.comment,
-                    "confidence": "high",
                 }
                 if concept.broader:
-                    props["broader"] = concept.broader
-                found[issue_id] = StoredNode(issue_id, ("Issue",), ("Issue",), concept.label, props)
+                    record["broader"] = concept.broader
+                found[issue_id] = self.validator.node(RawRecord("ontology", None, "issues", record))
         return found
 
     def _plan(

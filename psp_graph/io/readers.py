@@ -82,8 +82,14 @@ def read_records(
         yield from records
     elif fmt in {"xlsx", "xlsm"}:
         yield from _xlsx(path)
+    elif fmt in {"ttl", "nt", "rdf", "jsonld"}:
+        from psp_graph.io.rdf import records_from_rdf
+
+        yield from records_from_rdf(path, _read_text(path), fmt)
     else:
-        raise InvalidData(f"unknown file type '.{fmt}'; use .yaml, .json, .csv or .xlsx", file=str(path))
+        raise InvalidData(
+            f"unknown file type '.{fmt}'; use .yaml, .json, .csv, .xlsx or .ttl", file=str(path)
+        )
 
 
 def _load_yaml(path: Path) -> Any:

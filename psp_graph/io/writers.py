@@ -11,13 +11,13 @@ import json
 from typing import Any
 
 from psp_graph.graph import Graph, display_name, shown_by_name
+from psp_graph.io.rdf import ID_BASE
 from psp_graph.ontology import PSP
 from psp_graph.records import StoredNode
 
 __all__ = ["EXPORT_FORMATS", "export_graph"]
 
 EXPORT_FORMATS = ("graphml", "gexf", "json", "ttl")
-ID_BASE = "https://w3id.org/psp-graph/id/"
 _SKIP = {"pseudonym", "recorded_by"}
 
 
@@ -109,5 +109,6 @@ def _turtle(nodes: list[dict[str, Any]], links: list[dict[str, Any]]) -> str:
         out.add((subject, psp.relationship, psp[link["type"]]))
         out.add((subject, psp.linkSource, source))
         out.add((subject, psp.linkTarget, target))
+        out.add((subject, psp.linkId, rdflib.Literal(link["id"])))
         literal_triples(subject, link, {"id", "type", "source", "target"})
     return str(out.serialize(format="turtle"))
