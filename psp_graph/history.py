@@ -23,7 +23,7 @@ def snapshot(entity: StoredNode | StoredLink, onto: Ontology, *, private: bool) 
     """What the history log keeps of a node or link: everything but personal fields of private ones."""
     data = entity.as_dict()
     if private:
-        personal = {name for name, spec in onto.attributes.items() if spec.private}
+        personal = onto.personal_attributes
         data["props"] = {k: v for k, v in data["props"].items() if k not in personal}
         if isinstance(entity, StoredNode):
             data["name"] = entity.props.get("pseudonym", entity.id)
@@ -39,7 +39,7 @@ def same_fact(a: dict[str, Any] | None, b: dict[str, Any] | None, onto: Ontology
     redacted = bool(a.get("redacted") or b.get("redacted"))
     ignored = set(PROVENANCE_KEYS)
     if redacted:  # a private snapshot never held the personal fields, so they cannot be compared
-        ignored |= {name for name, spec in onto.attributes.items() if spec.private}
+        ignored |= onto.personal_attributes
 
     def strip(d: dict[str, Any]) -> dict[str, Any]:
         props = {k: v for k, v in (d.get("props") or {}).items() if k not in ignored}

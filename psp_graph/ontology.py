@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +183,11 @@ class Ontology:
                 f"unknown relationship type '{text}'{did_you_mean(text, sorted(self.relations))}"
             )
         return self.relations[name]
+
+    @cached_property
+    def personal_attributes(self) -> frozenset[str]:
+        """Attributes marked psp:private: kept out of the history log and hidden for nodes shown by pseudonym."""
+        return frozenset(name for name, spec in self.attributes.items() if spec.private)
 
     def is_a(self, class_name: str, ancestor: str) -> bool:
         """True when ``class_name`` is ``ancestor`` or one of its subclasses."""

@@ -18,15 +18,10 @@ __all__ = ["describe", "history_rows", "link_row", "node_row", "search_rows"]
 _HIDDEN = {"pseudonym", "recorded_at", "recorded_by", "sources", "amount_minor", "currency"}
 
 
-def personal_attributes() -> frozenset[str]:
-    """Attributes the ontology marks as possibly personal (psp:private)."""
-    return frozenset(name for name, spec in load_ontology().attributes.items() if spec.private)
-
-
 def _attributes(props: dict[str, Any], private: bool) -> str:
     """``key=value`` text of attributes; personal ones left out when ``private``."""
     shown = []
-    hidden = personal_attributes() if private else frozenset()
+    hidden = load_ontology().personal_attributes if private else frozenset()
     for key, value in sorted(props.items()):
         if key in _HIDDEN or key in hidden or value in (None, [], False, ""):
             continue

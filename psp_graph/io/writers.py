@@ -29,7 +29,7 @@ def _flat(value: Any) -> Any:
 
 
 def _visible(graph: Graph, include_private: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    personal = {name for name, spec in graph.onto.attributes.items() if spec.private}
+    personal = graph.onto.personal_attributes
     nodes: dict[str, StoredNode] = {n.id: n for n in graph.backend.iter_nodes()}
     hidden = {i for i, n in nodes.items() if not shown_by_name(n, include_private=include_private)}
     node_rows = []

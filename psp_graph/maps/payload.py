@@ -70,7 +70,7 @@ def _details(onto: Ontology, link: StoredLink, *, private: bool) -> list[list[st
     ``private`` (an end shown by pseudonym) possibly personal attributes are left out."""
     props = link.props
     rows: list[list[str]] = []
-    hidden = {name for name, spec in onto.attributes.items() if spec.private} if private else set()
+    hidden = onto.personal_attributes if private else frozenset()
     if "amount_minor" in props:
         rows.append(["amount", format_money(props["amount_minor"], props.get("currency"))])
     for attr in onto.relations[link.type].attributes:
