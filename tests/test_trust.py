@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +105,116 @@ def test_a_password_protected_server_restarts_on_its_kept_data(tmp_path: Path) -
                 driver.execute_query("CREATE (:Kept {run: 0})")
             records, _, _ = driver.execute_query("MATCH (k:Kept) RETURN count(k) AS n")
             assert records[0]["n"] == 1
+
+
+# -- finding 4: hostile files fail in one line, with bounded memory ---------------------------------
+def _validate(tmp_path: Path, name: str, content: str | bytes) -> str:
+    """`psp validate FILE`: exit 1 and the one-line error."""
+    from click.testing import CliRunner
+
+    from psp_graph.cli import main
+
+    path = tmp_path / name
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    result = CliRunner().invoke(main, ["validate", str(path)], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr[:2000]
+    assert "Traceback" not in result.stderr and len(lines[0]) < 400, lines[0][:400]
+    assert name in lines[0]
+    return lines[0]
+
+
+ALIAS_BOMB = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+actors: [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def test_a_yaml_alias_bomb_is_refused_in_one_line(tmp_path: Path) -> None:
+    assert "alias bomb" in _validate(tmp_path, "bomb.yaml", ALIAS_BOMB)
+
+
+def test_a_recursive_yaml_alias_is_refused(tmp_path: Path) -> None:
+    assert "refers to itself" in _validate(tmp_path, "loop.yaml", "actors: &a [*a]\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("deep.yaml", "actors: " + "[" * 5000 + "]" * 5000 + "\n"),
+        ("deep.json", '{"actors": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        ("deep40.json", '{"actors": [{"name": ' + "[" * 40 + "]" * 40 + "}]}"),
+    ],
+)
+def test_deep_nesting_is_refused_without_a_recursion_error(tmp_path: Path, name: str, content: str) -> None:
+    assert "nested more than 32 levels deep" in _validate(tmp_path, name, content)
+
+
+def test_a_huge_value_is_refused(tmp_path: Path) -> None:
+    line = _validate(tmp_path, "big.csv", "name,types\n" + "x" * 200_000 + ",Charity\n")
+    assert "a cell of more than 100,000 characters" in line
+    line = _validate(tmp_path, "big.yaml", f"actors:\n- name: {'x' * 200_000}\n  types: [Charity]\n")
+    assert "a value of 200,000 characters" in line
+
+
+def test_an_xlsx_with_a_huge_cell_fails_validate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    from psp_graph.io import readers
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "actors"
+    sheet.append(["name", "types", "description"])
+    sheet.append(["Alpha", "Charity", "MARKER"])
+    book.save(tmp_path / "small.xlsx")
+    # openpyxl's writer cuts cells at Excel's 32,767 characters; other tools do not: edit the XML.
+    with (
+        zipfile.ZipFile(tmp_path / "small.xlsx") as zin,
+        zipfile.ZipFile(tmp_path / "huge.xlsx", "w") as zout,
+    ):
+        for part in zin.infolist():
+            zout.writestr(part, zin.read(part.filename).replace(b"MARKER", b"y" * 200_000))
+    line = _validate(tmp_path, "huge.xlsx", (tmp_path / "huge.xlsx").read_bytes())
+    assert "row 2" in line and "description" in line and "200,000 characters" in line
+    # A part that unpacks beyond the file limit is refused before openpyxl loads it (a 500 MB cell).
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 100_000)
+    assert "unpacks to" in _validate(tmp_path, "huge.xlsx", (tmp_path / "huge.xlsx").read_bytes())
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from psp_graph.io import readers
+
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1000)
+    assert "are refused" in _validate(
+        tmp_path, "big.yaml", "actors:\n" + "- {name: A, types: [Charity]}\n" * 100
+    )
+
+
+def test_a_csv_is_read_as_a_stream_with_bounded_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from psp_graph.io.readers import read_records
+
+    path = tmp_path / "big.csv"
+    row = "Organisation number {n},Charity," + "d" * 900 + "\n"
+    with path.open("w") as f:
+        f.write("name,types,description\n")
+        f.writelines(row.format(n=n) for n in range(20_000))
+    assert path.stat().st_size > 18_000_000
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in read_records(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 20_000
+    assert peak < 2_000_000, f"reading an 18 MB CSV peaked at {peak / 1e6:.1f} MB"
