@@ -17,7 +17,14 @@ from psp_graph.ids import ID_PATTERN, link_id, pseudonym_for, slugify
 from psp_graph.model import LINK_RECORDS, NODE_RECORDS
 from psp_graph.ontology import NodeClass, Ontology, RelationSpec, did_you_mean
 from psp_graph.records import StoredLink, StoredNode
-from psp_graph.values import minor_units, parse_bool, parse_date, parse_decimal, parse_list
+from psp_graph.values import (
+    minor_units,
+    parse_bool,
+    parse_currency,
+    parse_date,
+    parse_decimal,
+    parse_list,
+)
 
 __all__ = ["SECTION_KINDS", "RawRecord", "Validator"]
 
@@ -285,10 +292,7 @@ class Validator:
             if spec.datatype == "ref" and spec.ref_class == "Issue":
                 return _prefixed(value, "issue")
             if attr == "currency":
-                code = str(value).strip().upper()
-                if not re.fullmatch(r"[A-Z]{3}", code):
-                    raise InvalidData(f"'{value}' is not a currency code such as GBP")
-                return code
+                return parse_currency(value)
             return value
         except InvalidData as err:
             raise InvalidData(err.reason, field=attr) from None

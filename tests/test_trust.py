@@ -218,3 +218,132 @@ def test_a_csv_is_read_as_a_stream_with_bounded_memory(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert count == 20_000
     assert peak < 2_000_000, f"reading an 18 MB CSV peaked at {peak / 1e6:.1f} MB"
+
+
+# -- finding 5: exports and terminal output are safe ------------------------------------------------
+HOSTILE_NAME = '=HYPERLINK("http://x")\x1b[31m\x07red\x00'
+
+
+@pytest.fixture
+def hostile_store(tmp_path: Path) -> str:
+    from psp_graph.graph import Graph
+
+    url = f"sqlite:///{tmp_path / 'hostile.db'}"
+    with Graph.open(url) as graph:
+        graph.add_node(
+            {"id": "org:formula", "name": HOSTILE_NAME, "types": ["Charity"], "illustrative": True}
+        )
+        graph.add_node({"id": "org:plain", "name": "-Plain", "types": ["Charity"], "illustrative": True})
+        graph.add_link(
+            {"id": "link with a space", "type": "PARTNERS_WITH", "from": "org:formula", "to": "org:plain"}
+        )
+    return url
+
+
+def _psp(*args: str) -> Any:
+    from click.testing import CliRunner
+
+    from psp_graph.cli import main
+
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_csv_output_neutralises_formulas(hostile_store: str) -> None:
+    import csv
+
+    result = _psp("search", "hyperlink", "--format", "csv", "--store", hostile_store)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and rows[0]["name"].startswith("'=HYPERLINK")
+    result = _psp("search", "plain", "--format", "csv", "--store", hostile_store)
+    assert next(iter(csv.DictReader(io.StringIO(result.stdout))))["name"] == "'-Plain"
+
+
+def test_tables_show_control_characters_as_text(hostile_store: str) -> None:
+    result = _psp("show", "org:formula", "--store", hostile_store)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\x00" not in result.stdout
+    assert "\\x1b[31m" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_xml_exports_stay_well_formed_with_control_characters(hostile_store: str, fmt: str) -> None:
+    from xml.etree import ElementTree
+
+    result = _psp("export", "--format", fmt, "--store", hostile_store)
+    assert result.exit_code == 0, result.output
+    ElementTree.fromstring(result.stdout.encode())  # raises on ill-formed XML
+    assert "HYPERLINK" in result.stdout
+
+
+def test_turtle_export_encodes_a_link_id_with_a_space_and_loads_back(
+    hostile_store: str, tmp_path: Path
+) -> None:
+    import rdflib
+
+    from psp_graph.graph import Graph
+
+    result = _psp("export", "--format", "ttl", "--include-private", "--store", hostile_store)
+    assert result.exit_code == 0, result.output
+    assert "link%20with%20a%20space" in result.stdout
+    rdflib.Graph().parse(data=result.stdout, format="turtle")
+    (tmp_path / "back.ttl").write_text(result.stdout, encoding="utf-8")
+    with Graph.open("sqlite://:memory:") as copy:
+        copy.load_file(tmp_path / "back.ttl")
+        assert copy.backend.get_link("link with a space") is not None
+
+
+@pytest.mark.parametrize("command", [["export"], ["search", "plain"], ["map"]])
+def test_output_does_not_follow_a_symlink_unless_asked(
+    hostile_store: str, tmp_path: Path, command: list[str]
+) -> None:
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    link = tmp_path / "out.txt"
+    link.symlink_to(target)
+    result = _psp(*command, "-o", str(link), "--store", hostile_store)
+    assert result.exit_code == 1
+    assert "symbolic link" in result.stderr and "--follow-symlinks" in result.stderr
+    assert target.read_text() == "keep me"
+    result = _psp(*command, "-o", str(link), "--follow-symlinks", "--store", hostile_store)
+    assert result.exit_code == 0, result.output
+    assert target.read_text() != "keep me"
+
+
+# -- finding 9 (part): ISO 4217 currencies, one table ----------------------------------------------
+def test_an_unknown_currency_is_refused_with_a_did_you_mean(tmp_path: Path) -> None:
+    path = tmp_path / "grant.yaml"
+    path.write_text(
+        "actors:\n- {id: org:a, name: A, types: [Charity, Funder], illustrative: true}\n"
+        "- {id: org:b, name: B, types: [Charity], illustrative: true}\n"
+        "links:\n- {type: FUNDS, from: org:a, to: org:b, amount: 100, currency: GPB}\n"
+    )
+    result = _psp("validate", str(path))
+    assert result.exit_code == 1
+    assert "'GPB' is not an ISO 4217 currency code" in result.stderr and "did you mean GBP?" in result.stderr
+
+
+def test_kwd_amounts_survive_an_rdf_round_trip(tmp_path: Path) -> None:
+    from psp_graph.graph import Graph
+    from psp_graph.io.writers import export_graph
+
+    with Graph.open("sqlite://:memory:") as graph:
+        graph.add_node({"id": "org:a", "name": "A", "types": ["Charity", "Funder"], "illustrative": True})
+        graph.add_node({"id": "org:b", "name": "B", "types": ["Charity"], "illustrative": True})
+        for currency, amount in (("KWD", "12.345"), ("JPY", "500"), ("GBP", "10.50")):
+            graph.add_link(
+                {
+                    "id": f"link:{currency}",
+                    "type": "FUNDS",
+                    "from": "org:a",
+                    "to": "org:b",
+                    "amount": amount,
+                    "currency": currency,
+                }
+            )
+        (tmp_path / "g.ttl").write_text(export_graph(graph, "ttl", include_private=True), encoding="utf-8")
+        before = {link.id: link.props["amount_minor"] for link in graph.backend.iter_links()}
+    with Graph.open("sqlite://:memory:") as copy:
+        copy.load_file(tmp_path / "g.ttl")
+        assert {link.id: link.props["amount_minor"] for link in copy.backend.iter_links()} == before
+    assert before["link:KWD"] == 12345

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from psp_graph.cli.common import handle_errors, open_graph, store_option, warn
+from psp_graph.cli.common import (
+    check_output,
+    follow_symlinks_option,
+    handle_errors,
+    open_graph,
+    store_option,
+    warn,
+)
 
 
 @click.command("map")
@@ -22,6 +29,7 @@ from psp_graph.cli.common import handle_errors, open_graph, store_option, warn
 @click.option(
     "-o", "--output", metavar="FILE", default="map.html", show_default=True, help="HTML file to write."
 )
+@follow_symlinks_option
 @store_option
 @handle_errors
 def map_command(
@@ -42,6 +50,8 @@ def map_command(
     Example: psp map --issue housing --workshop -o housing.html
     """
     from psp_graph.maps import MapOptions, write_map
+
+    check_output(output)
 
     chosen = tuple(t.strip() for t in (types or "").split(",") if t.strip())
     options = MapOptions(issue, ego, hops, chosen, highlight, workshop, layout, include_private, title)
