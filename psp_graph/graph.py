@@ -90,9 +90,10 @@ class Graph:
         self.validator = Validator(self.onto)
 
     @classmethod
-    def open(cls, url: str | None = None) -> Graph:
-        """Open the store at ``url`` (``--store``, ``PSP_STORE`` or ``sqlite:///psp.db``)."""
-        return cls(open_backend(url))
+    def open(cls, url: str | None = None, *, read_only: bool = False) -> Graph:
+        """Open the store at ``url`` (``--store``, ``PSP_STORE`` or ``sqlite:///psp.db``);
+        ``read_only`` for commands that only read (no write lock, no set-up, no new store)."""
+        return cls(open_backend(url, read_only=read_only))
 
     def close(self) -> None:
         self.backend.close()

@@ -347,3 +347,43 @@ def test_kwd_amounts_survive_an_rdf_round_trip(tmp_path: Path) -> None:
         copy.load_file(tmp_path / "g.ttl")
         assert {link.id: link.props["amount_minor"] for link in copy.backend.iter_links()} == before
     assert before["link:KWD"] == 12345
+
+
+# -- finding 7: reads take no write lock and create nothing -------------------------------------------
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stats"],
+        ["show", "org:formula"],
+        ["search", "plain"],
+        ["query", "power-ranking"],
+        ["export", "--format", "json"],
+        ["map", "-o", "MAP"],
+        ["history"],
+    ],
+)
+def test_read_commands_do_not_wait_behind_a_long_write(
+    hostile_store: str, tmp_path: Path, command: list[str]
+) -> None:
+    import sqlite3
+
+    writer = sqlite3.connect(hostile_store.removeprefix("sqlite:///"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a long load holds the write lock
+    writer.execute("INSERT INTO meta(key, value) VALUES ('busy', 'yes')")
+    try:
+        args = [str(tmp_path / "map.html") if a == "MAP" else a for a in command]
+        result = _psp(*args, "--store", hostile_store)
+        assert result.exit_code == 0, result.output
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_a_read_without_a_store_says_how_to_make_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PSP_STORE", raising=False)
+    for command in (["stats"], ["search", "x"], ["show", "x"], ["query", "power-ranking"]):
+        result = _psp(*command)
+        assert result.exit_code == 1
+        assert "no store at sqlite:///psp.db: create one with 'psp init'" in result.stderr
+    assert not (tmp_path / "psp.db").exists()

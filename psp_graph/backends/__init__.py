@@ -28,13 +28,14 @@ def safe_url(url: str) -> str:
     return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", r"\1", url)
 
 
-def open_backend(url: str | None = None) -> Backend:
-    """Open the backend for a store URL (see module docs)."""
+def open_backend(url: str | None = None, *, read_only: bool = False) -> Backend:
+    """Open the backend for a store URL (see module docs); ``read_only`` takes no write lock,
+    writes no schema and refuses a store that does not exist yet."""
     url = resolve_store_url(url)
     if url.startswith("sqlite:"):
         from psp_graph.backends.sqlite import SQLiteBackend
 
-        return SQLiteBackend(url)
+        return SQLiteBackend(url, read_only=read_only)
     if url.lower().startswith(_NEO4J_SCHEMES):
         try:
             from psp_graph.backends.neo4j import Neo4jBackend
@@ -42,11 +43,11 @@ def open_backend(url: str | None = None) -> Backend:
             raise StoreUnavailable(
                 f"{safe_url(url)}: the Neo4j backend needs the neo4j extra (pip install 'psp-graph[neo4j]')"
             ) from err
-        return Neo4jBackend(url)
+        return Neo4jBackend(url, read_only=read_only)
     if "://" not in url:
         from psp_graph.backends.sqlite import SQLiteBackend
 
-        return SQLiteBackend(f"sqlite:///{url}")
+        return SQLiteBackend(f"sqlite:///{url}", read_only=read_only)
     raise StoreUnavailable(
         f"unknown store '{safe_url(url)}'; use sqlite:///FILE.db, sqlite://:memory: or neo4j://HOST:PORT"
     )

@@ -71,3 +71,9 @@ class Backend(Protocol):
 
     def set_meta(self, key: str, value: str) -> None:
         """Set a store-level setting."""
+
+    def purge(self) -> None:
+        """Make removed data unrecoverable from the store's own files, as far as the store allows:
+        no index, log or freed page may still hold a removed node's text (SQLite: full-text index
+        merged, WAL checkpointed and truncated, VACUUM with secure_delete; Neo4j: a checkpoint,
+        so the transaction logs rotate out under the server's retention policy)."""

@@ -79,8 +79,9 @@ def _link(record: dict[str, Any]) -> StoredLink:
 class Neo4jBackend:
     """Stores the graph in Neo4j; opening it checks the server and sets up the schema."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
+        self.read_only = read_only
         onto = load_ontology()
         self._writer = BatchWriter(onto)
         self.labels, self.rel_types = self._writer.labels, self._writer.rel_types
@@ -108,7 +109,8 @@ class Neo4jBackend:
                 )
                 self._driver.verify_connectivity()
                 self._check_version()
-                self._ensure_schema()
+                if not read_only:  # a read sets nothing up
+                    self._ensure_schema()
         except ValueError as err:  # the driver's verdict on a malformed URL
             self.close()
             raise StoreUnavailable(f"cannot open Neo4j store {self._safe_url()}: {err}") from err
@@ -395,3 +397,10 @@ class Neo4jBackend:
 
     def set_meta(self, key: str, value: str) -> None:
         self._write("MERGE (m:PspMeta {key: $key}) SET m.value = $value", key=key, value=value)
+
+    def purge(self) -> None:
+        """Checkpoint: removed nodes leave the store files' live pages and the transaction logs
+        before the checkpoint become prunable (kept as long as the server's
+        db.tx_log.rotation.retention_policy says; see docs/trust.md)."""
+        with self._errors("checkpoint"):
+            self.driver.execute_query("CALL db.checkpoint()", database_=self.database)

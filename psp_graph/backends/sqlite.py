@@ -2,6 +2,14 @@
 
 Nodes and links keep their attributes as JSON; labels, identifiers and the
 full-text index live in side tables so look-ups stay indexed.
+
+Erasure: ``secure_delete`` is on (freed pages are zeroed), a batch that deletes
+nodes merges the full-text index so no token of them stays in it, and purge()
+checkpoints the write-ahead log, VACUUMs and truncates the log.
+
+``read_only=True`` opens an existing file with a read-only connection: no schema
+writes, no write lock, so reads never wait behind a long load (WAL readers do not
+block), and a missing file is an error instead of a new empty store.
 """
 
 from __future__ import annotations
@@ -67,9 +75,13 @@ def _path_from_url(url: str) -> str:
 class SQLiteBackend:
     """Stores the graph in SQLite (stdlib sqlite3)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
         self.path = _path_from_url(url)
+        self.read_only = read_only and self.path != ":memory:"
+        if self.read_only:
+            self._open_read_only()
+            return
         if self.path != ":memory:":
             parent = Path(self.path).expanduser().resolve().parent
             blocker = next((p for p in [parent, *parent.parents] if p.exists()), None)
@@ -81,6 +93,7 @@ class SQLiteBackend:
             self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA busy_timeout = 30000")
+            self.conn.execute("PRAGMA secure_delete = ON")
             if self.path != ":memory:":
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -91,8 +104,41 @@ class SQLiteBackend:
         except sqlite3.DatabaseError as err:
             raise StoreUnavailable(f"cannot open store {url}: {err}") from err
 
+    def _open_read_only(self) -> None:
+        path = Path(self.path).expanduser()
+        if not path.is_file():
+            raise StoreUnavailable(
+                f"no store at {self.url}: create one with 'psp init' (or 'psp load FILE', 'psp demo'), "
+                "or point --store / PSP_STORE at an existing one"
+            )
+        try:
+            self.conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5, isolation_level=None
+            )
+            self.conn.execute("PRAGMA busy_timeout = 5000")
+            self.conn.execute("PRAGMA query_only = ON")
+            if self.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'nodes'").fetchone()[0] == 0:
+                raise StoreUnavailable(f"{self.url} is not a psp-graph store (no nodes table)")
+        except sqlite3.DatabaseError as err:
+            raise StoreUnavailable(f"cannot open store {self.url}: {err}") from err
+
     def close(self) -> None:
         self.conn.close()
+
+    def purge(self) -> None:
+        """Leave nothing of removed data in the files: merge the full-text index, checkpoint the
+        write-ahead log, VACUUM (secure_delete zeroes freed pages) and truncate the log."""
+        if self.read_only:
+            raise StoreUnavailable(f"{self.url} is open read-only")
+        try:
+            self.conn.execute("INSERT INTO names_fts(names_fts) VALUES ('optimize')")
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.conn.execute("VACUUM")
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.DatabaseError as err:
+            raise StoreUnavailable(f"cannot purge store {self.url}: {err}") from err
 
     # -- writes ----------------------------------------------------------------
     def apply(self, batch: Batch) -> None:
@@ -106,6 +152,10 @@ class SQLiteBackend:
                 cur.executemany("DELETE FROM nodes WHERE id = ?", ids)
             self._upsert_nodes(cur, batch.upsert_nodes)
             self._upsert_links(cur, batch.upsert_links)
+            if batch.delete_nodes:
+                # FTS5 keeps deleted tokens in older index segments until they merge: merge now, so
+                # nothing of a removed node stays searchable or readable in the index.
+                cur.execute("INSERT INTO names_fts(names_fts) VALUES ('optimize')")
             cs = batch.changeset
             cur.execute(
                 "INSERT INTO changesets(id, at, by, action, summary, undoes) VALUES (?, ?, ?, ?, ?, ?)",

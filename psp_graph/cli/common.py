@@ -117,11 +117,11 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_graph(store: str | None) -> Any:
-    """Open the Graph service (imported here so --help stays light)."""
+def open_graph(store: str | None, *, read_only: bool = False) -> Any:
+    """Open the Graph service (imported here so --help stays light); ``read_only`` for reads."""
     from psp_graph.graph import Graph
 
-    return Graph.open(store)
+    return Graph.open(store, read_only=read_only)
 
 
 def warn(message: str) -> None:

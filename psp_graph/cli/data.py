@@ -54,7 +54,7 @@ def validate(files: tuple[Path, ...], store: str | None) -> None:
     url = resolve_store_url(store)
     if url == DEFAULT_STORE and not Path("psp.db").exists():
         url = "sqlite://:memory:"  # nothing to check against, and validate never creates a store
-    with open_graph(url) as graph:
+    with open_graph(url, read_only=True) as graph:
         for path in files:
             result = graph.load_file(path, dry_run=True)
             click.echo(

@@ -40,5 +40,5 @@ def export(fmt: str, output: str, include_private: bool, store: str | None) -> N
 
     if include_private:
         warn("the export holds private persons' names; do not share it")
-    with open_graph(store) as graph:
+    with open_graph(store, read_only=True) as graph:
         emit_text(export_graph(graph, fmt, include_private=include_private), output)

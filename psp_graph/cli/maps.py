@@ -55,7 +55,7 @@ def map_command(
 
     chosen = tuple(t.strip() for t in (types or "").split(",") if t.strip())
     options = MapOptions(issue, ego, hops, chosen, highlight, workshop, layout, include_private, title)
-    with open_graph(store) as graph:
+    with open_graph(store, read_only=layout is None) as graph:
         page = write_map(graph, options, output)
     if include_private:
         warn(f"{output} shows {page.caption.private_shown} private persons by name; do not share it")
