@@ -181,13 +181,41 @@ class Graph:
         self.backend.apply(batch)
         return Result(changeset=batch.changeset.id, deleted=len(batch.changes), ids=[entity_id])
 
-    def undo(self, changeset: str) -> Result:
+    def _last_to_undo(self) -> str:
+        """The newest change set still in effect: undo change sets and what they undid are skipped
+        (so ``undo last`` twice steps back twice); a redo counts as a change again."""
+        undone: set[str] = set()
+        redone: set[str] = set()
+        for cs in self.backend.changesets():
+            if cs.action == "init":
+                continue
+            if cs.action == "undo":
+                if cs.id not in redone and cs.undoes:
+                    undone.add(cs.undoes)
+                continue
+            if cs.action == "redo" and cs.undoes:
+                redone.add(cs.undoes)
+            if cs.id not in undone:
+                return cs.id
+        raise NodeNotFound("there is no change set left to undo")
+
+    def redo(self) -> Result:
+        """Re-apply what the newest ``undo`` took back (undoing that undo), while no new change came after."""
+        redone: set[str] = set()
+        for cs in self.backend.changesets():
+            if cs.action == "redo" and cs.undoes:
+                redone.add(cs.undoes)
+                continue
+            if cs.action == "undo" and cs.id not in redone:
+                return self.undo(cs.id, action="redo")
+            if cs.action != "undo":
+                break
+        raise NodeNotFound("there is nothing to redo (redo follows undo, before any new change)")
+
+    def undo(self, changeset: str, *, action: str = "undo") -> Result:
         """Apply the inverse of a change set (an id, or ``last``) as a new change set."""
         if changeset == "last":
-            newest = [c for c in self.backend.changesets(limit=1) if c.action != "init"]
-            if not newest:
-                raise NodeNotFound("there is no change set to undo")
-            changeset = newest[0].id
+            changeset = self._last_to_undo()
         original = self.backend.get_changeset(changeset)
         if original is None:
             recent = [c.id for c in self.backend.changesets(limit=200)]
@@ -201,7 +229,7 @@ class Graph:
             if (c.at, c.id) > (original.at, original.id)
             and any(ch.entity_id in {x.entity_id for x in changes} for ch in self.backend.changes(c.id))
         ]
-        batch = self._new_batch("undo", f"undo {changeset}", undoes=changeset)
+        batch = self._new_batch(action, f"{action} {changeset}", undoes=changeset)
         current_nodes = self.backend.get_nodes(c.entity_id for c in changes if c.entity == "node")
         current_links = self.backend.get_links(c.entity_id for c in changes if c.entity == "link")
         inverse_batch(changes, batch, current_nodes, current_links, self.onto, later)
@@ -424,6 +452,9 @@ class Graph:
         ]
         if len(matches) == 1:
             return matches[0].id
+        if len(matches) > 1:
+            ids = ", ".join(f"{n.id} ({'/'.join(n.types)})" for n in matches)
+            raise NodeNotFound(f"'{text}' is the name of {len(matches)} nodes: {ids}; give one of these ids")
         if text in self.onto.issues or f"issue:{text}" in self.onto.issues:
             return text if text.startswith("issue:") else f"issue:{text}"
         raise NodeNotFound(f"no node '{text}'{self._suggest(text)}")

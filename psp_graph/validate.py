@@ -16,7 +16,7 @@ from psp_graph.exc import InvalidData
 from psp_graph.ids import ID_PATTERN, link_id, pseudonym_for, slugify
 from psp_graph.model import LINK_RECORDS, NODE_RECORDS
 from psp_graph.ontology import NodeClass, Ontology, RelationSpec, did_you_mean
-from psp_graph.records import StoredLink, StoredNode
+from psp_graph.records import StoredLink, StoredNode, check_index_limits
 from psp_graph.values import (
     minor_units,
     parse_bool,
@@ -27,6 +27,7 @@ from psp_graph.values import (
 )
 
 __all__ = ["SECTION_KINDS", "RawRecord", "Validator"]
+
 
 # YAML section -> the node kind its records default to.
 SECTION_KINDS = {
@@ -81,7 +82,9 @@ class Validator:
     def node(self, raw: RawRecord) -> StoredNode:
         """A validated node, or InvalidData naming the field."""
         try:
-            return self._node(raw)
+            node = self._node(raw)
+            check_index_limits(node)
+            return node
         except InvalidData as err:
             raise err.located(file=raw.file, row=raw.row) from None
 
@@ -185,7 +188,9 @@ class Validator:
     def link(self, raw: RawRecord) -> StoredLink:
         """A validated link (ends not yet checked against the store)."""
         try:
-            return self._link(raw)
+            link = self._link(raw)
+            check_index_limits(link)
+            return link
         except InvalidData as err:
             raise err.located(file=raw.file, row=raw.row) from None
 

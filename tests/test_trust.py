@@ -387,3 +387,69 @@ def test_a_read_without_a_store_says_how_to_make_one(tmp_path: Path, monkeypatch
         assert result.exit_code == 1
         assert "no store at sqlite:///psp.db: create one with 'psp init'" in result.stderr
     assert not (tmp_path / "psp.db").exists()
+
+
+# -- finding 9: surprises ---------------------------------------------------------------------------
+def test_store_before_or_after_the_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PSP_STORE", f"sqlite:///{tmp_path / 'not-this.db'}")
+    url = f"sqlite:///{tmp_path / 'team.db'}"
+    assert _psp("--store", url, "init").exit_code == 0
+    before = _psp("--store", url, "stats", "--format", "json")
+    after = _psp("stats", "--format", "json", "--store", url)
+    assert before.exit_code == 0 and before.stdout == after.stdout
+    assert not (tmp_path / "not-this.db").exists()
+
+
+def test_undo_last_twice_steps_back_and_redo_steps_forward(graph: Any) -> None:
+    for slug in ("first", "second"):
+        graph.add_node(
+            {"id": f"org:{slug}", "name": slug.title(), "types": ["Charity"], "illustrative": True}
+        )
+
+    def ids() -> set[str]:
+        return {n.id for n in graph.backend.iter_nodes("Organisation")}
+
+    assert ids() == {"org:first", "org:second"}
+    graph.undo("last")
+    assert ids() == {"org:first"}
+    graph.undo("last")  # steps back again, never re-does the second
+    assert ids() == set()
+    graph.redo()
+    assert ids() == {"org:first"}
+    graph.redo()
+    assert ids() == {"org:first", "org:second"}
+    with pytest.raises(Exception, match="nothing to redo"):
+        graph.redo()
+    graph.undo("last")
+    assert ids() == {"org:first"}
+
+
+def test_an_ambiguous_exact_name_lists_the_candidates(graph: Any) -> None:
+    from psp_graph.exc import NodeNotFound
+
+    graph.add_node({"id": "org:hope-a", "name": "Hope", "types": ["Charity"], "illustrative": True})
+    graph.add_node({"id": "org:hope-b", "name": "Hope", "types": ["CommunityGroup"], "illustrative": True})
+    with pytest.raises(
+        NodeNotFound, match=r"'Hope' is the name of 2 nodes: org:hope-a \(Charity\), org:hope-b"
+    ):
+        graph.resolve("Hope")
+
+
+def test_the_demo_hint_leads_somewhere_that_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PSP_STORE", raising=False)
+    result = _psp("demo")
+    assert result.exit_code == 0, result.output
+    hint = next(line for line in result.stdout.splitlines() if line.startswith("Next:"))
+    command = hint.split("Next:", 1)[1].split(",")[0].strip().split()
+    assert command[0] == "psp"
+    followed = _psp(*command[1:])
+    assert followed.exit_code == 0, followed.output
+    assert not (tmp_path / "psp.db").exists()
+
+
+def test_there_is_an_mit_licence() -> None:
+    from tests.conftest import ROOT
+
+    text = (ROOT / "LICENSE").read_text()
+    assert "MIT License" in text and "Permission is hereby granted" in text

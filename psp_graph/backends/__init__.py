@@ -24,8 +24,14 @@ def resolve_store_url(url: str | None = None) -> str:
 
 
 def safe_url(url: str) -> str:
-    """The URL without any user:password@ part, for messages."""
-    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", r"\1", url)
+    """The URL without any user:password@ part, for messages (a password may itself hold '@' or ':')."""
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*://)(.*)$", url, re.DOTALL)
+    if match is None:
+        return url
+    scheme, rest = match.groups()
+    if rest.startswith("/") or "@" not in rest:  # sqlite:///path: no authority part
+        return url
+    return scheme + rest.rsplit("@", 1)[1]
 
 
 def open_backend(url: str | None = None, *, read_only: bool = False) -> Backend:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -43,11 +44,24 @@ from psp_graph.backends import safe_url
 from psp_graph.backends.neo4j_writes import BatchWriter, count_query, fold, link_by_id, quote
 from psp_graph.exc import InvalidData, PspGraphError, StoreUnavailable
 from psp_graph.ontology import load_ontology
-from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode
+from psp_graph.records import (
+    Batch,
+    Change,
+    ChangeSet,
+    Stats,
+    StoredLink,
+    StoredNode,
+    check_index_limits,
+)
 
 __all__ = ["Neo4jBackend"]
 
 PAGE = 5000  # rows fetched per read round trip
+CONNECT_SECONDS = 5.0
+RETRY_SECONDS = 3.0
+# The driver logs each retry as a warning; with no handler Python would print them all to stderr.
+# psp reports an outage in one line instead (a NullHandler stops logging's last-resort printing).
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 _NODE_FIELDS = "n.id AS id, n.types AS types, n.labels AS labels, n.name AS name, n.psp_props AS props"
 _CS_FIELDS = (
@@ -104,7 +118,10 @@ class Neo4jBackend:
                     url,
                     auth=(user, password) if password else None,
                     user_agent="psp-graph",
-                    connection_timeout=15,
+                    # An outage is one line within seconds: short, quiet, bounded retries.
+                    connection_timeout=CONNECT_SECONDS,
+                    connection_acquisition_timeout=CONNECT_SECONDS,
+                    max_transaction_retry_time=RETRY_SECONDS,
                     notifications_min_severity="OFF",
                 )
                 self._driver.verify_connectivity()
@@ -131,6 +148,11 @@ class Neo4jBackend:
         except PspGraphError:
             raise
         except AuthError as err:
+            if err.code and "AuthenticationRateLimit" in err.code:
+                raise StoreUnavailable(
+                    f"Neo4j at {url} refuses logins for a while after failed attempts: wait a few "
+                    "seconds, then try again with the right PSP_NEO4J_PASSWORD"
+                ) from err
             raise StoreUnavailable(
                 f"Neo4j at {url} refused the credentials: check PSP_NEO4J_USER and PSP_NEO4J_PASSWORD"
             ) from err
@@ -141,6 +163,11 @@ class Neo4jBackend:
         except ConstraintError as err:
             raise InvalidData(self._explain(err)) from err
         except Neo4jError as err:
+            if err.code and "AuthenticationRateLimit" in err.code:
+                raise StoreUnavailable(
+                    f"Neo4j at {url} refuses logins for a while after failed attempts: wait a few "
+                    "seconds, then try again with the right PSP_NEO4J_PASSWORD"
+                ) from err
             if err.code and "DatabaseNotFound" in err.code:
                 raise StoreUnavailable(
                     f"Neo4j at {url} has no database '{self.database}': check PSP_NEO4J_DATABASE"
@@ -246,6 +273,12 @@ class Neo4jBackend:
 
     # -- writes ----------------------------------------------------------------
     def apply(self, batch: Batch) -> None:
+        items: list[StoredNode | StoredLink] = [*batch.upsert_nodes, *batch.upsert_links]
+        for item in items:
+            try:  # the Graph service checks this too; a sync from an older store meets it here
+                check_index_limits(item)
+            except InvalidData as err:
+                raise InvalidData(f"{item.id[:60]}: {err}") from None
         plan = self._writer.plan(batch)  # raises InvalidData before any Cypher runs
         with self._errors("write to"), self._session() as session:
             session.execute_write(self._writer.write, plan)
@@ -399,8 +432,12 @@ class Neo4jBackend:
         self._write("MERGE (m:PspMeta {key: $key}) SET m.value = $value", key=key, value=value)
 
     def purge(self) -> None:
-        """Checkpoint: removed nodes leave the store files' live pages and the transaction logs
-        before the checkpoint become prunable (kept as long as the server's
-        db.tx_log.rotation.retention_policy says; see docs/trust.md)."""
-        with self._errors("checkpoint"):
-            self.driver.execute_query("CALL db.checkpoint()", database_=self.database)
+        """Ask for a checkpoint, so the transaction logs before it become prunable (kept as long as
+        the server's db.tx_log.rotation.retention_policy says; see docs/trust.md). Community
+        Edition has no db.checkpoint(): it checkpoints on its own schedule and at shutdown."""
+        try:
+            with self._errors("checkpoint"):
+                self.driver.execute_query("CALL db.checkpoint()", database_=self.database)
+        except StoreUnavailable as err:
+            if "ProcedureNotFound" not in str(err):
+                raise

@@ -76,7 +76,9 @@ class SQLiteBackend:
     """Stores the graph in SQLite (stdlib sqlite3)."""
 
     def __init__(self, url: str, *, read_only: bool = False) -> None:
-        self.url = url
+        from psp_graph.backends import safe_url
+
+        self.url = safe_url(url)  # any user:password@ never reaches a message
         self.path = _path_from_url(url)
         self.read_only = read_only and self.path != ":memory:"
         if self.read_only:
@@ -86,9 +88,9 @@ class SQLiteBackend:
             parent = Path(self.path).expanduser().resolve().parent
             blocker = next((p for p in [parent, *parent.parents] if p.exists()), None)
             if blocker is not None and not blocker.is_dir():
-                raise StoreUnavailable(f"cannot open store {url}: {blocker} is a file, not a folder")
+                raise StoreUnavailable(f"cannot open store {self.url}: {blocker} is a file, not a folder")
             if not parent.exists():
-                raise StoreUnavailable(f"cannot open store {url}: folder {parent} does not exist")
+                raise StoreUnavailable(f"cannot open store {self.url}: folder {parent} does not exist")
         try:
             self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -102,7 +104,7 @@ class SQLiteBackend:
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
             )
         except sqlite3.DatabaseError as err:
-            raise StoreUnavailable(f"cannot open store {url}: {err}") from err
+            raise StoreUnavailable(f"cannot open store {self.url}: {err}") from err
 
     def _open_read_only(self) -> None:
         path = Path(self.path).expanduser()
@@ -117,7 +119,10 @@ class SQLiteBackend:
             )
             self.conn.execute("PRAGMA busy_timeout = 5000")
             self.conn.execute("PRAGMA query_only = ON")
-            if self.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'nodes'").fetchone()[0] == 0:
+            if (
+                self.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'nodes'").fetchone()[0]
+                == 0
+            ):
                 raise StoreUnavailable(f"{self.url} is not a psp-graph store (no nodes table)")
         except sqlite3.DatabaseError as err:
             raise StoreUnavailable(f"cannot open store {self.url}: {err}") from err

@@ -24,6 +24,7 @@ __all__ = [
     "handle_errors",
     "open_graph",
     "output_options",
+    "remember_group_store",
     "store_option",
     "terminal_safe",
     "warn",
@@ -31,11 +32,32 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+def _store_from_either_side(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``psp --store X cmd`` and ``psp cmd --store X`` both work; after the command wins, and either
+    wins over PSP_STORE."""
+    from click.core import ParameterSource
+
+    given_before = ctx.meta.get("psp_store")
+    source = ctx.get_parameter_source(param.name or "store")
+    if given_before and source in (ParameterSource.DEFAULT, ParameterSource.ENVIRONMENT, None):
+        return str(given_before)
+    return value
+
+
+def remember_group_store(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The group's --store (before the command), handed to the command's own option."""
+    if value:
+        ctx.meta["psp_store"] = value
+    return value
+
+
 store_option = click.option(
     "--store",
     metavar="URL",
     envvar="PSP_STORE",
     default=None,
+    callback=_store_from_either_side,
     help="sqlite:///FILE.db (default sqlite:///psp.db), sqlite://:memory: or neo4j://HOST:PORT.",
 )
 
