@@ -7,17 +7,20 @@
 // cypher-parameters: $issues, $as_of, $currency, $issue_types, $authority_types, $reach_types
 MATCH (a:Actor)
 WHERE ($issues IS NULL OR EXISTS { MATCH (a)-[a_r]->(a_i:Issue) WHERE type(a_r) IN $issue_types AND a_i.id IN $issues AND ($as_of IS NULL OR ((a_r.valid_from IS NULL OR a_r.valid_from <= $as_of) AND (a_r.valid_to IS NULL OR a_r.valid_to >= $as_of))) })
-CALL (a) {
+CALL {
+  WITH a
   OPTIONAL MATCH (a)-[f:FUNDS]->(:Entity)
   WHERE ($as_of IS NULL OR ((f.valid_from IS NULL OR f.valid_from <= $as_of) AND (f.valid_to IS NULL OR f.valid_to >= $as_of))) AND f.currency = $currency AND f.amount_minor IS NOT NULL
     AND ($issues IS NULL OR any(i IN coalesce(f.issues, []) WHERE i IN $issues))
   RETURN coalesce(sum(f.amount_minor), 0) AS money
 }
-CALL (a) {
+CALL {
+  WITH a
   OPTIONAL MATCH (a)-[c:CONTROLS]->(:Entity) WHERE ($as_of IS NULL OR ((c.valid_from IS NULL OR c.valid_from <= $as_of) AND (c.valid_to IS NULL OR c.valid_to >= $as_of)))
   RETURN count(c) AS resources
 }
-CALL (a) {
+CALL {
+  WITH a
   OPTIONAL MATCH (a)-[x]->(:Entity) WHERE type(x) IN $authority_types AND ($as_of IS NULL OR ((x.valid_from IS NULL OR x.valid_from <= $as_of) AND (x.valid_to IS NULL OR x.valid_to >= $as_of)))
   RETURN count(x) AS authority
 }

@@ -453,3 +453,27 @@ def test_there_is_an_mit_licence() -> None:
 
     text = (ROOT / "LICENSE").read_text()
     assert "MIT License" in text and "Permission is hereby granted" in text
+
+
+def test_make_demo_installs_python_packages_only() -> None:
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    demo = subprocess.run(["make", "-n", "demo"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "apt-get" not in demo and "chromium" not in demo and "psp demo" in demo
+    test = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "chromium" in test
+
+
+def test_the_named_queries_use_only_cypher_of_the_stated_neo4j_floor() -> None:
+    """Neo4j 5.7+ is claimed (README, docs, the backend's version check): no 5.23+ scoped
+    ``CALL (x) {`` subqueries; importing ``CALL { WITH x`` works from 5.0 on."""
+    import re
+
+    from tests.conftest import ROOT
+
+    for path in sorted((ROOT / "queries").glob("*.cypher")):
+        assert not re.search(r"\bCALL\s*\(", path.read_text()), f"{path.name} uses CALL (...) {{, Neo4j 5.23+"
+    for doc in ("README.md", "docs/neo4j.md", "psp_graph/backends/neo4j.py"):
+        assert "5.7 or newer" in (ROOT / doc).read_text().replace("\n", " "), doc
