@@ -1,6 +1,6 @@
 """Run a named query on any backend and get the same table.
 
-On a backend that runs Cypher server-side (Neo4j: it has ``run_cypher``), the
+On a store that runs Cypher itself (Neo4j: a ``CypherStore``), the
 query's queries/NAME.cypher runs there; on the embedded store its Python twin
 computes the same rows. Hybrid queries then share one Python finishing step.
 Display names (with privacy), sorting and limits are applied here, once.
@@ -20,8 +20,9 @@ from psp_graph.analysis.data import AnalysisData, load_data, select_issues
 from psp_graph.analysis.projection import roles_of
 from psp_graph.analysis.spec import QUERIES, QuerySpec, coerce_param
 from psp_graph.exc import InvalidData
-from psp_graph.graph import Graph, display_name
+from psp_graph.graph import Graph
 from psp_graph.ontology import Ontology, did_you_mean
+from psp_graph.reading import Reader
 from psp_graph.resources import resource_path
 
 __all__ = ["Table", "cypher_parameters", "cypher_text", "parse_header", "run_query"]
@@ -126,20 +127,21 @@ def run_query(
     if spec is None:
         raise InvalidData(f"no query '{name}'{did_you_mean(name, sorted(QUERIES))}")
     values = resolve_params(spec, params or {})
-    issues = select_issues(graph, values.get("issue"))
+    shown = graph.reader(include_private=include_private)  # names, with privacy applied
+    store = graph.reader(include_private=True)  # counts and scores need every node as it is
+    issues = select_issues(store, values.get("issue"))
     if "actor" in values:
         if not values["actor"]:
             raise InvalidData(f"query {name} needs an actor (--param actor=ID)", field="actor")
-        values["actor"] = graph.resolve(str(values["actor"]), include_private=include_private)
-    run_cypher = getattr(graph.backend, "run_cypher", None)
-    if run_cypher is not None:
-        rows = run_cypher(cypher_text(name), cypher_parameters(graph.onto, values, issues))
+        values["actor"] = shown.resolve(str(values["actor"]))
+    if store.runs_cypher:
+        rows = store.cypher(cypher_text(name), cypher_parameters(graph.onto, values, issues))
     else:
-        rows = TWINS[name](load_data(graph, values.get("as_of")), issues, values)
+        rows = TWINS[name](load_data(store, values.get("as_of")), issues, values)
     if name in FINISH:
         rows = FINISH[name](rows, values, graph.onto)
     rows = [{c: _clean(row.get(c)) for c in spec.raw_columns} for row in rows]
-    _fill_names(graph, spec, rows, include_private)
+    _fill_names(shown, spec, rows)
     _sort(spec, rows)
     limit = int(values.get("limit") or 0)
     if limit:
@@ -147,16 +149,16 @@ def run_query(
     return Table(name, list(spec.column_names), [{c: row.get(c) for c in spec.column_names} for row in rows])
 
 
-def _fill_names(graph: Graph, spec: QuerySpec, rows: list[dict[str, Any]], include_private: bool) -> None:
+def _fill_names(reader: Reader, spec: QuerySpec, rows: list[dict[str, Any]]) -> None:
     name_columns = [c for c in spec.columns if c.name_of]
     if not name_columns or not rows:
         return
     ids = {row[c.name_of] for row in rows for c in name_columns if c.name_of and row.get(c.name_of)}
-    nodes = graph.backend.get_nodes(ids)
+    nodes = reader.nodes(ids)
     for row in rows:
         for column in name_columns:
             node = nodes.get(str(row.get(column.name_of or "")))
-            row[column.name] = display_name(node, include_private=include_private) if node else None
+            row[column.name] = node.name if node else None
 
 
 def _sort(spec: QuerySpec, rows: list[dict[str, Any]]) -> None:
