@@ -156,7 +156,7 @@ class Validator:
             if "name" not in data:
                 raise InvalidData("missing", field="name")
             if data.get("privacy", "public") != "public":  # an id must not show a private name
-                return opaque_id(prefix, str(data["name"]))
+                return opaque_id(prefix or "node", str(data["name"]))
             return f"{prefix}:{slugify(str(data['name']))}"
         node_id = str(given).strip()
         if ":" not in node_id and prefix:
