@@ -4,7 +4,7 @@
 // columns: actor, issue, highest_rung, rank, ladder_group, involved, stops_at_tokenism
 // cypher-parameters: $issues, $as_of, $rung_ranks (rung -> 1..8), $rung_groups (rung -> group)
 MATCH (s:Entity)-[r:INVOLVES]->(t:Entity)
-WHERE ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+WHERE {{valid(r)}}
 WITH s, r, t,
      CASE WHEN $issues IS NULL
           THEN CASE WHEN size(coalesce(r.issues, [])) = 0 THEN ['*'] ELSE r.issues END

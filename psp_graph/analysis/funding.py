@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from psp_graph.analysis.data import AnalysisData
+from psp_graph.analysis.spec import Params, twin
 
 __all__ = ["concentration", "funding_concentration", "funding_flows"]
 
@@ -14,7 +15,8 @@ def _concerns(link_issues: list[str], issues: list[str] | None) -> bool:
     return issues is None or bool(set(link_issues) & set(issues))
 
 
-def funding_flows(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+@twin("funding-flows")
+def funding_flows(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Every FUNDS link (concerning the selected issues). O(links)."""
     rows = []
     for link in data.of_type("FUNDS"):
@@ -54,7 +56,10 @@ def concentration(totals: list[int]) -> tuple[float | None, float | None, float 
     return hhi, gini, top5
 
 
-def funding_concentration(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+@twin("funding-concentration")
+def funding_concentration(
+    data: AnalysisData, issues: list[str] | None, params: Params
+) -> list[dict[str, Any]]:
     """Concentration per (issue or '*', start year or '*', currency). O(links)."""
     groups: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     grants: dict[tuple[str, str, str], int] = defaultdict(int)

@@ -7,6 +7,7 @@ from itertools import combinations
 from typing import Any
 
 from psp_graph.analysis.data import AnalysisData
+from psp_graph.analysis.spec import Params, twin
 
 __all__ = ["collaboration_gaps", "ego", "types_with_role"]
 
@@ -24,7 +25,8 @@ def _neighbours(data: AnalysisData, types: set[str]) -> dict[str, set[str]]:
     return adjacent
 
 
-def collaboration_gaps(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+@twin("collaboration-gaps")
+def collaboration_gaps(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Three kinds of gap (see QUERIES["collaboration-gaps"]).
 
     no-collaboration checks every pair of actors on an issue: O(sum of squares of
@@ -63,8 +65,10 @@ def collaboration_gaps(data: AnalysisData, issues: list[str] | None) -> list[dic
     return rows
 
 
-def ego(data: AnalysisData, actor: str, hops: int) -> list[dict[str, Any]]:
+@twin("ego")
+def ego(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Nodes within ``hops`` of ``actor`` over any link, never passing through an issue. O(reach)."""
+    actor, hops = str(params["actor"]), int(params["hops"])
     adjacent: dict[str, set[str]] = defaultdict(set)
     for link in data.links:
         if data.has(link.source, "Issue") or data.has(link.target, "Issue"):

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from psp_graph.analysis.data import AnalysisData, experience_of
+from psp_graph.analysis.spec import Params, twin
 
 __all__ = ["balance", "decision_spaces", "participation", "spaces_on_issues"]
 
@@ -26,7 +27,8 @@ def spaces_on_issues(data: AnalysisData, issues: list[str] | None) -> set[str]:
     return found
 
 
-def decision_spaces(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+@twin("decision-spaces")
+def decision_spaces(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Seats and the lived-experience share of seats per decision space. O(links)."""
     spaces = spaces_on_issues(data, issues)
     seats: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
@@ -57,7 +59,8 @@ def decision_spaces(data: AnalysisData, issues: list[str] | None) -> list[dict[s
     return rows
 
 
-def participation(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+@twin("participation")
+def participation(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Highest Arnstein rung per (involving actor, issue). O(INVOLVES links)."""
     ladder = data.onto.vocabularies["ArnsteinLadder"]
     best: dict[tuple[str, str], int] = {}
@@ -101,7 +104,8 @@ def _counts(data: AnalysisData, actors: set[str]) -> dict[str, Any]:
     }
 
 
-def balance(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+@twin("balance")
+def balance(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Lived/learnt counts per issue (actors linked to it) and per decision space (members)."""
     issue_types = {name for name, rel in data.onto.relations.items() if "issue" in rel.analysis_roles}
     on_issue: dict[str, set[str]] = defaultdict(set)

@@ -23,6 +23,7 @@ from psp_graph.analysis.projection import (
     project,
     roles_of,
 )
+from psp_graph.analysis.spec import Params, finisher, twin
 from psp_graph.ontology import Ontology
 
 __all__ = ["brokers_raw", "finish_brokers", "finish_power_ranking", "power_raw", "selected_actors"]
@@ -57,8 +58,10 @@ def _edge_rows(data: AnalysisData, nodes: set[str], types: set[str]) -> list[dic
     ]
 
 
-def power_raw(data: AnalysisData, issues: list[str] | None, currency: str) -> list[dict[str, Any]]:
+@twin("power-ranking")
+def power_raw(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Raw rows for power-ranking on the embedded store (the twin of power-ranking.cypher)."""
+    currency = str(params["currency"])
     actors = selected_actors(data, issues)
     onto = data.onto
     authority = {
@@ -89,7 +92,8 @@ def power_raw(data: AnalysisData, issues: list[str] | None, currency: str) -> li
     return rows + _edge_rows(data, actors | spaces, roles_of(onto, REACH_ROLES + BROKER_ROLES))
 
 
-def brokers_raw(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+@twin("brokers")
+def brokers_raw(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Raw rows for brokers on the embedded store (the twin of brokers.cypher)."""
     actors = selected_actors(data, issues)
     rows: list[dict[str, Any]] = [{"part": "actor", "id": a} for a in actors]
@@ -106,6 +110,7 @@ def _split(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple
     return actors, edges
 
 
+@finisher("power-ranking")
 def finish_power_ranking(
     rows: list[dict[str, Any]], params: dict[str, Any], onto: Ontology
 ) -> list[dict[str, Any]]:
@@ -149,6 +154,7 @@ def finish_power_ranking(
     return table
 
 
+@finisher("brokers")
 def finish_brokers(
     rows: list[dict[str, Any]], params: dict[str, Any], onto: Ontology
 ) -> list[dict[str, Any]]:

@@ -9,21 +9,18 @@ Display names (with privacy), sorting and limits are applied here, once.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from psp_graph.analysis import funding, gaps, participation, power
-from psp_graph.analysis.data import AnalysisData, load_data, select_issues
+from psp_graph.analysis import power
+from psp_graph.analysis.cypher import cypher_text, parse_header
+from psp_graph.analysis.data import load_data, select_issues
 from psp_graph.analysis.projection import roles_of
-from psp_graph.analysis.spec import QUERIES, QuerySpec, coerce_param
+from psp_graph.analysis.spec import FINISHERS, QUERIES, TWINS, QuerySpec, coerce_param
 from psp_graph.exc import InvalidData
 from psp_graph.graph import Graph
 from psp_graph.ontology import Ontology, did_you_mean
 from psp_graph.reading import Reader
-from psp_graph.resources import resource_path
 
 __all__ = ["Table", "cypher_parameters", "cypher_text", "parse_header", "run_query"]
 
@@ -35,26 +32,6 @@ class Table:
     name: str
     columns: list[str]
     rows: list[dict[str, Any]]
-
-
-Twin = Callable[[AnalysisData, list[str] | None, dict[str, Any]], list[dict[str, Any]]]
-
-TWINS: dict[str, Twin] = {
-    "funding-flows": lambda d, i, p: funding.funding_flows(d, i),
-    "funding-concentration": lambda d, i, p: funding.funding_concentration(d, i),
-    "decision-spaces": lambda d, i, p: participation.decision_spaces(d, i),
-    "participation": lambda d, i, p: participation.participation(d, i),
-    "balance": lambda d, i, p: participation.balance(d, i),
-    "ego": lambda d, i, p: gaps.ego(d, p["actor"], int(p["hops"])),
-    "collaboration-gaps": lambda d, i, p: gaps.collaboration_gaps(d, i),
-    "power-ranking": lambda d, i, p: power.power_raw(d, i, str(p["currency"])),
-    "brokers": lambda d, i, p: power.brokers_raw(d, i),
-}
-
-FINISH: dict[str, Callable[[list[dict[str, Any]], dict[str, Any], Ontology], list[dict[str, Any]]]] = {
-    "power-ranking": power.finish_power_ranking,
-    "brokers": power.finish_brokers,
-}
 
 
 def resolve_params(spec: QuerySpec, given: dict[str, Any]) -> dict[str, Any]:
@@ -69,25 +46,6 @@ def resolve_params(spec: QuerySpec, given: dict[str, Any]) -> dict[str, Any]:
             )
         params[name] = coerce_param(by_name[name], value)
     return params
-
-
-@cache
-def cypher_text(name: str) -> str:
-    """The text of queries/NAME.cypher."""
-    return resource_path("queries", f"{name}.cypher").read_text(encoding="utf-8")
-
-
-def parse_header(text: str) -> dict[str, str]:
-    """The ``// key: value`` lines at the top of a .cypher file."""
-    header: dict[str, str] = {}
-    for line in text.splitlines():
-        match = re.match(r"^//\s*([a-z-]+):\s*(.*)$", line)
-        if not match:
-            if line.strip() and not line.startswith("//"):
-                break
-            continue
-        header[match.group(1)] = match.group(2).strip()
-    return header
 
 
 def cypher_parameters(onto: Ontology, params: dict[str, Any], issues: list[str] | None) -> dict[str, Any]:
@@ -138,8 +96,8 @@ def run_query(
         rows = store.cypher(cypher_text(name), cypher_parameters(graph.onto, values, issues))
     else:
         rows = TWINS[name](load_data(store, values.get("as_of")), issues, values)
-    if name in FINISH:
-        rows = FINISH[name](rows, values, graph.onto)
+    if name in FINISHERS:
+        rows = FINISHERS[name](rows, values, graph.onto)
     rows = [{c: _clean(row.get(c)) for c in spec.raw_columns} for row in rows]
     _fill_names(shown, spec, rows)
     _sort(spec, rows)
