@@ -2,7 +2,7 @@
 // description: Per actor and issue, the highest rung of Arnstein's ladder at which it involves affected people; flags those that stop at tokenism or below.
 // parameters: issue, as_of
 // columns: actor, issue, highest_rung, rank, ladder_group, involved, stops_at_tokenism
-// cypher-parameters: $issues, $as_of, $rung_ranks (rung -> 1..8), $rung_groups (rung -> group)
+// cypher-parameters: $issues, $as_of, $rung_ranks (rung -> 1..8), $rung_groups (rung -> group), $tokenism_top (highest tokenism rank)
 MATCH (s:Entity)-[r:INVOLVES]->(t:Entity)
 WHERE {{valid(r)}}
 WITH s, r, t,
@@ -13,4 +13,4 @@ UNWIND issue_keys AS issue
 WITH s.id AS actor, issue, max($rung_ranks[r.rung]) AS rank, count(DISTINCT t) AS involved
 WITH actor, issue, rank, involved, [k IN keys($rung_ranks) WHERE $rung_ranks[k] = rank][0] AS rung
 RETURN actor, issue, rung AS highest_rung, rank, $rung_groups[rung] AS ladder_group, involved,
-       rank <= 5 AS stops_at_tokenism
+       rank <= $tokenism_top AS stops_at_tokenism

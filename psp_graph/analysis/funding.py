@@ -19,7 +19,7 @@ def _concerns(link_issues: list[str], issues: list[str] | None) -> bool:
 def funding_flows(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Every FUNDS link (concerning the selected issues). O(links)."""
     rows = []
-    for link in data.of_type("FUNDS"):
+    for link in data.of_type(*data.onto.relations_with_role("money")):
         if not _concerns(link.props.get("issues", []), issues):
             continue
         rows.append(
@@ -63,7 +63,7 @@ def funding_concentration(
     """Concentration per (issue or '*', start year or '*', currency). O(links)."""
     groups: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     grants: dict[tuple[str, str, str], int] = defaultdict(int)
-    for link in data.of_type("FUNDS"):
+    for link in data.of_type(*data.onto.relations_with_role("money")):
         amount = link.props.get("amount_minor")
         link_issues = link.props.get("issues", [])
         if amount is None or not _concerns(link_issues, issues):

@@ -15,7 +15,6 @@ from typing import Any
 from psp_graph.analysis import power
 from psp_graph.analysis.cypher import cypher_text, parse_header
 from psp_graph.analysis.data import load_data, select_issues
-from psp_graph.analysis.projection import roles_of
 from psp_graph.analysis.spec import FINISHERS, QUERIES, TWINS, QuerySpec, coerce_param
 from psp_graph.exc import InvalidData
 from psp_graph.graph import Graph
@@ -51,20 +50,18 @@ def resolve_params(spec: QuerySpec, given: dict[str, Any]) -> dict[str, Any]:
 def cypher_parameters(onto: Ontology, params: dict[str, Any], issues: list[str] | None) -> dict[str, Any]:
     """Everything a .cypher file may use: user parameters plus ontology-derived lists, all as parameters."""
     ladder = onto.vocabularies["ArnsteinLadder"]
-    authority = sorted(
-        n for n, r in onto.relations.items() if "authority" in r.analysis_roles and r.power_flow == "source"
-    )
     return {
         **params,
         "issues": issues,
-        "issue_types": sorted(roles_of(onto, ("issue",))),
-        "affected_types": sorted(roles_of(onto, ("affected",))),
-        "collaboration_types": sorted(roles_of(onto, ("collaboration",))),
-        "reach_types": sorted(roles_of(onto, power.REACH_ROLES + power.BROKER_ROLES)),
-        "broker_types": sorted(roles_of(onto, power.BROKER_ROLES)),
-        "authority_types": authority,
+        "issue_types": sorted(onto.relations_with_role("issue")),
+        "affected_types": sorted(onto.relations_with_role("affected")),
+        "collaboration_types": sorted(onto.relations_with_role("collaboration")),
+        "reach_types": sorted(onto.relations_with_role(*power.REACH_ROLES, *power.BROKER_ROLES)),
+        "broker_types": sorted(onto.relations_with_role(*power.BROKER_ROLES)),
+        "authority_types": sorted(onto.relations_with_role("authority", power_flow="source")),
         "rung_ranks": dict(ladder.ranks),
         "rung_groups": dict(ladder.groups),
+        "tokenism_top": onto.tokenism_top,
     }
 
 
