@@ -4,6 +4,7 @@ their private text (on SQLite and on the real Neo4j)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from psp_graph.analysis import QUERIES
+from psp_graph.analysis import QUERIES, run_query
 from psp_graph.cli import main
+from psp_graph.exc import NodeNotFound
 from psp_graph.graph import Graph
 from psp_graph.io.writers import EXPORT_FORMATS
 
@@ -175,3 +177,77 @@ def test_demo_tables_name_a_private_decision_space_by_its_pseudonym(private_stor
         rows = seat_holders(graph.reader())
     spaces = [space for row in rows for space in row["spaces"]]
     assert spaces and all(space.startswith("Decision space ") for space in spaces)
+
+
+PERSON_WITH_DETAILS = {
+    "id": "person:q8w3z5k2mx",
+    "name": "Rowan Ellery",
+    "types": ["Person"],
+    "location": "1 High St",
+    "identifiers": ["EMAIL-rowan@example.org"],
+    "description": "told us about the hostel",
+}
+
+
+def test_searching_or_resolving_a_private_persons_real_name_reveals_nothing(graph: Graph) -> None:
+    graph.add_node(PERSON_WITH_DETAILS)
+    assert graph.reader().search("Rowan") == []
+    assert graph.reader().search("hostel") == []
+    assert [n.id for n in graph.reader(include_private=True).search("Rowan")] == [PERSON_WITH_DETAILS["id"]]
+    with pytest.raises(NodeNotFound):
+        graph.reader().resolve("Rowan Ellery")
+    assert graph.reader(include_private=True).resolve("Rowan Ellery") == PERSON_WITH_DETAILS["id"]
+    assert graph.reader().resolve(PERSON_WITH_DETAILS["id"]) == PERSON_WITH_DETAILS["id"]
+
+
+def test_a_person_marked_public_without_consent_is_still_shown_by_pseudonym(graph: Graph) -> None:
+    graph.add_node({**PERSON_WITH_DETAILS, "privacy": "public"})
+    rows = run_query(graph, "ego", {"actor": PERSON_WITH_DETAILS["id"], "hops": 1}).rows
+    assert rows[0]["name"].startswith("Person ")
+
+
+def test_personal_fields_of_links_to_a_private_person_are_hidden(tmp_path: object) -> None:
+    runner = CliRunner()
+    url = f"sqlite:///{tmp_path}/p.db"
+    with Graph.open(url) as graph:
+        graph.add_node(PERSON_WITH_DETAILS)
+        graph.add_node({"name": "Hostel Trust", "types": ["Charity"]})
+        graph.add_link(
+            {
+                "type": "EMPLOYS",
+                "from": "org:hostel-trust",
+                "to": PERSON_WITH_DETAILS["id"],
+                "note": "Rowan said X",
+            }
+        )
+    shown = runner.invoke(main, ["show", "org:hostel-trust", "--format", "json", "--store", url])
+    assert "Rowan" not in shown.stdout
+    unlocked = runner.invoke(
+        main, ["show", "org:hostel-trust", "--format", "json", "--include-private", "--store", url]
+    )
+    assert "Rowan said X" in unlocked.stdout
+    out = tmp_path / "map.html"  # type: ignore[operator]
+    drawn = runner.invoke(main, ["map", "--ego", "org:hostel-trust", "-o", str(out), "--store", url])
+    assert drawn.exit_code == 0, drawn.output
+    html = out.read_text(encoding="utf-8")
+    assert "Rowan" not in html and "1 High St" not in html
+
+
+def test_the_history_log_keeps_no_personal_field_of_a_person(graph: Graph) -> None:
+    graph.add_node(PERSON_WITH_DETAILS)
+    graph.add_node({"name": "Hostel Trust", "types": ["Charity"]})
+    graph.add_link(
+        {
+            "type": "EMPLOYS",
+            "from": "org:hostel-trust",
+            "to": PERSON_WITH_DETAILS["id"],
+            "note": "Rowan said X",
+        }
+    )
+    graph.undo("last")
+    graph.remove(PERSON_WITH_DETAILS["id"])
+    logged = json.dumps(
+        [(c.before, c.after) for cs in graph.reader().changesets() for c in graph.backend.changes(cs.id)]
+    )
+    for secret in ("Rowan", "High St", "rowan@", "about the hostel", "said X"):
+        assert secret not in logged
