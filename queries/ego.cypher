@@ -12,7 +12,7 @@ CALL {
   WITH frontier, seen
   UNWIND CASE WHEN $hops >= 1 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
-  WHERE NOT n:Issue AND NOT n IN seen AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+  WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}
   RETURN collect(DISTINCT n) AS next1
 }
 WITH next1 AS frontier, seen, found
@@ -21,7 +21,7 @@ CALL {
   WITH frontier, seen
   UNWIND CASE WHEN $hops >= 2 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
-  WHERE NOT n:Issue AND NOT n IN seen AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+  WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}
   RETURN collect(DISTINCT n) AS next2
 }
 WITH next2 AS frontier, seen, found
@@ -30,7 +30,7 @@ CALL {
   WITH frontier, seen
   UNWIND CASE WHEN $hops >= 3 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
-  WHERE NOT n:Issue AND NOT n IN seen AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+  WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}
   RETURN collect(DISTINCT n) AS next3
 }
 WITH next3 AS frontier, seen, found
@@ -39,7 +39,7 @@ CALL {
   WITH frontier, seen
   UNWIND CASE WHEN $hops >= 4 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
-  WHERE NOT n:Issue AND NOT n IN seen AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+  WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}
   RETURN collect(DISTINCT n) AS next4
 }
 WITH next4 AS frontier, seen, found
@@ -48,7 +48,7 @@ CALL {
   WITH frontier, seen
   UNWIND CASE WHEN $hops >= 5 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
-  WHERE NOT n:Issue AND NOT n IN seen AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+  WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}
   RETURN collect(DISTINCT n) AS next5
 }
 WITH next5 AS frontier, seen, found

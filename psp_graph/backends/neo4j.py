@@ -43,7 +43,7 @@ from neo4j.exceptions import (
 from psp_graph.backends import safe_url
 from psp_graph.backends.neo4j_writes import BatchWriter, count_query, fold, link_by_id, quote
 from psp_graph.exc import InvalidData, PspGraphError, StoreUnavailable
-from psp_graph.ontology import load_ontology
+from psp_graph.ontology import Ontology, load_ontology
 from psp_graph.records import (
     Batch,
     Change,
@@ -93,10 +93,10 @@ def _link(record: dict[str, Any]) -> StoredLink:
 class Neo4jBackend:
     """Stores the graph in Neo4j; opening it checks the server and sets up the schema."""
 
-    def __init__(self, url: str, *, read_only: bool = False) -> None:
+    def __init__(self, url: str, onto: Ontology | None = None, *, read_only: bool = False) -> None:
         self.url = url
         self.read_only = read_only
-        onto = load_ontology()
+        onto = onto or load_ontology()
         self._writer = BatchWriter(onto)
         self.labels, self.rel_types = self._writer.labels, self._writer.rel_types
         self._kind_labels = sorted({c.kind for c in onto.classes.values()} & self.labels)

@@ -9,7 +9,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
@@ -24,6 +25,7 @@ __all__ = [
     "handle_errors",
     "open_graph",
     "output_options",
+    "progress_bar",
     "remember_group_store",
     "store_option",
     "terminal_safe",
@@ -144,6 +146,23 @@ def open_graph(store: str | None, *, read_only: bool = False) -> Any:
     from psp_graph.graph import Graph
 
     return Graph.open(store, read_only=read_only)
+
+
+BIG_FILE = 5_000  # records: above this a load shows a progress bar on stderr
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[], None] | None]:
+    """A progress bar on stderr for big jobs; yields the function to call per item (or None)."""
+    if total <= BIG_FILE:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)
 
 
 def warn(message: str) -> None:
