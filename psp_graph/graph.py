@@ -30,7 +30,14 @@ from psp_graph.sources import cited_sources
 from psp_graph.validate import RawRecord, Validator
 from psp_graph.values import parse_list
 
-__all__ = ["Graph", "Result"]
+__all__ = ["Graph", "Result", "tombstone"]
+
+
+def tombstone(entity_id: str) -> str:
+    """What the history keeps of an erased record: a hash of its id, never the id."""
+    import hashlib
+
+    return "erased:" + hashlib.sha256(entity_id.encode("utf-8")).hexdigest()[:32]
 
 
 def _same_record(old: StoredNode | StoredLink, new: StoredNode | StoredLink) -> bool:
@@ -249,6 +256,37 @@ class Graph:
             deleted=ops.count("delete"),
             ids=[changeset],
         )
+
+    # -- erasure (orchestrated by psp_graph.erase) ---------------------------------
+    def erase_records(self, node_ids: list[str], link_ids: list[str], words: list[str], summary: str) -> str:
+        """Delete nodes and links for good: one ``erase`` change set holding only tombstones
+        (hashes of the ids, so a sync can pass the erasure on), every earlier history entry
+        about them forgotten, change-set summaries naming ``words`` blanked, and the store
+        purged. Cannot be undone. Returns the change set id."""
+        from psp_graph.backends.base import ErasableStore
+
+        if not isinstance(self.backend, ErasableStore):
+            raise PspGraphError(f"the store {self.backend.url} cannot erase (no forget/purge)")
+        batch = self.log.new_batch("erase", summary)
+        batch.delete_links.extend(link_ids)
+        batch.delete_nodes.extend(node_ids)
+        for kind, ids in (("link", link_ids), ("node", node_ids)):
+            for entity_id in ids:
+                batch.changes.append(
+                    Change(
+                        batch.changeset.id,
+                        len(batch.changes),
+                        "erase",
+                        kind,
+                        tombstone(entity_id),
+                        None,
+                        None,
+                    )
+                )
+        self.backend.apply(batch)
+        self.backend.forget([*node_ids, *link_ids], [*words, *node_ids, *link_ids])
+        self.backend.purge()
+        return batch.changeset.id
 
     # -- copying another store in (psp sync) ------------------------------------
     def copy_changeset(self, changeset: ChangeSet, changes: list[Change]) -> None:

@@ -431,6 +431,17 @@ class Neo4jBackend:
     def set_meta(self, key: str, value: str) -> None:
         self._write("MERGE (m:PspMeta {key: $key}) SET m.value = $value", key=key, value=value)
 
+    def forget(self, entity_ids: Iterable[str], words: Iterable[str]) -> None:
+        self._write(
+            "MATCH (x:PspChange) WHERE x.entity_id IN $ids DETACH DELETE x",
+            ids=list(dict.fromkeys(entity_ids)),
+        )
+        self._write(
+            "MATCH (c:PspChangeSet) WHERE any(w IN $words WHERE toLower(c.summary) CONTAINS toLower(w)) "
+            "SET c.summary = c.action + ' (erased)'",
+            words=[w for w in dict.fromkeys(words) if w],
+        )
+
     def purge(self) -> None:
         """Ask for a checkpoint, so the transaction logs before it become prunable (kept as long as
         the server's db.tx_log.rotation.retention_policy says; see docs/trust.md). Community

@@ -138,6 +138,22 @@ class SQLiteBackend:
     def close(self) -> None:
         self.conn.close()
 
+    def forget(self, entity_ids: Iterable[str], words: Iterable[str]) -> None:
+        ids = [(i,) for i in dict.fromkeys(entity_ids)]
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.executemany("DELETE FROM changes WHERE entity_id = ?", ids)
+            self.conn.executemany(
+                "UPDATE changesets SET summary = action || ' (erased)' "
+                "WHERE instr(lower(summary), lower(?)) > 0",
+                [(w,) for w in dict.fromkeys(words) if w],
+            )
+            self.conn.execute("COMMIT")
+        except sqlite3.DatabaseError as err:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreUnavailable(f"cannot write to store {self.url}: {err}") from err
+
     def purge(self) -> None:
         """Leave nothing of removed data in the files: merge the full-text index, checkpoint the
         write-ahead log, VACUUM (secure_delete zeroes freed pages) and truncate the log."""

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "remove": ("edit", "remove", "Remove a node (with its links) or a link."),
     "undo": ("edit", "undo", "Undo a change set ('last': step back through history)."),
     "redo": ("edit", "redo", "Redo what the last undo took back."),
+    "erase": ("erase", "erase", "Erase a person for good: store, history, index and files."),
     "show": ("browse", "show", "Show a node or a link, its links and sources."),
     "search": ("browse", "search", "Search names and descriptions."),
     "stats": ("browse", "stats", "Count nodes and links."),
