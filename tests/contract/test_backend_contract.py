@@ -223,3 +223,20 @@ def test_purge_leaves_nothing_of_a_removed_node_in_the_index_or_files(backend: B
             if file.exists():
                 data = file.read_bytes()
                 assert b"Zebulon" not in data and b"zebulon" not in data and b"marmalade" not in data, suffix
+
+
+def test_forget_deletes_history_about_ids_and_blanks_summaries_naming_words(backend: Backend) -> None:
+    """Issue 14, erasure: ErasableStore.forget, the history half of psp erase."""
+    gone, kept = org("gone", "Gone Org"), org("kept", "Kept Org")
+    first = write(
+        backend,
+        nodes=[gone, kept],
+        changes=[
+            ("create", "node", gone.id, None, {"name": "x"}),
+            ("create", "node", kept.id, None, {"name": "k"}),
+        ],
+    )
+    backend.forget([gone.id], ["test"])
+    assert [c.entity_id for c in backend.changes(first.id)] == [kept.id]
+    summary = backend.get_changeset(first.id)
+    assert summary is not None and summary.summary == "load (erased)"
