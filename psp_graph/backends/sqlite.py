@@ -87,6 +87,10 @@ class SQLiteBackend:
         from psp_graph.backends import safe_url
 
         self.url = safe_url(url)  # any user:password@ never reaches a message
+        if self.url != url:
+            raise StoreUnavailable(
+                f"{self.url}: a SQLite store takes no user or password; use sqlite:///path/to/file.db"
+            )
         self.path = _path_from_url(url)
         self.read_only = read_only and self.path != ":memory:"
         if self.read_only:
