@@ -96,7 +96,7 @@ def compute_layout(
         frontier = sorted(n for n in order if n not in placed and any(m in placed for m in graph[n]))
     rest = [n for n in order if n not in placed]
     if rest:
-        island = _fresh(graph.subgraph(rest).copy())
+        island = _fresh(_induced(graph, rest))
         right = max(x for x, _ in placed.values()) + 2 * SPACING
         left = min(x for x, _ in island.values())
         placed.update({n: (x - left + right, y) for n, (x, y) in island.items()})
@@ -112,7 +112,7 @@ def _stable_angle(node: str) -> float:
 def _fresh(graph: nx.Graph) -> Positions:
     """Lay out each connected component on its own, then pack them in rows, largest first."""
     components = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
-    laid = [_component(graph.subgraph(nodes)) for nodes in components]
+    laid = [_component(_induced(graph, nodes)) for nodes in components]
     boxes = [_box(coords) for coords in laid]
     offsets = _pack(boxes)
     positions: dict[str, tuple[int, int]] = {}
@@ -122,6 +122,19 @@ def _fresh(graph: nx.Graph) -> Positions:
         for node, (px, py) in coords.items():
             positions[node] = (round(px - left + x), round(py - top + y))
     return positions
+
+
+def _induced(graph: nx.Graph, nodes: list[str]) -> nx.Graph:
+    """The subgraph on ``nodes`` with nodes and edges in sorted order.
+
+    ``graph.subgraph`` iterates a small node set in hash order, which made the
+    layout depend on PYTHONHASHSEED.
+    """
+    keep = set(nodes)
+    sub = nx.Graph()
+    sub.add_nodes_from(sorted(keep))
+    sub.add_edges_from(sorted((u, v) if u < v else (v, u) for u, v in graph.edges(keep) if v in keep))
+    return sub
 
 
 def _shelves(boxes: list[tuple[float, float]], row_width: float) -> list[tuple[float, float]]:
