@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 from psp_graph.graph import Graph  # noqa: E402
 from psp_graph.maps import MapOptions, write_map  # noqa: E402
-from psp_graph.maps.browser import headless_chromium, wait_until_drawn  # noqa: E402
 from psp_graph.maps.render import json_for_html, vis_network_js  # noqa: E402
 from tests.generate import generate_graph, load_generated  # noqa: E402
+from tools.browser import headless_chromium, wait_until_drawn  # noqa: E402
 
 BARE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>bare vis-network</title>

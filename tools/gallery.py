@@ -1,6 +1,6 @@
 """Regenerate the example maps in visualisations/gallery/ from the seed graph.
 
-Run ``python -m psp_graph.maps.examples [FOLDER]`` (``make maps``): it loads the
+Run ``python -m tools.gallery [FOLDER]`` from the repository root (``make maps``): it loads the
 seed graph into an in-memory store, writes four maps (the whole network,
 housing, food poverty and one ego map) and a PNG screenshot of each, taken in
 headless Chromium with the network blocked. About 10 s. The gallery is not
@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 from psp_graph.graph import Graph
-from psp_graph.maps.browser import headless_chromium, open_map
 from psp_graph.maps.build import MapOptions
 from psp_graph.maps.render import write_map
 from psp_graph.seed import load_seed
+from tools.browser import headless_chromium, open_map
 
 __all__ = ["EXAMPLES", "make_examples"]
 
