@@ -17,7 +17,6 @@ from psp_graph.maps import MapOptions, make_map
 from psp_graph.maps.poster import MIN_POINTS, PosterOptions, drawn_labels, page_size_inches, write_poster
 from psp_graph.seed import load_seed
 
-
 PRIVATE = "Rowan Ellery"  # a private person in the seed graph, without consent
 SVG = "{http://www.w3.org/2000/svg}"
 
