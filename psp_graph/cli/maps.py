@@ -19,6 +19,7 @@ from psp_graph.cli.common import handle_errors, open_graph, store_option, warn
 @click.option("--layout", metavar="NAME", help="Reuse and update the layout saved under NAME in the store.")
 @click.option("--include-private", is_flag=True, help="Show private persons' names (prints a warning).")
 @click.option("--title", help="The map's title (default: from the selection).")
+@click.option("--as-of", metavar="DATE", help="Only links valid on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option(
     "--format",
     "fmt",
@@ -46,6 +47,7 @@ def map_command(
     layout: str | None,
     include_private: bool,
     title: str | None,
+    as_of: str | None,
     fmt: str | None,
     paper: str,
     orientation: str,
@@ -54,8 +56,9 @@ def map_command(
 ) -> None:
     """Draw a self-contained HTML network map (no internet needed to open it), or a poster.
 
-    Examples: psp map --issue housing --workshop -o housing.html;
-    psp map --issue housing --paper A3 -o housing-poster.pdf
+    Example: psp map --issue housing --workshop -o housing.html
+
+    Example: psp map --issue housing --paper A3 -o housing-poster.pdf
     """
     from psp_graph.maps import MapOptions, write_map
 
@@ -63,7 +66,7 @@ def map_command(
     fmt = (fmt or (suffix if suffix in {"html", "png", "pdf", "svg"} else "html")).lower()
     output = output or f"map.{fmt}"
     chosen = tuple(t.strip() for t in (types or "").split(",") if t.strip())
-    options = MapOptions(issue, ego, hops, chosen, highlight, workshop, layout, include_private, title)
+    options = MapOptions(issue, ego, hops, chosen, highlight, workshop, layout, include_private, title, as_of)
     if fmt != "html":
         from psp_graph.exc import InvalidData
         from psp_graph.maps.poster import FORMATS, PosterOptions

@@ -43,7 +43,7 @@ REFERENCE_CANVAS = {True: (940.0, 527.0), False: (980.0, 568.0)}
 SCREEN_FONT = {True: 21.0, False: 14.0}
 MIN_SCREEN_FONT = {True: 17.0, False: 11.0}
 MAX_ZOOM = 2.0  # a small map is not blown up beyond twice its layout size
-TIERS = 4
+TIERS = 5
 LINE_HEIGHT = 1.25
 PAD = 0.2  # of the font size: the space around a label's text and between a node and its label
 

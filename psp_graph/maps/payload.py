@@ -436,6 +436,9 @@ def caption_for(selection: Selection, options: MapOptions) -> Caption:
         only = ", ".join(options.types) + " only"
         subject = only if subject == "whole network" else f"{subject} ({only})"
         scope.append("Only: " + ", ".join(options.types))
+    if selection.as_of:
+        subject = f"{subject}, as of {selection.as_of}"
+        scope.append(f"Links valid on {selection.as_of}")
     if options.highlight:
         scope.append(f"Highlight: {options.highlight}")
     title = options.title or f"Power map: {subject}"
