@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -73,6 +74,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--screenshot", metavar="PNG", help="Save a screenshot of the large map.")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         url = f"sqlite:///{folder / 'bench.db'}"
@@ -105,6 +107,7 @@ def main() -> None:
                 driver.save_screenshot(args.screenshot)
     ours_t, bare_t = statistics.median(ours_draw), statistics.median(bare_draw)
     named = sum(1 for n in page.payload["nodes"] if "b" in n)
+    print(f"load average before the run: {load:.1f} on {os.cpu_count()} cores (timings scale with it)")
     print(
         f"graph: {page.nodes} nodes, {page.links} links drawn; {named} names placed, {labels} drawn at 1600x1000"
     )
