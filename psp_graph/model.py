@@ -1,7 +1,7 @@
 """Pydantic models generated from ontology/psp.ttl. Do not edit by hand.
 
-Regenerate with ``python -m psp_graph.codegen``; tests/test_model_generated.py
-fails when this file and the ontology disagree.
+Regenerate with ``python -m psp_graph.codegen``; tests/test_ontology.py fails
+when this file and the ontology disagree. The text is ruff-formatted as written.
 """
 
 from __future__ import annotations
@@ -228,7 +228,6 @@ class InitiativeRecord(NodeRecord):
     """Initiative: A project, programme, deep dive or community of practice."""
 
 
-
 class IssueRecord(NodeRecord):
     """Issue: A burning issue: a concept in the psp:Issues scheme. Narrower issues can be added as data."""
 
@@ -239,7 +238,7 @@ class ResourceRecord(NodeRecord):
     """Resource: Something that gives power to whoever controls it: money, decision seats, data, space, expertise, platforms, network access, volunteers."""
 
     amount: Decimal | None = Field(default=None, ge=0)
-    currency: str = 'GBP'
+    currency: str = "GBP"
     kind: ResourceKind | None = None
 
 
@@ -285,20 +284,16 @@ class AccountableToLink(LinkRecord):
     """accountable to: Must answer to another actor or a decision space."""
 
 
-
 class AffectedByLink(LinkRecord):
     """affected by: Is directly affected by an issue."""
-
 
 
 class CampaignsOnLink(LinkRecord):
     """campaigns on: Campaigns for change on an issue."""
 
 
-
 class ControlsLink(LinkRecord):
     """controls: Holds and decides the use of a resource."""
-
 
 
 class DecidesOnLink(LinkRecord):
@@ -311,17 +306,15 @@ class DrawsOnLink(LinkRecord):
     """draws on: Builds on the work, tools or ideas of an initiative or a resource."""
 
 
-
 class EmploysLink(LinkRecord):
     """employs: Employs a person."""
-
 
 
 class FundsLink(LinkRecord):
     """funds: Gives money to (a grant, a contract, a budget)."""
 
     amount: Decimal | None = Field(default=None, ge=0)
-    currency: str = 'GBP'
+    currency: str = "GBP"
     issues: list[str] = Field(default_factory=list)
     programme: str | None = None
 
@@ -330,10 +323,8 @@ class HasLivedExperienceOfLink(LinkRecord):
     """has lived experience of: Brings lived experience of an issue."""
 
 
-
 class HostsLink(LinkRecord):
     """hosts: Hosts an initiative or a decision space."""
-
 
 
 class InfluencesLink(LinkRecord):
@@ -354,7 +345,6 @@ class LeadsLink(LinkRecord):
     """leads: Leads, chairs or directs."""
 
 
-
 class MemberOfLink(LinkRecord):
     """member of: Belongs to an organisation, network, group or initiative."""
 
@@ -365,10 +355,8 @@ class NeedsLink(LinkRecord):
     """needs: Needs a resource it does not control."""
 
 
-
 class ParticipatesInLink(LinkRecord):
     """participates in: Takes part in an initiative, e.g. a community of practice."""
-
 
 
 class PartnersWithLink(LinkRecord):
@@ -381,10 +369,8 @@ class PartOfLink(LinkRecord):
     """part of: Is part of a larger initiative, organisation or decision space."""
 
 
-
 class RepresentsLink(LinkRecord):
     """represents: Speaks for another actor."""
-
 
 
 class SitsInLink(LinkRecord):
@@ -395,7 +381,6 @@ class SitsInLink(LinkRecord):
 
 class WorksOnLink(LinkRecord):
     """works on: Works on an issue (services, research, policy)."""
-
 
 
 LINK_RECORDS: dict[str, type[LinkRecord]] = {

@@ -132,10 +132,11 @@ def select_map(graph: Graph, options: MapOptions) -> Selection:
     onto = graph.onto
     as_of = _as_of(options.as_of)
     node_types, link_types = _resolve_types(onto, options.types)
-    scope = select_issues(graph, options.issue)
-    centre = graph.resolve(options.ego, include_private=options.include_private) if options.ego else None
-    everything = {n.id: n for n in graph.backend.iter_nodes()}
-    links = [link for link in graph.backend.iter_links() if is_valid_on(link.props, as_of)]
+    reader = graph.reader(include_private=options.include_private)
+    scope = select_issues(reader, options.issue)
+    centre = reader.resolve(options.ego) if options.ego else None
+    everything = {n.id: n for n in reader.iter_nodes()}
+    links = [link for link in reader.iter_links() if is_valid_on(link.props, as_of)]
     kinds = drawable_kinds(onto)
     issues = {i: n for i, n in everything.items() if "Issue" in n.labels}
     sources = {i: n for i, n in everything.items() if "Source" in n.labels}

@@ -290,5 +290,5 @@ def write_poster(graph: Graph, options: MapOptions, poster: PosterOptions, path:
         with open(path, "wb") as handle:
             figure.savefig(handle, format=poster.format, dpi=poster.dpi, metadata=metadata)
     if options.layout:
-        save_layout(graph.backend, options.layout, page.positions)
+        save_layout(graph, options.layout, page.positions)
     return page
