@@ -411,11 +411,26 @@ class Graph:
             raise NodeNotFound(f"no node '{node_id}'{self._suggest(node_id)}")
         return node
 
+    def find_node(self, node_id: str) -> StoredNode | None:
+        """The node with this id (the ontology's issues even before ``initialise``), or None."""
+        node = self.backend.get_node(node_id)
+        if node is None and node_id in self.onto.issues:
+            return self._ontology_issue_nodes([node_id])[node_id]
+        return node
+
+    def node_with_identifier(self, identifier: str) -> StoredNode | None:
+        """The node holding an external identifier such as an org-id, or None."""
+        owner = self.backend.node_for_identifier(identifier.strip())
+        return self.backend.get_node(owner) if owner else None
+
     def resolve(self, text: str, *, include_private: bool = False) -> str:
         """An id for what a person typed: an id, or the exact name of one node (a private
         node's real name only with ``include_private``, so a name never reveals a pseudonym)."""
         if self.backend.get_node(text) or self.backend.get_link(text):
             return text
+        owner = self.node_with_identifier(text)  # an org-id such as GB-CHC-1000147
+        if owner is not None and (include_private or shown_by_name(owner)):
+            return owner.id
         matches = [
             n
             for n in self.search(text, limit=10, include_private=include_private)
@@ -446,20 +461,10 @@ class Graph:
         return self.backend.changesets(entity_id, limit)
 
     def load_file(self, path: Path | str, *, dry_run: bool = False, progress: bool = False) -> Result:
-        """Load one file (YAML, CSV, XLSX, JSON) all-or-nothing.
+        """Load one file (YAML, CSV, XLSX, JSON, 360Giving, RDF) all-or-nothing.
 
         With ``progress``, files of more than 5,000 records show a progress bar on stderr.
         """
-        from psp_graph.io.readers import read_records
+        from psp_graph.io.loading import load_file
 
-        records = list(read_records(Path(path), owner_of=self.backend.node_for_identifier))
-        summary = f"load {Path(path).name}"
-        if not progress or len(records) <= 5000:
-            return self.load_records(records, summary=summary, dry_run=dry_run)
-        from rich.progress import Progress
-
-        with Progress(transient=True) as bar:
-            task = bar.add_task(f"checking {Path(path).name}", total=len(records))
-            return self.load_records(
-                records, summary=summary, dry_run=dry_run, on_record=lambda: bar.advance(task)
-            )
+        return load_file(self, Path(path), dry_run=dry_run, progress=progress)

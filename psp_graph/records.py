@@ -30,6 +30,11 @@ class StoredNode:
     def name_or_none(self) -> str | None:
         return self.name
 
+    def search_text(self) -> str:
+        """What name search looks at besides the name: description, aliases and identifiers."""
+        extra = [*self.props.get("aliases", []), *self.props.get("identifiers", [])]
+        return " ".join([self.props.get("description") or "", *map(str, extra)]).strip()
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

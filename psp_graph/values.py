@@ -12,6 +12,7 @@ from psp_graph.exc import InvalidData
 
 __all__ = [
     "format_money",
+    "minor_digits",
     "minor_units",
     "parse_bool",
     "parse_date",
@@ -62,6 +63,11 @@ def parse_decimal(value: Any) -> Decimal:
     if not amount.is_finite() or amount.adjusted() > 15:
         raise InvalidData(f"'{value}' is not an amount of money (at most 15 digits before the point)")
     return amount
+
+
+def minor_digits(currency: str) -> int:
+    """How many decimal places the currency's minor unit has (2 for GBP, 0 for JPY)."""
+    return _MINOR_DIGITS.get(currency.upper(), 2)
 
 
 def minor_units(amount: Decimal, currency: str) -> int:

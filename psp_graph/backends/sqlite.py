@@ -173,7 +173,7 @@ class SQLiteBackend:
         cur.executemany("DELETE FROM names_fts WHERE node_id = ?", ids)
         cur.executemany(
             "INSERT INTO names_fts(node_id, name, description) VALUES (?, ?, ?)",
-            [(n.id, n.name, n.props.get("description", "")) for n in nodes],
+            [(n.id, n.name, n.search_text()) for n in nodes],
         )
 
     def _upsert_links(self, cur: sqlite3.Cursor, links: list[StoredLink]) -> None:

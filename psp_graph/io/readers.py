@@ -14,11 +14,13 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from psp_graph.exc import InvalidData
+from psp_graph.io.giving360 import StoreLookup
+from psp_graph.io.problems import Problems
 from psp_graph.validate import SECTION_KINDS, RawRecord
 
 __all__ = ["SECTIONS", "read_records"]
@@ -26,15 +28,19 @@ __all__ = ["SECTIONS", "read_records"]
 SECTIONS = (*SECTION_KINDS, "links")
 
 
-def _read_text(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
     try:
-        raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+        return sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except FileNotFoundError:
         raise InvalidData("file not found", file=str(path)) from None
     except IsADirectoryError:
         raise InvalidData("is a folder, not a file", file=str(path)) from None
     except OSError as err:
         raise InvalidData(f"cannot read: {err.strerror}", file=str(path)) from None
+
+
+def _read_text(path: Path) -> str:
+    raw = _read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -48,17 +54,35 @@ def _read_text(path: Path) -> str:
 
 
 def read_records(
-    path: Path, fmt: str | None = None, *, owner_of: Callable[[str], str | None] | None = None
+    path: Path,
+    fmt: str | None = None,
+    *,
+    store: StoreLookup | None = None,
+    problems: Problems | None = None,
+    issue_map: dict[str, list[str]] | None = None,
 ) -> Iterator[RawRecord]:
     """Yield the records of a file; raise InvalidData (with file and row) if it is malformed.
 
-    360Giving files (JSON with ``grants``, or CSV with the standard's columns) are
-    recognised; ``owner_of`` maps an org-id to an actor already in the store.
+    360Giving files (JSON, CSV or XLSX, recognised by their content) are read by
+    psp_graph.io.giving360; their problems go to ``problems`` when given (rows with
+    errors yield nothing), else the first error is raised. ``store`` finds actors
+    already in the store by org-id.
     """
-    from psp_graph.io.giving360 import is_360giving_csv, records_from_360giving
-
-    lookup = owner_of or (lambda _: None)
     fmt = (fmt or path.suffix.lstrip(".") or "yaml").lower()
+    if fmt in {"json", "csv", "xlsx", "xlsm"}:
+        from psp_graph.io.classifications import read_classification_map
+        from psp_graph.io.giving360_files import read_360giving
+
+        sink = problems if problems is not None else Problems()
+        raw = _read_bytes(path)
+        grants = read_360giving(
+            path, raw, fmt, problems=sink, store=store, issue_map=issue_map or read_classification_map()
+        )
+        if grants is not None:
+            if problems is None and sink.errors():
+                raise sink.first_error()
+            yield from grants
+            return
     if fmt in {"yaml", "yml"}:
         yield from _sectioned(path, _load_yaml(path))
     elif fmt == "json":
@@ -66,20 +90,9 @@ def read_records(
             data = json.loads(_read_text(path))
         except json.JSONDecodeError as err:
             raise InvalidData(f"not valid JSON: {err.msg}", file=str(path), row=err.lineno) from None
-        if isinstance(data, dict) and isinstance(data.get("grants"), list):
-            grants = [(n, g) for n, g in enumerate(data["grants"], start=1) if isinstance(g, dict)]
-            if not grants:
-                raise InvalidData("the 360Giving file has no grants", file=str(path))
-            yield from records_from_360giving(path, grants, csv=False, owner_of=lookup)
-            return
         yield from _sectioned(path, data)
     elif fmt == "csv":
-        records = list(_csv(path))
-        if records and is_360giving_csv(list(records[0].data)):
-            rows = [(r.row, r.data) for r in records]
-            yield from records_from_360giving(path, rows, csv=True, owner_of=lookup)
-            return
-        yield from records
+        yield from _csv(path)
     elif fmt in {"xlsx", "xlsm"}:
         yield from _xlsx(path)
     elif fmt in {"ttl", "nt", "rdf", "jsonld"}:
@@ -206,4 +219,8 @@ def _xlsx(path: Path) -> Iterator[RawRecord]:
             yield RawRecord(f"{path}[{section}]", number, section, record)
             found = True
     if not found:
-        raise InvalidData(f"no records; name sheets like the sections: {', '.join(SECTIONS)}", file=str(path))
+        raise InvalidData(
+            f"no records; name sheets like the sections ({', '.join(SECTIONS)}) "
+            "or use the 360Giving standard's column titles",
+            file=str(path),
+        )

@@ -1,0 +1,178 @@
+"""File -> records -> Graph service, with every problem collected first.
+
+``check_file`` reads a file and screens its records against the ontology and the
+store without writing, so ``psp validate`` can list every problem; ``load_file``
+then loads all-or-nothing, or with ``skip_invalid`` the valid records in one change
+set (the problems stay in the report).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from psp_graph.exc import InvalidData
+from psp_graph.io.giving360 import StoreLookup
+from psp_graph.io.problems import Problems
+from psp_graph.records import StoredLink, StoredNode
+from psp_graph.validate import RawRecord
+
+if TYPE_CHECKING:
+    from psp_graph.graph import Graph, Result
+
+__all__ = ["check_file", "load_file", "screen"]
+
+_MAX_RETRIES = 50
+
+
+def _lookup(graph: Graph) -> StoreLookup:
+    return StoreLookup(by_identifier=graph.node_with_identifier, by_id=graph.find_node)
+
+
+def check_file(graph: Graph, path: Path, problems: Problems) -> list[RawRecord]:
+    """The records of ``path`` that would load; every problem found goes to ``problems``."""
+    from psp_graph.io.readers import read_records
+
+    try:
+        records = list(read_records(path, store=_lookup(graph), problems=problems))
+    except InvalidData as err:
+        problems.add_invalid(err, file=str(path))
+        return []
+    return screen(graph, records, problems)
+
+
+def screen(graph: Graph, records: list[RawRecord], problems: Problems) -> list[RawRecord]:
+    """The records that pass the Graph service's checks, one by one; the others become problems.
+
+    Checks each record against the ontology, duplicate ids with different data, links'
+    ends, sources and issues (in the file or the store), and identifiers held by another
+    node. Nodes only a rejected link needed are left out too.
+    """
+    nodes: dict[str, tuple[StoredNode, RawRecord]] = {}
+    links: dict[str, tuple[StoredLink, RawRecord]] = {}
+    bad_rows: set[tuple[str, int | None]] = set()
+
+    def reject(raw: RawRecord, err: InvalidData) -> None:
+        problems.add_invalid(err.located(file=raw.file, row=raw.row), value=raw.data.get(err.field or ""))
+        bad_rows.add((raw.file, raw.row))
+
+    for raw in records:
+        try:
+            if raw.section == "links":
+                link = graph.validator.link(raw)
+                _no_conflict(links, link.id, link)
+                links[link.id] = (link, raw)
+            else:
+                node = graph.validator.node(raw)
+                _no_conflict(nodes, node.id, node)
+                nodes[node.id] = (node, raw)
+        except InvalidData as err:
+            reject(raw, err)
+
+    stored: dict[str, StoredNode | None] = {}
+
+    def find(ref: str) -> StoredNode | None:
+        if ref in nodes:
+            return nodes[ref][0]
+        if ref not in stored:
+            stored[ref] = graph.find_node(ref)
+        return stored[ref]
+
+    def need(ref: str, label: str, attr: str) -> None:
+        if ref in graph.onto.issues and label == "Issue":
+            return
+        node = find(ref)
+        if node is None:
+            raise InvalidData(f"no node '{ref}'", field=attr)
+        if label not in node.labels:
+            raise InvalidData(f"'{ref}' is a {node.types[0]}, not a {label}", field=attr)
+
+    claimed: dict[str, str] = {}
+    for node_id, (node, raw) in list(nodes.items()):
+        try:
+            for src in node.props.get("sources", []):
+                need(src, "Source", "sources")
+            for ident in node.props.get("identifiers", []):
+                owner = graph.node_with_identifier(ident)
+                holder = owner.id if owner is not None else claimed.get(ident)
+                if holder is not None and holder != node_id:
+                    raise InvalidData(f"identifier {ident} already belongs to {holder}", field="identifiers")
+                claimed[ident] = node_id
+        except InvalidData as err:
+            reject(raw, err)
+            del nodes[node_id]
+    for link_id, (link, raw) in list(links.items()):
+        try:
+            ends = []
+            for end, attr in ((link.source, "from"), (link.target, "to")):
+                found = find(end)
+                if found is None:
+                    raise InvalidData(f"no node '{end}'", field=attr)
+                ends.append(found)
+            graph.validator.check_ends(link, ends[0], ends[1])
+            for src in link.props.get("sources", []):
+                need(src, "Source", "sources")
+            for issue in link.props.get("issues", []):
+                need(issue, "Issue", "issues")
+        except InvalidData as err:
+            reject(raw, err)
+            del links[link_id]
+    used = {end for link, _ in links.values() for end in (link.source, link.target)}
+    used |= {s for link, _ in links.values() for s in link.props.get("sources", [])}
+    used |= {s for node, _ in nodes.values() for s in node.props.get("sources", [])}
+    kept_nodes = [
+        raw for node_id, (_, raw) in nodes.items() if (raw.file, raw.row) not in bad_rows or node_id in used
+    ]
+    return [*kept_nodes, *(raw for _, raw in links.values())]
+
+
+def _no_conflict(seen: dict[str, tuple[Any, RawRecord]], key: str, item: Any) -> None:
+    if key in seen and seen[key][0] != item:
+        raise InvalidData(
+            f"duplicate id '{key}' with different data (first at row {seen[key][1].row})", field="id"
+        )
+
+
+def load_file(
+    graph: Graph,
+    path: Path,
+    *,
+    problems: Problems | None = None,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    progress: bool = False,
+) -> Result:
+    """Load one file: all-or-nothing (raising the first of its problems), or with
+    ``skip_invalid`` its valid records in one change set. Problems go to ``problems``;
+    with ``progress``, files of more than 5,000 records show a progress bar on stderr."""
+    found = Problems()
+    records = check_file(graph, path, found)
+    if problems is not None:
+        problems.items.extend(found)
+    if found.errors() and (not skip_invalid or not records):
+        raise found.first_error()
+    summary = f"load {path.name}"
+    for _ in range(_MAX_RETRIES):
+        try:
+            return _load(graph, records, summary, dry_run=dry_run, progress=progress)
+        except InvalidData as err:  # a check the screen does not make: report it, drop that row
+            if not skip_invalid:
+                raise
+            late = Problems()
+            late.add_invalid(err, file=str(path))
+            if problems is not None:
+                problems.items.extend(late)
+            records = [r for r in records if (r.file, r.row) != (err.file, err.row)]
+    raise InvalidData("too many problems the screen did not catch; run psp validate", file=str(path))
+
+
+def _load(graph: Graph, records: list[RawRecord], summary: str, *, dry_run: bool, progress: bool) -> Result:
+    if not progress or len(records) <= 5000:
+        return graph.load_records(records, summary=summary, dry_run=dry_run)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(summary.replace("load", "checking", 1), total=len(records))
+        return graph.load_records(
+            records, summary=summary, dry_run=dry_run, on_record=lambda: bar.advance(task)
+        )
