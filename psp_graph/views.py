@@ -15,7 +15,15 @@ from psp_graph.values import format_money
 
 __all__ = ["describe", "history_rows", "link_row", "node_row", "search_rows"]
 
-_HIDDEN = {"pseudonym", "recorded_at", "recorded_by", "sources", "amount_minor", "currency"}
+_HIDDEN = {
+    "pseudonym",
+    "recorded_at",
+    "recorded_by",
+    "sources",
+    "amount_minor",
+    "amount_disbursed_minor",
+    "currency",
+}
 
 
 def _attributes(props: dict[str, Any], private: bool) -> str:
@@ -26,6 +34,8 @@ def _attributes(props: dict[str, Any], private: bool) -> str:
         if key in _HIDDEN or key in hidden or value in (None, [], False, ""):
             continue
         shown.append(f"{key}={'; '.join(map(str, value)) if isinstance(value, list) else value}")
+    if "amount_disbursed_minor" in props:
+        shown.insert(0, f"disbursed={format_money(props['amount_disbursed_minor'], props.get('currency'))}")
     if "amount_minor" in props:
         shown.insert(0, f"amount={format_money(props['amount_minor'], props.get('currency'))}")
     return ", ".join(shown)

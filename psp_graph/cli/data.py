@@ -72,8 +72,8 @@ def load(files: tuple[Path, ...], skip_invalid: bool, report: Path | None, store
             if found.errors() or found.count("warning"):
                 target = report or _beside(path)
                 click.echo(
-                    f"{path}: {found.count('error')} records skipped, {found.count('warning')} warnings; "
-                    f"see {target}",
+                    f"{path}: {found.count('error')} errors (those records not loaded), "
+                    f"{found.count('warning')} warnings; see {target}",
                     err=True,
                 )
                 if report is None:
