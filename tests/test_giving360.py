@@ -435,3 +435,24 @@ def test_psp_load_of_several_files_says_which_loaded_failed_and_were_not_tried(
     assert result.exit_code == 1
     line = result.stderr.strip()
     assert f"loaded: {good}" in line and f"failed: {bad}: row 2" in line and f"not tried: {later}" in line
+
+
+def test_zero_amount_child_grants_are_kept_but_not_counted_in_concentration(tmp_path: Path) -> None:
+    from psp_graph.analysis.runner import run_query
+
+    rows = [
+        grant("G-1", ("GB-CHC-1", "P"), amount=1000),
+        grant("G-2", ("GB-CHC-1", "P"), amount=0, **{"Related Activity": "G-1"}),
+        grant(
+            "G-3",
+            ("GB-CHC-2", "Q"),
+            amount=0,
+            **{"Funding Org:Identifier": "GB-CHC-9", "Funding Org:Name": "Z"},
+        ),
+    ]
+    with Graph.open("sqlite://:memory:") as graph:
+        graph.load_file(write_csv(tmp_path / "g.csv", rows))
+        assert funds(graph)["G-2"].props["amount_minor"] == 0
+        table = run_query(graph, "funding-concentration")
+        overall = next(r for r in table.rows if r["issue"] == "*" and r["year"] == "*")
+        assert (overall["grants"], overall["funders"], overall["hhi"]) == (1, 1, 1.0)

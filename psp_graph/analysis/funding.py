@@ -61,8 +61,8 @@ def funding_concentration(data: AnalysisData, issues: list[str] | None) -> list[
     for link in data.of_type("FUNDS"):
         amount = link.props.get("amount_minor")
         link_issues = link.props.get("issues", [])
-        if amount is None or not _concerns(link_issues, issues):
-            continue
+        if not amount or not _concerns(link_issues, issues):
+            continue  # zero-amount (child) grants are not grants here: they move no money
         issue_keys = ["*", *sorted({i for i in link_issues if issues is None or i in issues})]
         start = link.props.get("valid_from")
         year_keys = ["*", start[:4]] if start else ["*"]
