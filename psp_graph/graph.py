@@ -180,6 +180,35 @@ class Graph:
         self.backend.apply(batch)
         return Result(changeset=batch.changeset.id, deleted=len(batch.changes), ids=[entity_id])
 
+    def write_changes(
+        self,
+        nodes: list[StoredNode],
+        links: list[StoredLink],
+        *,
+        delete_nodes: Iterable[str] = (),
+        action: str,
+        summary: str,
+    ) -> Result:
+        """Upsert validated nodes and links and delete nodes (with the links not upserted)
+        as one change set, recorded in history and undoable (used by psp merge)."""
+        batch, result = self._plan(nodes, links, action, summary)
+        kept = {link.id for link in links}
+        for node_id in delete_nodes:
+            node = self.get_node(node_id)
+            gone = [g for g in self.backend.links_of(node_id) if g.id not in kept]
+            privates = self._private_ids([node_id, *(e for g in gone for e in (g.source, g.target))])
+            for link in gone:
+                batch.delete_links.append(link.id)
+                self._record(batch, "delete", link, None, privates)
+            batch.delete_nodes.append(node_id)
+            self._record(batch, "delete", node, None, privates)
+            result.deleted += 1 + len(gone)
+        if batch.is_empty():
+            return Result(unchanged=result.unchanged)
+        result.changeset = batch.changeset.id
+        self.backend.apply(batch)
+        return result
+
     def undo(self, changeset: str) -> Result:
         """Apply the inverse of a change set (an id, or ``last``) as a new change set."""
         if changeset == "last":
@@ -417,6 +446,10 @@ class Graph:
         if node is None and node_id in self.onto.issues:
             return self._ontology_issue_nodes([node_id])[node_id]
         return node
+
+    def links_of(self, node_id: str) -> list[StoredLink]:
+        """Every link that starts or ends at the node, sorted by id."""
+        return self.backend.links_of(node_id)
 
     def node_with_identifier(self, identifier: str) -> StoredNode | None:
         """The node holding an external identifier such as an org-id, or None."""

@@ -31,8 +31,9 @@ SECTION_KINDS = {
     "initiatives": "Initiative",
 }
 _LINK_ALIASES = {"from": "source", "to": "target", "relationship": "type", "rel": "type"}
-# List attributes added with grant data: stored only when not empty, so records without them stay as they were.
-_OMIT_EMPTY = frozenset({"aliases", "classifications", "places", "related_activity"})
+# Attributes added with grant data: stored only when not empty (or true), so records
+# without them are stored exactly as before.
+_OMIT_EMPTY = frozenset({"aliases", "classifications", "places", "related_activity", "unregistered"})
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ class Validator:
         props = model.model_dump(mode="json", exclude_none=True)
         for key in ("id", "types", "name"):
             props.pop(key, None)
-        props = {k: v for k, v in props.items() if v != [] or k not in _OMIT_EMPTY}
+        props = {k: v for k, v in props.items() if k not in _OMIT_EMPTY or v not in ([], False)}
         if "amount" in props:
             props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))
             del props["amount"]
@@ -219,7 +220,7 @@ class Validator:
         props = model.model_dump(mode="json", exclude_none=True)
         for key in ("id", "type", "source", "target"):
             props.pop(key, None)
-        props = {k: v for k, v in props.items() if v != [] or k not in _OMIT_EMPTY}
+        props = {k: v for k, v in props.items() if k not in _OMIT_EMPTY or v not in ([], False)}
         if "amount_disbursed" in props:
             props["amount_disbursed_minor"] = minor_units(
                 model.amount_disbursed, props.get("currency", "GBP")

@@ -456,3 +456,39 @@ def test_zero_amount_child_grants_are_kept_but_not_counted_in_concentration(tmp_
         table = run_query(graph, "funding-concentration")
         overall = next(r for r in table.rows if r["issue"] == "*" and r["year"] == "*")
         assert (overall["grants"], overall["funders"], overall["hhi"]) == (1, 1, 1.0)
+
+
+def test_psp_merge_joins_an_unregistered_recipient_to_its_org_id_in_one_undoable_change_set(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    rows = [
+        grant("G-1", ("", "Tower Food Pantry")),
+        grant("G-2", ("GB-CHC-1000147", "Tower Food Pantry CIO")),
+    ]
+    path = write_csv(tmp_path / "g.csv", rows)
+    assert runner.invoke(main, ["load", str(path)]).exit_code == 0
+    with Graph.open("sqlite:///psp.db") as graph:
+        old = funds(graph)["G-1"].target
+        before = store_state(graph)
+    result = runner.invoke(main, ["merge", old, "GB-CHC-1000147"])
+    assert result.exit_code == 0, result.output
+    with Graph.open("sqlite:///psp.db") as graph:
+        assert graph.find_node(old) is None
+        assert funds(graph)["G-1"].target == "org:gb-chc-1000147"
+        pantry = graph.get_node("org:gb-chc-1000147")
+        assert pantry.props["aliases"] == ["Tower Food Pantry"] and "unregistered" not in pantry.props
+        merge_cs = graph.history(limit=1)[0]
+        assert merge_cs.action == "merge" and old in merge_cs.summary
+    assert runner.invoke(main, ["undo", "last"]).exit_code == 0
+    with Graph.open("sqlite:///psp.db") as graph:
+        after = store_state(graph)
+        assert after["nodes"] == before["nodes"] and after["links"] == before["links"]
+
+
+def test_psp_merge_refuses_a_node_into_itself_and_unknown_ids(runner: CliRunner, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "g.csv", [grant("G-1", ("GB-CHC-1", "P"))])
+    assert runner.invoke(main, ["load", str(path)]).exit_code == 0
+    same = runner.invoke(main, ["merge", "GB-CHC-1", "org:gb-chc-1"])
+    assert same.exit_code == 1 and "into itself" in same.stderr
+    unknown = runner.invoke(main, ["merge", "org:nobody", "org:gb-chc-1"])
+    assert unknown.exit_code == 1 and "no node 'org:nobody'" in unknown.stderr

@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "add": ("edit", "add", "Add an actor, a link or an issue."),
     "remove": ("edit", "remove", "Remove a node (with its links) or a link."),
     "undo": ("edit", "undo", "Undo a change set."),
+    "merge": ("merge", "merge", "Merge two nodes for one organisation (recorded, undoable)."),
     "show": ("browse", "show", "Show a node or a link, its links and sources."),
     "search": ("browse", "search", "Search names and descriptions."),
     "stats": ("browse", "stats", "Count nodes and links."),
