@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import getpass
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -446,6 +446,10 @@ class Graph:
         if node is None and node_id in self.onto.issues:
             return self._ontology_issue_nodes([node_id])[node_id]
         return node
+
+    def iter_nodes(self, label: str | None = None) -> Iterator[StoredNode]:
+        """Every node (with this label)."""
+        return self.backend.iter_nodes(label)
 
     def links_of(self, node_id: str) -> list[StoredLink]:
         """Every link that starts or ends at the node, sorted by id."""

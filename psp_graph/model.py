@@ -29,6 +29,7 @@ class NodeClassName(StrEnum):
     NETWORKORCOALITION = "NetworkOrCoalition"
     ORGANISATION = "Organisation"
     PERSON = "Person"
+    PLACE = "Place"
     PUBLICBODY = "PublicBody"
     RESEARCHBODY = "ResearchBody"
     RESOURCE = "Resource"
@@ -237,6 +238,13 @@ class IssueRecord(NodeRecord):
     broader: str | None = None
 
 
+class PlaceRecord(NodeRecord):
+    """Place: An area with an official code (ONS GSS: E05 wards, E09 London boroughs, E12 regions, E92 countries); places nest with psp:within."""
+
+    code: str | None = None
+    within: str | None = None
+
+
 class ResourceRecord(NodeRecord):
     """Resource: Something that gives power to whoever controls it: money, decision seats, data, space, expertise, platforms, network access, volunteers."""
 
@@ -263,6 +271,7 @@ NODE_RECORDS: dict[str, type[NodeRecord]] = {
     "DecisionSpace": DecisionSpaceRecord,
     "Initiative": InitiativeRecord,
     "Issue": IssueRecord,
+    "Place": PlaceRecord,
     "Resource": ResourceRecord,
     "Source": SourceRecord,
 }

@@ -29,6 +29,7 @@ SECTION_KINDS = {
     "resources": "Resource",
     "decision_spaces": "DecisionSpace",
     "initiatives": "Initiative",
+    "places": "Place",
 }
 _LINK_ALIASES = {"from": "source", "to": "target", "relationship": "type", "rel": "type"}
 # Attributes added with grant data: stored only when not empty (or true), so records

@@ -492,3 +492,55 @@ def test_psp_merge_refuses_a_node_into_itself_and_unknown_ids(runner: CliRunner,
     assert same.exit_code == 1 and "into itself" in same.stderr
     unknown = runner.invoke(main, ["merge", "org:nobody", "org:gb-chc-1"])
     assert unknown.exit_code == 1 and "no node 'org:nobody'" in unknown.stderr
+
+
+def test_places_become_nested_place_nodes_and_filter_the_funding_queries(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    rows = [
+        grant(
+            "G-1",
+            ("GB-CHC-1", "P"),
+            **{
+                "Beneficiary Location:0:Geographic Code": "E09000030",
+                "Classifications:0:Title": "Food banks",
+            },
+        ),
+        grant(
+            "G-2",
+            ("GB-CHC-2", "Q"),
+            **{
+                "Beneficiary Location:0:Geographic Code": "E09000001",
+                "Classifications:0:Title": "Food banks",
+            },
+        ),
+        grant(
+            "G-3",
+            ("GB-CHC-3", "R"),
+            **{"Beneficiary Location:0:Geographic Code": "E09000030", "Classifications:0:Title": "Housing"},
+        ),
+    ]
+    assert runner.invoke(main, ["load", str(write_csv(tmp_path / "g.csv", rows))]).exit_code == 0
+    with Graph.open("sqlite:///psp.db") as graph:
+        tower = graph.get_node("place:e09000030")
+        assert (tower.name, tower.props["code"], tower.props["within"]) == (
+            "Tower Hamlets",
+            "E09000030",
+            "place:e12000007",
+        )
+        assert graph.get_node("place:e12000007").name == "London"
+
+    def links(*args: str) -> list[str]:
+        result = runner.invoke(main, ["query", "funding-flows", *args, "--format", "json"])
+        assert result.exit_code == 0, result.output
+        return sorted(row["link"] for row in json.loads(result.output))
+
+    assert links("--place", "Tower Hamlets", "--issue", "food-poverty") == ["G-1"]
+    assert links("--place", "tower hamlets") == ["G-1", "G-3"]
+    assert links("--place", "London") == links("--place", "E12000007") == ["G-1", "G-2", "G-3"]
+    unknown = runner.invoke(main, ["query", "funding-flows", "--place", "Tower Hamlet"])
+    assert (
+        unknown.exit_code == 1
+        and "no place 'Tower Hamlet'" in unknown.stderr
+        and "Tower Hamlets" in unknown.stderr
+    )

@@ -14,11 +14,19 @@ def _concerns(link_issues: list[str], issues: list[str] | None) -> bool:
     return issues is None or bool(set(link_issues) & set(issues))
 
 
-def funding_flows(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
-    """Every FUNDS link (concerning the selected issues). O(links)."""
+def _for_places(link_places: list[str], places: list[str] | None) -> bool:
+    return places is None or bool(set(link_places) & set(places))
+
+
+def funding_flows(
+    data: AnalysisData, issues: list[str] | None, places: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Every FUNDS link (concerning the selected issues and places). O(links)."""
     rows = []
     for link in data.of_type("FUNDS"):
         if not _concerns(link.props.get("issues", []), issues):
+            continue
+        if not _for_places(link.props.get("places", []), places):
             continue
         rows.append(
             {
@@ -54,14 +62,20 @@ def concentration(totals: list[int]) -> tuple[float | None, float | None, float 
     return hhi, gini, top5
 
 
-def funding_concentration(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+def funding_concentration(
+    data: AnalysisData, issues: list[str] | None, places: list[str] | None = None
+) -> list[dict[str, Any]]:
     """Concentration per (issue or '*', start year or '*', currency). O(links)."""
     groups: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     grants: dict[tuple[str, str, str], int] = defaultdict(int)
     for link in data.of_type("FUNDS"):
         amount = link.props.get("amount_minor")
         link_issues = link.props.get("issues", [])
-        if not amount or not _concerns(link_issues, issues):
+        if (
+            not amount
+            or not _concerns(link_issues, issues)
+            or not _for_places(link.props.get("places", []), places)
+        ):
             continue  # zero-amount (child) grants are not grants here: they move no money
         issue_keys = ["*", *sorted({i for i in link_issues if issues is None or i in issues})]
         start = link.props.get("valid_from")

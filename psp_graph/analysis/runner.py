@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from psp_graph.analysis import funding, gaps, participation, power
-from psp_graph.analysis.data import AnalysisData, load_data, select_issues
+from psp_graph.analysis.data import AnalysisData, load_data, select_issues, select_places
 from psp_graph.analysis.projection import roles_of
 from psp_graph.analysis.spec import QUERIES, QuerySpec, coerce_param
 from psp_graph.exc import InvalidData
@@ -39,8 +39,8 @@ class Table:
 Twin = Callable[[AnalysisData, list[str] | None, dict[str, Any]], list[dict[str, Any]]]
 
 TWINS: dict[str, Twin] = {
-    "funding-flows": lambda d, i, p: funding.funding_flows(d, i),
-    "funding-concentration": lambda d, i, p: funding.funding_concentration(d, i),
+    "funding-flows": lambda d, i, p: funding.funding_flows(d, i, p.get("places")),
+    "funding-concentration": lambda d, i, p: funding.funding_concentration(d, i, p.get("places")),
     "decision-spaces": lambda d, i, p: participation.decision_spaces(d, i),
     "participation": lambda d, i, p: participation.participation(d, i),
     "balance": lambda d, i, p: participation.balance(d, i),
@@ -127,6 +127,8 @@ def run_query(
         raise InvalidData(f"no query '{name}'{did_you_mean(name, sorted(QUERIES))}")
     values = resolve_params(spec, params or {})
     issues = select_issues(graph, values.get("issue"))
+    if "place" in values:
+        values["places"] = select_places(graph, values["place"])
     if "actor" in values:
         if not values["actor"]:
             raise InvalidData(f"query {name} needs an actor (--param actor=ID)", field="actor")

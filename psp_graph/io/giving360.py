@@ -297,6 +297,16 @@ class _Reader:
             record["aliases"] = list(dict.fromkeys(aliases))
         return record
 
+    def place_records(self) -> list[RawRecord]:
+        from psp_graph.io.places import place_records, read_places
+
+        codes = dict.fromkeys(code for _, link in self.grants.values() for code in link.get("places", []))
+        return [
+            RawRecord(self.meta.display, None, "places", {**record, "sources": [self.source]})
+            for record in place_records(codes, read_places())
+            if self.store.by_id(record["id"]) is None  # a place already known keeps its name
+        ]
+
     def source_record(self) -> RawRecord:
         old = self.store.by_id(self.source)
         publisher = self.meta.publisher or (
@@ -343,4 +353,4 @@ def records_from_360giving(
     if count == 0:
         problems.error(meta.display, None, None, None, "the 360Giving file has no grants")
         return []
-    return [reader.source_record(), *reader.actor_records(), *reader.links]
+    return [reader.source_record(), *reader.place_records(), *reader.actor_records(), *reader.links]
