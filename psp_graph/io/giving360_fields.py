@@ -22,6 +22,7 @@ same fields as the titles.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
@@ -77,6 +78,7 @@ LIST_FIELDS = frozenset({"classifications", "places", "recipient_places", "relat
 TITLE_OF = {name: titles[0] for name, titles in _FIELDS.items()}
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats its few titles on every row
 def normalise_title(title: Any) -> str:
     """A column title or JSON path in one comparable form (see the module doc)."""
     text = str(title).replace("\ufeff", "").strip().lower()
