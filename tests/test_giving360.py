@@ -546,10 +546,14 @@ def test_places_become_nested_place_nodes_and_filter_the_funding_queries(
     )
 
 
-def test_a_store_indexed_the_old_way_is_reindexed_once_and_search_finds_each_node_once(tmp_path: Path) -> None:
+def test_a_store_indexed_the_old_way_is_reindexed_once_and_search_finds_each_node_once(
+    tmp_path: Path,
+) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     with Graph.open(url) as graph:
-        graph.load_file(write_csv(tmp_path / "g.csv", [grant("G-1", ("GB-CHC-1000147", "Tower Food Pantry"))]))
+        graph.load_file(
+            write_csv(tmp_path / "g.csv", [grant("G-1", ("GB-CHC-1000147", "Tower Food Pantry"))])
+        )
         conn = graph.backend.conn  # type: ignore[attr-defined]
         conn.execute("DELETE FROM names_fts")  # as stores written before the rowid keying hold it
         conn.execute("INSERT INTO names_fts(node_id, name, description) SELECT id, name, '' FROM nodes")

@@ -29,7 +29,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "history": ("browse", "history", "List change sets, or the changes of one."),
     "query": ("query", "query", "Run a named query: who holds power, where the gaps are."),
     "map": ("maps", "map_command", "Draw a self-contained HTML network map for workshops."),
-    "export": ("export", "export", "Write the graph as GraphML, GEXF, JSON or RDF (Turtle)."),
+    "export": ("export", "export", "Write the graph as GraphML, GEXF, JSON, Kumu or RDF (Turtle, JSON-LD)."),
+    "template": ("template", "template", "Write a blank spreadsheet with the ontology's columns and values."),
     "demo": ("demo", "demo", "Load the seed graph into psp-demo.db and show who holds power."),
     "sync": ("sync", "sync", "Copy the store to another store (e.g. Neo4j)."),
 }

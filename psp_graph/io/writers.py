@@ -1,4 +1,4 @@
-"""Write the graph for other tools: GraphML, GEXF, node-link JSON and RDF (Turtle).
+"""Write the graph for other tools: GraphML, GEXF, node-link JSON, Kumu, RDF (Turtle, JSON-LD).
 
 Every export applies privacy the way maps and query output do: a node shown by
 pseudonym keeps only its pseudonym, and its possibly personal attributes (and
@@ -17,7 +17,7 @@ from psp_graph.records import StoredNode
 
 __all__ = ["EXPORT_FORMATS", "export_graph"]
 
-EXPORT_FORMATS = ("graphml", "gexf", "json", "ttl")
+EXPORT_FORMATS = ("graphml", "gexf", "json", "kumu", "ttl", "jsonld")
 _SKIP = {"pseudonym", "recorded_by"}
 
 
@@ -61,21 +61,63 @@ def export_graph(graph: Graph, fmt: str, *, include_private: bool = False) -> st
         return (
             json.dumps({"nodes": nodes, "links": links}, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
         )
-    if fmt == "ttl":
-        return _turtle(nodes, links)
+    if fmt in {"ttl", "jsonld"}:
+        return _rdf(nodes, links, "turtle" if fmt == "ttl" else "json-ld")
+    if fmt == "kumu":
+        return _kumu(graph, nodes, links)
     import networkx as nx
 
     multi = nx.MultiDiGraph()
     for node in nodes:
         multi.add_node(node["id"], **{k: _flat(v) for k, v in node.items() if k != "id"})
     for link in links:
-        attrs = {k: _flat(v) for k, v in link.items() if k not in ("source", "target")}
+        attrs = {k: _flat(v) for k, v in link.items() if k not in ("source", "target", "type")}
+        # GEXF's own edge "type" means directed/undirected: the relationship goes under its own name.
+        attrs.update(relationship=link["type"], label=link["type"])
         multi.add_edge(link["source"], link["target"], key=link["id"], **attrs)
     lines = nx.generate_graphml(multi) if fmt == "graphml" else nx.generate_gexf(multi)
     return "\n".join(lines) + "\n"
 
 
-def _turtle(nodes: list[dict[str, Any]], links: list[dict[str, Any]]) -> str:
+def _kumu(graph: Graph, nodes: list[dict[str, Any]], links: list[dict[str, Any]]) -> str:
+    """A Kumu blueprint: elements (unique labels) and connections between them by label."""
+    labels: dict[str, str] = {}
+    taken: set[str] = set()
+    for node in sorted(nodes, key=lambda n: n["id"]):
+        label = node["name"] if node["name"] not in taken else f"{node['name']} ({node['id']})"
+        labels[node["id"]] = label
+        taken.add(label)
+
+    def fields(item: dict[str, Any], skip: set[str]) -> dict[str, Any]:
+        return {
+            k.replace("_", " "): _flat(v) for k, v in item.items() if k not in skip and v not in (None, [])
+        }
+
+    elements = [
+        {
+            "label": labels[n["id"]],
+            "type": n["types"][0],
+            "psp id": n["id"],
+            "tags": n["types"][1:],
+            **fields(n, {"id", "name", "types"}),
+        }
+        for n in nodes
+    ]
+    connections = [
+        {
+            "from": labels[link["source"]],
+            "to": labels[link["target"]],
+            "type": link["type"],
+            "direction": "mutual" if graph.onto.relations[link["type"]].symmetric else "directed",
+            "psp id": link["id"],
+            **fields(link, {"id", "type", "source", "target"}),
+        }
+        for link in links
+    ]
+    return json.dumps({"elements": elements, "connections": connections}, indent=1, ensure_ascii=False) + "\n"
+
+
+def _rdf(nodes: list[dict[str, Any]], links: list[dict[str, Any]], rdf_format: str) -> str:
     """RDF with the ontology's terms; each link is also an n-ary psp:Link node carrying its attributes."""
     import rdflib
     from rdflib.namespace import RDF, RDFS
@@ -111,4 +153,4 @@ def _turtle(nodes: list[dict[str, Any]], links: list[dict[str, Any]]) -> str:
         out.add((subject, psp.linkTarget, target))
         out.add((subject, psp.linkId, rdflib.Literal(link["id"])))
         literal_triples(subject, link, {"id", "type", "source", "target"})
-    return str(out.serialize(format="turtle"))
+    return str(out.serialize(format=rdf_format))
