@@ -562,3 +562,32 @@ def test_a_store_indexed_the_old_way_is_reindexed_once_and_search_finds_each_nod
         graph.load_file(write_csv(tmp_path / "h.csv", [grant("G-2", ("GB-CHC-1000147", "Tower Pantry CIO"))]))
         assert [n.id for n in graph.search("Tower")] == ["org:gb-chc-1000147"]
         assert [n.id for n in graph.search("1000147")] == ["org:gb-chc-1000147"]
+
+
+def test_a_grantnav_export_with_its_own_columns_loads_with_publisher_and_licence(tmp_path: Path) -> None:
+    titles = [*TITLES, "Recipient Individual Id", "Recipient Individual Name", "Recipient Org:Location:0:Geographic Code",
+              "Publisher Name", "License", "Note See the datasets page for further license information."]  # fmt: skip
+    common = {
+        "Publisher Name": "Fenwold Community Foundation",
+        "License": "https://creativecommons.org/licenses/by/4.0/",
+    }
+    rows = [
+        grant(
+            "G-1", ("GB-CHC-1", "P"), **{"Recipient Org:Location:0:Geographic Code": "E09000030"}, **common
+        ),
+        grant(
+            "G-2",
+            None,
+            **{"Recipient Individual Id": "360G-ind-9", "Recipient Individual Name": "Pat Private"},
+            **common,
+        ),
+    ]
+    with Graph.open("sqlite://:memory:") as graph:
+        graph.load_file(write_csv(tmp_path / "grantnav_export.csv", rows, titles))
+        links = funds(graph)
+        assert links["G-1"].props["places"] == ["E09000030"]
+        assert graph.get_node(links["G-2"].target).types == ("Person",)
+        source = graph.get_node(links["G-1"].props["sources"][0])
+        assert source.props["publisher"] == "Fenwold Community Foundation"
+        assert source.props["licence"] == common["License"]
+        assert "Pat" not in json.dumps(store_state(graph))

@@ -63,14 +63,14 @@ _FIELDS: dict[str, tuple[str, ...]] = {
         "Recipient Org:Location:Geographic Code",
         "recipientOrganization/location/geoCode",
     ),
-    "individual_id": ("Recipient Ind:Identifier", "recipientIndividual/id"),
+    "individual_id": ("Recipient Ind:Identifier", "recipientIndividual/id", "Recipient Individual Id"),
     "funder_id": ("Funding Org:Identifier", "fundingOrganization/id"),
     "funder_name": ("Funding Org:Name", "fundingOrganization/name"),
     "programme": ("Grant Programme:Title", "grantProgramme/title"),
     "classifications": ("Classifications:Title", "classifications/title"),
     "places": ("Beneficiary Location:Geographic Code", "beneficiaryLocation/geoCode"),
     "related": ("Related Activity", "relatedActivity"),
-    "publisher": ("Publisher:Name", "Publisher Name"),
+    "publisher": ("Publisher Name", "Publisher:Name"),
     "licence": ("License", "Licence", "License (see note)", "dataset/license"),
 }
 # Fields that may repeat (several columns, or several items in JSON): collected as lists.
