@@ -134,5 +134,7 @@ def validate(files: tuple[Path, ...], report: Path | None, store: str | None) ->
                 click.echo(f"  {group.count} × {group.level}: {group.field or '-'}: {group.message}{rows}")
     if report is not None:
         everything.write_report(report)
-    if everything.errors():
-        raise click.ClickException(f"{everything.count('error')} errors in {len(files)} file(s)")
+    errors = everything.errors()
+    if errors:
+        more = f" (and {len(errors) - 1} more errors, listed above)" if len(errors) > 1 else ""
+        raise click.ClickException(errors[0].line() + more)

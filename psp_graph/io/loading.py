@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from psp_graph.exc import InvalidData
 from psp_graph.io.giving360 import StoreLookup
 from psp_graph.io.problems import Problems
+from psp_graph.ontology import did_you_mean
 from psp_graph.records import StoredLink, StoredNode
 from psp_graph.validate import RawRecord
 
@@ -78,12 +79,18 @@ def screen(graph: Graph, records: list[RawRecord], problems: Problems) -> list[R
             stored[ref] = graph.find_node(ref)
         return stored[ref]
 
+    def missing(ref: str, attr: str) -> InvalidData:
+        words = ref.split(":")[-1].replace("-", " ").split()
+        found = {n.id for word in words[:5] for n in graph.search(word, limit=10)}
+        candidates = sorted({*found, *nodes, *graph.onto.issues})
+        return InvalidData(f"no node '{ref}'{did_you_mean(ref, candidates, list_all=False)}", field=attr)
+
     def need(ref: str, label: str, attr: str) -> None:
         if ref in graph.onto.issues and label == "Issue":
             return
         node = find(ref)
         if node is None:
-            raise InvalidData(f"no node '{ref}'", field=attr)
+            raise missing(ref, attr)
         if label not in node.labels:
             raise InvalidData(f"'{ref}' is a {node.types[0]}, not a {label}", field=attr)
 
@@ -92,6 +99,8 @@ def screen(graph: Graph, records: list[RawRecord], problems: Problems) -> list[R
         try:
             for src in node.props.get("sources", []):
                 need(src, "Source", "sources")
+            if "broader" in node.props:
+                need(node.props["broader"], "Issue", "broader")
             for ident in node.props.get("identifiers", []):
                 owner = graph.node_with_identifier(ident)
                 holder = owner.id if owner is not None else claimed.get(ident)
@@ -107,7 +116,7 @@ def screen(graph: Graph, records: list[RawRecord], problems: Problems) -> list[R
             for end, attr in ((link.source, "from"), (link.target, "to")):
                 found = find(end)
                 if found is None:
-                    raise InvalidData(f"no node '{end}'", field=attr)
+                    raise missing(end, attr)
                 ends.append(found)
             graph.validator.check_ends(link, ends[0], ends[1])
             for src in link.props.get("sources", []):

@@ -42,7 +42,11 @@ class Problem:
     def line(self) -> str:
         where = self.file + (f": row {self.row}" if self.row is not None else "")
         what = f": field '{self.field}'" if self.field else ""
-        shown = f" (got {self.value!r})" if self.value not in (None, "") else ""
+        shown = (
+            f" (got {self.value!r})"
+            if self.value not in (None, "") and self.value not in self.message
+            else ""
+        )
         return f"{where}{what}: {self.message}{shown}"
 
 
@@ -122,7 +126,11 @@ class Problems:
             if more
             else ""
         )
-        shown = f" (got {first.value!r})" if first.value not in (None, "") else ""
+        shown = (
+            f" (got {first.value!r})"
+            if first.value not in (None, "") and first.value not in first.message
+            else ""
+        )
         return InvalidData(
             f"{first.message}{shown}{suffix}", file=first.file, row=first.row, field=first.field
         )
