@@ -134,7 +134,7 @@ def validate(files: tuple[Path, ...], report: Path | None, store: str | None) ->
                 click.echo(f"  {group.count} × {group.level}: {group.field or '-'}: {group.message}{rows}")
     if report is not None:
         everything.write_report(report)
-    errors = everything.errors()
-    if errors:
-        more = f" (and {len(errors) - 1} more errors, listed above)" if len(errors) > 1 else ""
-        raise click.ClickException(errors[0].line() + more)
+    failures = everything.errors()
+    if failures:
+        more = f" (and {len(failures) - 1} more errors, listed above)" if len(failures) > 1 else ""
+        raise click.ClickException(failures[0].line() + more)
