@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from psp_graph.graph import Graph  # noqa: E402
 from psp_graph.io.giving360_files import read_360giving  # noqa: E402
+from psp_graph.io.load import load_file  # noqa: E402
 from psp_graph.io.problems import Problems  # noqa: E402
 from psp_graph.records import canonical_json  # noqa: E402
 
@@ -83,11 +84,17 @@ def bare_executemany(path: Path) -> float:
     with tempfile.TemporaryDirectory() as folder:
         conn = sqlite3.connect(Path(folder) / "bare.db")
         conn.execute("CREATE TABLE nodes (id TEXT PRIMARY KEY, name TEXT, props TEXT)")
-        conn.execute("CREATE TABLE links (id TEXT PRIMARY KEY, type TEXT, source TEXT, target TEXT, props TEXT)")
+        conn.execute(
+            "CREATE TABLE links (id TEXT PRIMARY KEY, type TEXT, source TEXT, target TEXT, props TEXT)"
+        )
         started = time.perf_counter()
         conn.executemany(
             "INSERT OR REPLACE INTO nodes VALUES (?, ?, ?)",
-            [(r.data["id"], r.data.get("name"), canonical_json(r.data)) for r in records if r.section != "links"],
+            [
+                (r.data["id"], r.data.get("name"), canonical_json(r.data))
+                for r in records
+                if r.section != "links"
+            ],
         )
         conn.executemany(
             "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?)",
@@ -114,7 +121,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = f"sqlite:///{Path(folder) / 'bench.db'}"
         steps = [(0, args.grants)] + [(args.grants + i * args.each, args.each) for i in range(args.more)]
-        print(f"{'file':>6} {'grants':>8} {'store nodes':>12} {'load s':>8} {'µs/grant':>9} {'bare s':>7} {'rate vs bare':>12} {'max RSS MiB':>11}")
+        print(
+            f"{'file':>6} {'grants':>8} {'store nodes':>12} {'load s':>8} {'µs/grant':>9} {'bare s':>7} {'rate vs bare':>12} {'max RSS MiB':>11}"
+        )
         first_per_grant = None
         for index, (start, count) in enumerate(steps):
             path = Path(folder) / f"grants-{index}.csv"
@@ -122,7 +131,7 @@ def main() -> None:
             with Graph.open(store) as graph:
                 nodes_before = graph.stats().nodes
                 started = time.perf_counter()
-                graph.load_file(path)
+                load_file(graph, path)
                 elapsed = time.perf_counter() - started
             bare = bare_executemany(path)
             per_grant = elapsed / count * 1e6

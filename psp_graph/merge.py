@@ -40,7 +40,8 @@ def merged_node(graph: Graph, old: StoredNode, new: StoredNode) -> StoredNode:
 
 def merge(graph: Graph, old_id: str, new_id: str) -> Result:
     """Merge node OLD into node NEW as one undoable change set (see the module doc)."""
-    old, new = graph.get_node(old_id), graph.get_node(new_id)
+    store = graph.reader(include_private=True)
+    old, new = store.node(old_id), store.node(new_id)
     if old.id == new.id:
         raise InvalidData(f"cannot merge {old.id} into itself")
     old_kind, new_kind = (graph.onto.node_type(n.types[0]).kind for n in (old, new))
@@ -51,7 +52,7 @@ def merge(graph: Graph, old_id: str, new_id: str) -> Result:
     if "Person" in old.types or "Person" in new.types:
         raise InvalidData("persons are not merged (their ids are opaque); remove the duplicate instead")
     moved: list[StoredLink] = []
-    for link in graph.links_of(old.id):
+    for link in store.links_of(old.id):
         source = new.id if link.source == old.id else link.source
         target = new.id if link.target == old.id else link.target
         if source == target:

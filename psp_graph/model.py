@@ -1,7 +1,7 @@
 """Pydantic models generated from ontology/psp.ttl. Do not edit by hand.
 
-Regenerate with ``python -m psp_graph.codegen``; tests/test_model_generated.py
-fails when this file and the ontology disagree.
+Regenerate with ``python -m psp_graph.codegen``; tests/test_ontology.py fails
+when this file and the ontology disagree. The text is ruff-formatted as written.
 """
 
 from __future__ import annotations
@@ -231,7 +231,6 @@ class InitiativeRecord(NodeRecord):
     """Initiative: A project, programme, deep dive or community of practice."""
 
 
-
 class IssueRecord(NodeRecord):
     """Issue: A burning issue: a concept in the psp:Issues scheme. Narrower issues can be added as data."""
 
@@ -249,7 +248,7 @@ class ResourceRecord(NodeRecord):
     """Resource: Something that gives power to whoever controls it: money, decision seats, data, space, expertise, platforms, network access, volunteers."""
 
     amount: Decimal | None = Field(default=None, ge=0)
-    currency: str = 'GBP'
+    currency: str = "GBP"
     kind: ResourceKind | None = None
 
 
@@ -300,20 +299,16 @@ class AccountableToLink(LinkRecord):
     """accountable to: Must answer to another actor or a decision space."""
 
 
-
 class AffectedByLink(LinkRecord):
     """affected by: Is directly affected by an issue."""
-
 
 
 class CampaignsOnLink(LinkRecord):
     """campaigns on: Campaigns for change on an issue."""
 
 
-
 class ControlsLink(LinkRecord):
     """controls: Holds and decides the use of a resource."""
-
 
 
 class DecidesOnLink(LinkRecord):
@@ -326,10 +321,8 @@ class DrawsOnLink(LinkRecord):
     """draws on: Builds on the work, tools or ideas of an initiative or a resource."""
 
 
-
 class EmploysLink(LinkRecord):
     """employs: Employs a person."""
-
 
 
 class FundsLink(LinkRecord):
@@ -339,7 +332,7 @@ class FundsLink(LinkRecord):
     amount_disbursed: Decimal | None = Field(default=None, ge=0)
     award_date: datetime.date | None = None
     classifications: list[str] = Field(default_factory=list)
-    currency: str = 'GBP'
+    currency: str = "GBP"
     description: str | None = None
     issues: list[str] = Field(default_factory=list)
     places: list[str] = Field(default_factory=list)
@@ -351,10 +344,8 @@ class HasLivedExperienceOfLink(LinkRecord):
     """has lived experience of: Brings lived experience of an issue."""
 
 
-
 class HostsLink(LinkRecord):
     """hosts: Hosts an initiative or a decision space."""
-
 
 
 class InfluencesLink(LinkRecord):
@@ -375,7 +366,6 @@ class LeadsLink(LinkRecord):
     """leads: Leads, chairs or directs."""
 
 
-
 class MemberOfLink(LinkRecord):
     """member of: Belongs to an organisation, network, group or initiative."""
 
@@ -386,10 +376,8 @@ class NeedsLink(LinkRecord):
     """needs: Needs a resource it does not control."""
 
 
-
 class ParticipatesInLink(LinkRecord):
     """participates in: Takes part in an initiative, e.g. a community of practice."""
-
 
 
 class PartnersWithLink(LinkRecord):
@@ -402,10 +390,8 @@ class PartOfLink(LinkRecord):
     """part of: Is part of a larger initiative, organisation or decision space."""
 
 
-
 class RepresentsLink(LinkRecord):
     """represents: Speaks for another actor."""
-
 
 
 class SitsInLink(LinkRecord):
@@ -416,7 +402,6 @@ class SitsInLink(LinkRecord):
 
 class WorksOnLink(LinkRecord):
     """works on: Works on an issue (services, research, policy)."""
-
 
 
 LINK_RECORDS: dict[str, type[LinkRecord]] = {

@@ -6,15 +6,46 @@ Backends store and return these and nothing else; they never validate.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import islice
+from typing import Any, TypeVar
 
-__all__ = ["Batch", "Change", "ChangeSet", "Stats", "StoredLink", "StoredNode", "canonical_json"]
+__all__ = [
+    "Batch",
+    "Change",
+    "ChangeSet",
+    "RawRecord",
+    "Stats",
+    "StoredLink",
+    "StoredNode",
+    "canonical_json",
+    "chunked",
+]
+
+T = TypeVar("T")
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of at most ``size`` items, in order: the one chunker of the house."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no spaces: equal values give equal text."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A record as read from a file, before validation: where it came from and its fields."""
+
+    file: str
+    row: int | None
+    section: str  # a section such as "actors" or "links", or "nodes" (kind from types)
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -26,9 +57,6 @@ class StoredNode:
     labels: tuple[str, ...]
     name: str
     props: dict[str, Any] = field(default_factory=dict)
-
-    def name_or_none(self) -> str | None:
-        return self.name
 
     def search_text(self) -> str:
         """What name search looks at besides the name: description, aliases and identifiers."""
@@ -64,9 +92,6 @@ class StoredLink:
     source: str
     target: str
     props: dict[str, Any] = field(default_factory=dict)
-
-    def name_or_none(self) -> str | None:
-        return None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -126,6 +151,9 @@ class Batch:
     delete_links: list[str] = field(default_factory=list)
     delete_nodes: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    # Ids of upserted links given by their source (a grant's own id) rather than derived
+    # from type, ends and key: only these can clash with a link of another type.
+    given_link_ids: set[str] = field(default_factory=set)
 
     def is_empty(self) -> bool:
         return not (self.upsert_nodes or self.upsert_links or self.delete_links or self.delete_nodes)

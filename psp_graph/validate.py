@@ -6,17 +6,18 @@ ontology; references to other nodes are checked by the Graph service.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from psp_graph.exc import InvalidData
-from psp_graph.ids import ID_PATTERN, link_id, pseudonym_for, slugify
+from psp_graph.ids import ID_PATTERN, keyed_link_id, slugify
 from psp_graph.model import LINK_RECORDS, NODE_RECORDS
 from psp_graph.ontology import NodeClass, Ontology, RelationSpec, did_you_mean
-from psp_graph.records import StoredLink, StoredNode
+from psp_graph.privacy import kind_words, opaque_id, pseudonym_for
+from psp_graph.records import RawRecord, StoredLink, StoredNode
 from psp_graph.values import minor_units, parse_bool, parse_date, parse_decimal, parse_list
 
 __all__ = ["SECTION_KINDS", "RawRecord", "Validator"]
@@ -35,16 +36,6 @@ _LINK_ALIASES = {"from": "source", "to": "target", "relationship": "type", "rel"
 # Attributes added with grant data: stored only when not empty (or true), so records
 # without them are stored exactly as before.
 _OMIT_EMPTY = frozenset({"aliases", "classifications", "places", "related_activity", "unregistered"})
-
-
-@dataclass(frozen=True)
-class RawRecord:
-    """A record as read from a file: where it came from and its fields."""
-
-    file: str
-    row: int | None
-    section: str  # a key of SECTION_KINDS, "links", or "nodes" (kind from types)
-    data: dict[str, Any]
 
 
 def _clean_keys(data: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +101,7 @@ class Validator:
         if "privacy" not in props:
             props["privacy"] = "private" if cls.name == "Person" else "public"
         if cls.name == "Person" or props["privacy"] != "public":
-            props["pseudonym"] = pseudonym_for(model.id)
+            props["pseudonym"] = pseudonym_for(model.id, kind_words(cls.name))
         return StoredNode(
             id=model.id,
             types=tuple(data["types"]),
@@ -158,6 +149,8 @@ class Validator:
                 )
             if "name" not in data:
                 raise InvalidData("missing", field="name")
+            if data.get("privacy", "public") != "public":  # an id must not show a private name
+                return opaque_id(prefix or "node", str(data["name"]))
             return f"{prefix}:{slugify(str(data['name']))}"
         node_id = str(given).strip()
         if ":" not in node_id and prefix:
@@ -178,6 +171,15 @@ class Validator:
                     field="id",
                 )
         return node_id
+
+    @staticmethod
+    def made_private(node: StoredNode) -> StoredNode:
+        """The node marked private, under an opaque id (a slug would show its name) and the
+        stable pseudonym it is then shown by."""
+        new_id = opaque_id(node.id.split(":", 1)[0], node.name)
+        pseudonym = pseudonym_for(new_id, kind_words(node.types[0]))
+        props = {**node.props, "privacy": "private", "pseudonym": pseudonym}
+        return dataclasses.replace(node, id=new_id, props=props)
 
     # -- links ---------------------------------------------------------------
     def link(self, raw: RawRecord) -> StoredLink:
@@ -245,8 +247,7 @@ class Validator:
 
     @staticmethod
     def link_key_id(rel: RelationSpec, source: str, target: str, props: dict[str, Any]) -> str:
-        key = {name: props.get(name) for name in rel.keys}
-        return link_id(rel.name, source, target, key)
+        return keyed_link_id(rel.name, rel.keys, source, target, props)
 
     def check_ends(self, link: StoredLink, source: StoredNode, target: StoredNode) -> None:
         """Raise InvalidData when the link's ends are not of the classes its type allows."""

@@ -4,7 +4,7 @@
 // columns: funder, recipient, amount_minor, currency, programme, issues, valid_from, valid_to, link
 // cypher-parameters: $issues (the issue and its narrower issues, or null), $places (place codes, or null), $as_of (ISO date or null)
 MATCH (f:Entity)-[r:FUNDS]->(t:Entity)
-WHERE ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+WHERE {{valid(r)}}
   AND ($issues IS NULL OR any(i IN coalesce(r.issues, []) WHERE i IN $issues))
   AND ($places IS NULL OR any(p IN coalesce(r.places, []) WHERE p IN $places))
 RETURN f.id AS funder, t.id AS recipient, r.amount_minor AS amount_minor, r.currency AS currency,

@@ -14,6 +14,7 @@ from rdflib.compare import isomorphic
 
 from psp_graph.cli import main
 from psp_graph.graph import Graph
+from psp_graph.io.load import load_file
 from psp_graph.io.writers import export_graph
 
 from .conftest import ROOT
@@ -23,7 +24,7 @@ from .conftest import ROOT
 def store(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'e.db'}"
     with Graph.open(url) as graph:
-        graph.load_file(ROOT / "docs" / "examples" / "hand-graph.yaml")
+        load_file(graph, ROOT / "docs" / "examples" / "hand-graph.yaml")
         graph.add_node({"id": "person:x4k9m2p7qz", "name": "Dana Secret", "types": ["Person"]})
         graph.add_link({"type": "MEMBER_OF", "from": "person:x4k9m2p7qz", "to": "org:gamma-union"})
     return url
@@ -61,7 +62,7 @@ def test_json_ld_is_the_same_rdf_graph_as_turtle_and_loads_back(store: str, tmp_
     path = tmp_path / "g.jsonld"
     path.write_text(jsonld, encoding="utf-8")
     with Graph.open("sqlite://:memory:") as copy:
-        copy.load_file(path)
+        load_file(copy, path)
         assert (
             copy.backend.get_link(next(iter(json.loads(export_graph(copy, "json"))["links"]))["id"])
             is not None

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from psp_graph.cli import main
 from psp_graph.exc import InvalidData
 from psp_graph.graph import Graph
-from psp_graph.io.loading import load_file
+from psp_graph.io.load import load_file
 from psp_graph.io.problems import Problems
 from psp_graph.records import StoredLink
 
@@ -69,21 +69,21 @@ def funds(graph: Graph) -> dict[str, StoredLink]:
 
 def test_a_360giving_json_file_loads_grants_organisations_and_a_source() -> None:
     with Graph.open("sqlite://:memory:") as graph:
-        result = graph.load_file(EXAMPLES / "grants-360giving.json")
+        result = load_file(graph, EXAMPLES / "grants-360giving.json")
         assert result.created == 1 + 3 + 2  # source, three organisations, two grants
         grant = graph.backend.get_link("360G-illustrative-0002")
         assert grant is not None and grant.type == "FUNDS"
         assert grant.props["amount_minor"] == 850_050 and grant.props["valid_from"] == "2021-01-20"
         assert grant.props["award_date"] == "2021-01-20"
-        funder = graph.get_node(grant.source)
+        funder = graph.reader(include_private=True).node(grant.source)
         assert funder.id == "org:xx-illustrative-f1" and "Funder" in funder.types
-        source = graph.get_node(funder.props["sources"][0])
+        source = graph.reader(include_private=True).node(funder.props["sources"][0])
         assert source.props["kind"] == "grant_360" and source.props["file_name"] == "grants-360giving.json"
         assert len(source.props["content_hash"]) == 64 and source.props["loaded_at"] == str(
             datetime.date.today()
         )
         assert source.props["publisher"] == "Fenwold Community Foundation"  # the file's one funder
-        assert graph.load_file(EXAMPLES / "grants-360giving.json").changeset is None
+        assert load_file(graph, EXAMPLES / "grants-360giving.json").changeset is None
 
 
 def test_an_organisation_already_in_the_store_is_reused_by_org_id_and_keeps_the_new_name_as_alias() -> None:
@@ -96,10 +96,10 @@ def test_an_organisation_already_in_the_store_is_reused_by_org_id_and_keeps_the_
                 "identifiers": ["XX-ILLUSTRATIVE-R1"],
             }
         )
-        graph.load_file(EXAMPLES / "grants-360giving.csv")
+        load_file(graph, EXAMPLES / "grants-360giving.csv")
         grant = graph.backend.get_link("360G-illustrative-0003")
         assert grant is not None and grant.target == "org:renters"
-        renters = graph.get_node("org:renters")
+        renters = graph.reader(include_private=True).node("org:renters")
         assert renters.types == ("CommunityGroup",) and renters.name == "Fenwold Renters"
         assert renters.props["aliases"] == ["Fenwold Renters Network"]
         assert grant.props["programme"] == "Neighbourhoods" and grant.props["valid_to"] == "2022-05-31"
@@ -119,14 +119,14 @@ def test_recipients_without_org_id_get_a_stable_id_from_funder_and_name_and_are_
     ]
     path = write_csv(tmp_path / "old.csv", rows)
     with Graph.open("sqlite://:memory:") as graph:
-        graph.load_file(path)
+        load_file(graph, path)
         links = funds(graph)
         assert links["G-1"].target == links["G-2"].target != links["G-3"].target
-        club = graph.get_node(links["G-1"].target)
+        club = graph.reader(include_private=True).node(links["G-1"].target)
         assert club.id.startswith("org:unreg-") and club.id.endswith("-hillside-youth-club")
         assert club.props["unregistered"] is True and not club.props.get("identifiers")
     with Graph.open("sqlite://:memory:") as again:
-        again.load_file(path)
+        load_file(again, path)
         assert funds(again)["G-1"].target == links["G-1"].target  # derived, not random
 
 
@@ -139,31 +139,33 @@ def test_one_org_id_under_two_names_is_one_node_and_two_org_ids_under_one_name_a
         grant("G-3", ("GB-COH-09999999", "Tower Food Pantry")),
     ]
     with Graph.open("sqlite://:memory:") as graph:
-        graph.load_file(write_csv(tmp_path / "g.csv", rows))
+        load_file(graph, write_csv(tmp_path / "g.csv", rows))
         links = funds(graph)
         assert links["G-1"].target == links["G-2"].target == "org:gb-chc-1000147"
         assert links["G-3"].target == "org:gb-coh-09999999"
-        pantry = graph.get_node("org:gb-chc-1000147")
+        pantry = graph.reader(include_private=True).node("org:gb-chc-1000147")
         assert pantry.name == "Tower Food Pantry"
         assert pantry.props["aliases"] == ["Tower Food Pantry CIO", "1000147"]
         assert pantry.props["identifiers"] == ["GB-CHC-1000147"]
-        assert graph.get_node("org:gb-coh-09999999").props["identifiers"] == ["GB-COH-09999999"]
+        assert graph.reader(include_private=True).node("org:gb-coh-09999999").props["identifiers"] == [
+            "GB-COH-09999999"
+        ]
 
 
 def test_identity_follows_the_org_id_across_files_and_reloads_never_flip(tmp_path: Path) -> None:
     first = write_csv(tmp_path / "a.csv", [grant("A-1", ("GB-CHC-1000147", "Tower Food Pantry"))])
     second = write_csv(tmp_path / "b.csv", [grant("B-1", ("GB-CHC-1000147", "The Tower Pantry"))])
     with Graph.open("sqlite://:memory:") as graph:
-        graph.load_file(first)
-        graph.load_file(second)
+        load_file(graph, first)
+        load_file(graph, second)
         before = store_state(graph)["nodes"]
-        assert graph.load_file(first).changeset is None and graph.load_file(second).changeset is None
+        assert load_file(graph, first).changeset is None and load_file(graph, second).changeset is None
         assert store_state(graph)["nodes"] == before
-        pantry = graph.get_node("org:gb-chc-1000147")
+        pantry = graph.reader(include_private=True).node("org:gb-chc-1000147")
         assert pantry.name == "Tower Food Pantry" and pantry.props["aliases"] == ["The Tower Pantry"]
         assert len(pantry.props["sources"]) == 2
-        assert graph.resolve("GB-CHC-1000147") == "org:gb-chc-1000147"
-        assert [n.id for n in graph.search("Tower Pantry")] == ["org:gb-chc-1000147"]
+        assert graph.reader().resolve("GB-CHC-1000147") == "org:gb-chc-1000147"
+        assert [n.id for n in graph.reader().search("Tower Pantry")] == ["org:gb-chc-1000147"]
 
 
 def test_psp_show_and_search_find_an_organisation_by_org_id_and_charity_number(
@@ -193,7 +195,7 @@ def test_tolerant_titles_bom_case_spaces_and_newlines_inside_cells(tmp_path: Pat
         load_file(graph, path, problems=problems, skip_invalid=True)
         link = graph.backend.get_link("G-1")
         assert link is not None and link.props["note"] == "Two\nlines" and link.props["description"] == "a\nb"
-        assert graph.get_node(link.target).name == "Pantry, the"
+        assert graph.reader(include_private=True).node(link.target).name == "Pantry, the"
     assert [(p.row, p.field, p.value) for p in problems.errors()] == [(3, "Amount Awarded", "not money")]
 
 
@@ -249,7 +251,7 @@ def test_json_with_nested_extra_fields_classifications_places_and_related_activi
         ],
     }
     with Graph.open("sqlite://:memory:") as graph, _json_file(data) as path:
-        graph.load_file(path)
+        load_file(graph, path)
         link = funds(graph)["G-1"]
         assert link.props["amount_minor"] == 0  # a zero-amount child grant is kept
         assert link.props["amount_disbursed_minor"] == 25_050
@@ -258,7 +260,7 @@ def test_json_with_nested_extra_fields_classifications_places_and_related_activi
         assert link.props["issues"] == ["issue:food-banks"] and link.props["places"] == ["E09000030"]
         assert (link.props["valid_from"], link.props["valid_to"]) == ("2021-04-01", "2022-03-31")
         assert link.props["description"] == "Cold storage for a food bank"
-        source = graph.get_node(link.props["sources"][0])
+        source = graph.reader(include_private=True).node(link.props["sources"][0])
         assert source.props["licence"] == data["license"]
 
 
@@ -284,9 +286,9 @@ def test_grants_to_individuals_go_to_private_persons_with_opaque_ids_and_no_name
         grant("G-3", None, **{"Recipient Ind:Identifier": "IND-77", "Recipient Ind:Name": "Alice Example"}),
     ]
     with Graph.open("sqlite://:memory:") as graph:
-        graph.load_file(write_csv(tmp_path / "mixed.csv", rows))
+        load_file(graph, write_csv(tmp_path / "mixed.csv", rows))
         links = funds(graph)
-        person = graph.get_node(links["G-2"].target)
+        person = graph.reader(include_private=True).node(links["G-2"].target)
         assert links["G-3"].target == person.id and person.types == ("Person",)
         assert person.props["privacy"] == "private" and person.name == person.props["pseudonym"]
         assert "ind-77" not in person.id and "alice" not in json.dumps(store_state(graph)).lower()
@@ -324,10 +326,10 @@ def test_regrantors_that_receive_and_give_are_typed_as_funders(tmp_path: Path) -
         ),
     ]
     with Graph.open("sqlite://:memory:") as graph:
-        graph.load_file(write_csv(tmp_path / "g.csv", rows[:1]))
-        assert "Funder" not in graph.get_node("org:gb-chc-5").types
-        graph.load_file(write_csv(tmp_path / "h.csv", rows[1:]))
-        assert "Funder" in graph.get_node("org:gb-chc-5").types
+        load_file(graph, write_csv(tmp_path / "g.csv", rows[:1]))
+        assert "Funder" not in graph.reader(include_private=True).node("org:gb-chc-5").types
+        load_file(graph, write_csv(tmp_path / "h.csv", rows[1:]))
+        assert "Funder" in graph.reader(include_private=True).node("org:gb-chc-5").types
 
 
 def test_two_different_files_with_one_name_are_two_sources(tmp_path: Path) -> None:
@@ -336,8 +338,8 @@ def test_two_different_files_with_one_name_are_two_sources(tmp_path: Path) -> No
     one = write_csv(tmp_path / "a" / "grants.csv", [grant("G-1", ("GB-CHC-1", "P"))])
     two = write_csv(tmp_path / "b" / "grants.csv", [grant("G-2", ("GB-CHC-1", "P"))])
     with Graph.open("sqlite://:memory:") as graph:
-        graph.load_file(one)
-        graph.load_file(two)
+        load_file(graph, one)
+        load_file(graph, two)
         sources = {funds(graph)[g].props["sources"][0] for g in ("G-1", "G-2")}
         assert len(sources) == 2
 
@@ -354,7 +356,7 @@ def test_duplicate_grant_ids_with_different_data_are_reported_and_skip_invalid_k
     with Graph.open("sqlite://:memory:") as graph:
         before = store_state(graph)
         with pytest.raises(InvalidData, match=r"row 3: field 'Identifier': duplicate grant identifier"):
-            graph.load_file(path)
+            load_file(graph, path)
         assert store_state(graph) == before
         problems = Problems()
         load_file(graph, path, problems=problems, skip_invalid=True)
@@ -383,7 +385,7 @@ def test_a_bad_grant_writes_nothing(tmp_path: Path, change: Any, message: str) -
     with Graph.open("sqlite://:memory:") as graph:
         before = store_state(graph)
         with pytest.raises(InvalidData, match=message):
-            graph.load_file(path)
+            load_file(graph, path)
         assert store_state(graph) == before
 
 
@@ -419,8 +421,11 @@ def test_psp_load_skip_invalid_loads_the_valid_rows_in_one_change_set_and_writes
     result = runner.invoke(main, ["load", "--skip-invalid", str(path)])
     assert result.exit_code == 0, result.output
     with Graph.open("sqlite:///psp.db") as graph:
-        assert set(funds(graph)) == {"G-1", "G-3"} and graph.find_node("org:gb-chc-2") is None
-        assert len([c for c in graph.history() if c.action == "load"]) == 1
+        assert (
+            set(funds(graph)) == {"G-1", "G-3"}
+            and graph.reader(include_private=True).find("org:gb-chc-2") is None
+        )
+        assert len([c for c in graph.reader().changesets() if c.action == "load"]) == 1
     with (tmp_path / "some-bad.csv.problems.csv").open(encoding="utf-8") as handle:
         assert [(r["row"], r["field"]) for r in csv.DictReader(handle)] == [("3", "Amount Awarded")]
 
@@ -451,7 +456,7 @@ def test_zero_amount_child_grants_are_kept_but_not_counted_in_concentration(tmp_
         ),
     ]
     with Graph.open("sqlite://:memory:") as graph:
-        graph.load_file(write_csv(tmp_path / "g.csv", rows))
+        load_file(graph, write_csv(tmp_path / "g.csv", rows))
         assert funds(graph)["G-2"].props["amount_minor"] == 0
         table = run_query(graph, "funding-concentration")
         overall = next(r for r in table.rows if r["issue"] == "*" and r["year"] == "*")
@@ -473,11 +478,11 @@ def test_psp_merge_joins_an_unregistered_recipient_to_its_org_id_in_one_undoable
     result = runner.invoke(main, ["merge", old, "GB-CHC-1000147"])
     assert result.exit_code == 0, result.output
     with Graph.open("sqlite:///psp.db") as graph:
-        assert graph.find_node(old) is None
+        assert graph.reader(include_private=True).find(old) is None
         assert funds(graph)["G-1"].target == "org:gb-chc-1000147"
-        pantry = graph.get_node("org:gb-chc-1000147")
+        pantry = graph.reader(include_private=True).node("org:gb-chc-1000147")
         assert pantry.props["aliases"] == ["Tower Food Pantry"] and "unregistered" not in pantry.props
-        merge_cs = graph.history(limit=1)[0]
+        merge_cs = graph.reader().changesets(limit=1)[0]
         assert merge_cs.action == "merge" and old in merge_cs.summary
     assert runner.invoke(main, ["undo", "last"]).exit_code == 0
     with Graph.open("sqlite:///psp.db") as graph:
@@ -522,13 +527,13 @@ def test_places_become_nested_place_nodes_and_filter_the_funding_queries(
     ]
     assert runner.invoke(main, ["load", str(write_csv(tmp_path / "g.csv", rows))]).exit_code == 0
     with Graph.open("sqlite:///psp.db") as graph:
-        tower = graph.get_node("place:e09000030")
+        tower = graph.reader(include_private=True).node("place:e09000030")
         assert (tower.name, tower.props["code"], tower.props["within"]) == (
             "Tower Hamlets",
             "E09000030",
             "place:e12000007",
         )
-        assert graph.get_node("place:e12000007").name == "London"
+        assert graph.reader(include_private=True).node("place:e12000007").name == "London"
 
     def links(*args: str) -> list[str]:
         result = runner.invoke(main, ["query", "funding-flows", *args, "--format", "json"])
@@ -551,17 +556,19 @@ def test_a_store_indexed_the_old_way_is_reindexed_once_and_search_finds_each_nod
 ) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     with Graph.open(url) as graph:
-        graph.load_file(
-            write_csv(tmp_path / "g.csv", [grant("G-1", ("GB-CHC-1000147", "Tower Food Pantry"))])
+        load_file(
+            graph, write_csv(tmp_path / "g.csv", [grant("G-1", ("GB-CHC-1000147", "Tower Food Pantry"))])
         )
         conn = graph.backend.conn  # type: ignore[attr-defined]
         conn.execute("DELETE FROM names_fts")  # as stores written before the rowid keying hold it
         conn.execute("INSERT INTO names_fts(node_id, name, description) SELECT id, name, '' FROM nodes")
         conn.execute("DELETE FROM meta WHERE key = 'fts_rowid'")
     with Graph.open(url) as graph:
-        graph.load_file(write_csv(tmp_path / "h.csv", [grant("G-2", ("GB-CHC-1000147", "Tower Pantry CIO"))]))
-        assert [n.id for n in graph.search("Tower")] == ["org:gb-chc-1000147"]
-        assert [n.id for n in graph.search("1000147")] == ["org:gb-chc-1000147"]
+        load_file(
+            graph, write_csv(tmp_path / "h.csv", [grant("G-2", ("GB-CHC-1000147", "Tower Pantry CIO"))])
+        )
+        assert [n.id for n in graph.reader().search("Tower")] == ["org:gb-chc-1000147"]
+        assert [n.id for n in graph.reader().search("1000147")] == ["org:gb-chc-1000147"]
 
 
 def test_a_grantnav_export_with_its_own_columns_loads_with_publisher_and_licence(tmp_path: Path) -> None:
@@ -583,11 +590,11 @@ def test_a_grantnav_export_with_its_own_columns_loads_with_publisher_and_licence
         ),
     ]
     with Graph.open("sqlite://:memory:") as graph:
-        graph.load_file(write_csv(tmp_path / "grantnav_export.csv", rows, titles))
+        load_file(graph, write_csv(tmp_path / "grantnav_export.csv", rows, titles))
         links = funds(graph)
         assert links["G-1"].props["places"] == ["E09000030"]
-        assert graph.get_node(links["G-2"].target).types == ("Person",)
-        source = graph.get_node(links["G-1"].props["sources"][0])
+        assert graph.reader(include_private=True).node(links["G-2"].target).types == ("Person",)
+        source = graph.reader(include_private=True).node(links["G-1"].props["sources"][0])
         assert source.props["publisher"] == "Fenwold Community Foundation"
         assert source.props["licence"] == common["License"]
         assert "Pat" not in json.dumps(store_state(graph))

@@ -20,6 +20,7 @@ from psp_graph.io.giving360_fields import (
     parse_grant_amount,
     parse_grant_date,
 )
+from psp_graph.io.load import load_file
 
 from .conftest import IN_CI
 
@@ -113,7 +114,7 @@ def test_each_org_id_is_one_node_every_grant_one_link_and_a_reload_changes_nothi
     with tempfile.TemporaryDirectory() as folder, Graph.open("sqlite://:memory:") as graph:
         path = Path(folder) / "grants.json"
         path.write_text(json.dumps({"grants": grants}), encoding="utf-8")
-        graph.load_file(path)
+        load_file(graph, path)
         links = [link for link in graph.backend.iter_links() if link.type == "FUNDS"]
         assert len(links) == len(grants)
         holders: dict[str, list[str]] = {}
@@ -124,4 +125,4 @@ def test_each_org_id_is_one_node_every_grant_one_link_and_a_reload_changes_nothi
         assert set(holders) == given_ids | {"360G-funder"}
         assert all(len(ids) == 1 for ids in holders.values())
         assert "Someone Private" not in json.dumps([n.as_dict() for n in graph.backend.iter_nodes()])
-        assert graph.load_file(path).changeset is None
+        assert load_file(graph, path).changeset is None

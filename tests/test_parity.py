@@ -21,17 +21,6 @@ from .generate import generate_graph, load_generated
 
 pytestmark = pytest.mark.neo4j
 
-KEYS = {
-    "funding-flows": ("link",),
-    "funding-concentration": ("issue", "year", "currency"),
-    "decision-spaces": ("space_id",),
-    "participation": ("actor", "issue"),
-    "balance": ("scope", "scope_id"),
-    "ego": ("id",),
-    "collaboration-gaps": ("gap", "a", "b", "issue"),
-    "power-ranking": ("id",),
-    "brokers": ("id",),
-}
 PARAMS: list[tuple[str, dict[str, Any]]] = [
     *[(name, {}) for name in QUERIES if name != "ego"],
     *[(name, {"issue": "housing"}) for name in QUERIES if name != "ego"],
@@ -42,7 +31,7 @@ PARAMS: list[tuple[str, dict[str, Any]]] = [
 
 
 def assert_same_table(name: str, left: list[dict[str, Any]], right: list[dict[str, Any]]) -> None:
-    keys = KEYS[name]
+    keys = QUERIES[name].keys
     by_key_left = {tuple(r[k] for k in keys): r for r in left}
     by_key_right = {tuple(r[k] for k in keys): r for r in right}
     assert len(by_key_left) == len(left), f"{name}: duplicate keys"

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from psp_graph.analysis.data import AnalysisData
+from psp_graph.analysis.spec import Params, twin
 
 __all__ = ["concentration", "funding_concentration", "funding_flows"]
 
@@ -18,12 +19,12 @@ def _for_places(link_places: list[str], places: list[str] | None) -> bool:
     return places is None or bool(set(link_places) & set(places))
 
 
-def funding_flows(
-    data: AnalysisData, issues: list[str] | None, places: list[str] | None = None
-) -> list[dict[str, Any]]:
+@twin("funding-flows")
+def funding_flows(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Every FUNDS link (concerning the selected issues and places). O(links)."""
+    places = params.get("places")
     rows = []
-    for link in data.of_type("FUNDS"):
+    for link in data.of_type(*data.onto.relations_with_role("money")):
         if not _concerns(link.props.get("issues", []), issues):
             continue
         if not _for_places(link.props.get("places", []), places):
@@ -62,13 +63,15 @@ def concentration(totals: list[int]) -> tuple[float | None, float | None, float 
     return hhi, gini, top5
 
 
+@twin("funding-concentration")
 def funding_concentration(
-    data: AnalysisData, issues: list[str] | None, places: list[str] | None = None
+    data: AnalysisData, issues: list[str] | None, params: Params
 ) -> list[dict[str, Any]]:
     """Concentration per (issue or '*', start year or '*', currency). O(links)."""
+    places = params.get("places")
     groups: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     grants: dict[tuple[str, str, str], int] = defaultdict(int)
-    for link in data.of_type("FUNDS"):
+    for link in data.of_type(*data.onto.relations_with_role("money")):
         amount = link.props.get("amount_minor")
         link_issues = link.props.get("issues", [])
         if (

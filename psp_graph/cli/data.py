@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from psp_graph.cli.common import handle_errors, open_graph, store_option
+from psp_graph.cli.common import handle_errors, open_graph, progress_bar, store_option
 from psp_graph.exc import PspGraphError
 
 
@@ -20,8 +20,9 @@ def init(store: str | None) -> None:
     """
     with open_graph(store) as graph:
         graph.initialise()
-        stats = graph.stats()
-        click.echo(f"store {graph.backend.url} ready: {stats.nodes} nodes, {stats.links} links")
+        reader = graph.reader()
+        stats = reader.stats()
+        click.echo(f"store {reader.url} ready: {stats.nodes} nodes, {stats.links} links")
 
 
 report_option = click.option(
@@ -51,7 +52,7 @@ def load(files: tuple[Path, ...], skip_invalid: bool, report: Path | None, store
 
     Example: psp load seed_data/power_sharing_project.yaml
     """
-    from psp_graph.io.loading import load_file
+    from psp_graph.io.load import load_file
     from psp_graph.io.problems import Problems
 
     everything = Problems()
@@ -60,7 +61,9 @@ def load(files: tuple[Path, ...], skip_invalid: bool, report: Path | None, store
         for index, path in enumerate(files):
             found = Problems()
             try:
-                result = load_file(graph, path, problems=found, skip_invalid=skip_invalid, progress=True)
+                result = load_file(
+                    graph, path, problems=found, skip_invalid=skip_invalid, progress=progress_bar
+                )
             except PspGraphError as err:
                 everything.items.extend(found)
                 if report is not None:
@@ -108,7 +111,7 @@ def validate(files: tuple[Path, ...], report: Path | None, store: str | None) ->
     Example: psp validate seed_data/illustrative_london.yaml
     """
     from psp_graph.backends import DEFAULT_STORE, resolve_store_url
-    from psp_graph.io.loading import check_file
+    from psp_graph.io.load import check_file
     from psp_graph.io.problems import Problems
 
     url = resolve_store_url(store)

@@ -23,5 +23,6 @@ def merge(old: str, new: str, store: str | None) -> None:
     from psp_graph.merge import merge as merge_nodes
 
     with open_graph(store) as graph:
-        result = merge_nodes(graph, graph.resolve(old), graph.resolve(new))
+        reader = graph.reader()
+        result = merge_nodes(graph, reader.resolve(old), reader.resolve(new))
         click.echo(result.summary())

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from psp_graph.exc import InvalidData
-from psp_graph.ids import pseudonym_for, slugify
+from psp_graph.ids import slugify
 from psp_graph.io.giving360_fields import (
     TITLE_OF,
     parse_grant_amount,
@@ -37,8 +37,9 @@ from psp_graph.io.giving360_fields import (
     text_of,
 )
 from psp_graph.io.problems import Problems
+from psp_graph.privacy import pseudonym_for
 from psp_graph.records import StoredNode
-from psp_graph.validate import RawRecord
+from psp_graph.records import RawRecord
 
 __all__ = ["FileMeta", "StoreLookup", "records_from_360giving"]
 

@@ -20,7 +20,7 @@ from psp_graph.exc import InvalidData
 from psp_graph.io.giving360 import Cells, FileMeta, StoreLookup, records_from_360giving
 from psp_graph.io.giving360_fields import flatten_json_grant, is_360giving_header
 from psp_graph.io.problems import Problems
-from psp_graph.validate import RawRecord
+from psp_graph.records import RawRecord
 
 __all__ = ["read_360giving"]
 

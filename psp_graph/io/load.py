@@ -1,4 +1,8 @@
-"""File -> records -> Graph service, with every problem collected first.
+"""Loading a file: read its records (psp_graph.io.readers), screen them, and hand
+them to the Graph service, which validates and writes them all-or-nothing.
+
+Data flows one way, file → records → Graph service → store; the service never
+opens files, and the caller brings its own progress display.
 
 ``check_file`` reads a file and screens its records against the ontology and the
 store without writing, so ``psp validate`` can list every problem; ``load_file``
@@ -8,26 +12,35 @@ set (the problems stay in the report).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from psp_graph.changes import Result
 from psp_graph.exc import InvalidData
+from psp_graph.graph import Graph
 from psp_graph.io.giving360 import StoreLookup
 from psp_graph.io.problems import Problems
-from psp_graph.ontology import did_you_mean
-from psp_graph.records import StoredLink, StoredNode
-from psp_graph.validate import RawRecord
+from psp_graph.records import RawRecord, StoredLink, StoredNode
+from psp_graph.references import ontology_issue_nodes
 
-if TYPE_CHECKING:
-    from psp_graph.graph import Graph, Result
+__all__ = ["Progress", "check_file", "load_file", "screen"]
 
-__all__ = ["check_file", "load_file", "screen"]
+Progress = Callable[[str, int], AbstractContextManager[Callable[[], None] | None]]
+"""``progress(label, total)`` gives a context whose value is called once per record (or None)."""
 
 _MAX_RETRIES = 50
 
 
 def _lookup(graph: Graph) -> StoreLookup:
-    return StoreLookup(by_identifier=graph.node_with_identifier, by_id=graph.find_node)
+    store = graph.reader(include_private=True)
+
+    def by_identifier(identifier: str) -> StoredNode | None:
+        owner = store.owner_of(identifier.strip())
+        return store.find(owner) if owner else None
+
+    return StoreLookup(by_identifier=by_identifier, by_id=store.find)
 
 
 def check_file(graph: Graph, path: Path, problems: Problems) -> list[RawRecord]:
@@ -70,20 +83,19 @@ def screen(graph: Graph, records: list[RawRecord], problems: Problems) -> list[R
         except InvalidData as err:
             reject(raw, err)
 
+    store = graph.reader(include_private=True)
     stored: dict[str, StoredNode | None] = {}
 
     def find(ref: str) -> StoredNode | None:
         if ref in nodes:
             return nodes[ref][0]
         if ref not in stored:
-            stored[ref] = graph.find_node(ref)
+            issue = ontology_issue_nodes(graph.validator, [ref]).get(ref)
+            stored[ref] = store.find(ref) or issue
         return stored[ref]
 
     def missing(ref: str, attr: str) -> InvalidData:
-        words = ref.split(":")[-1].replace("-", " ").split()
-        found = {n.id for word in words[:5] for n in graph.search(word, limit=10)}
-        candidates = sorted({*found, *nodes, *graph.onto.issues})
-        return InvalidData(f"no node '{ref}'{did_you_mean(ref, candidates, list_all=False)}", field=attr)
+        return InvalidData(f"no node '{ref}'{store.suggest(ref, nodes)}", field=attr)
 
     def need(ref: str, label: str, attr: str) -> None:
         if ref in graph.onto.issues and label == "Issue":
@@ -102,8 +114,7 @@ def screen(graph: Graph, records: list[RawRecord], problems: Problems) -> list[R
             if "broader" in node.props:
                 need(node.props["broader"], "Issue", "broader")
             for ident in node.props.get("identifiers", []):
-                owner = graph.node_with_identifier(ident)
-                holder = owner.id if owner is not None else claimed.get(ident)
+                holder = store.owner_of(ident) or claimed.get(ident)
                 if holder is not None and holder != node_id:
                     raise InvalidData(f"identifier {ident} already belongs to {holder}", field="identifiers")
                 claimed[ident] = node_id
@@ -144,16 +155,17 @@ def _no_conflict(seen: dict[str, tuple[Any, RawRecord]], key: str, item: Any) ->
 
 def load_file(
     graph: Graph,
-    path: Path,
+    path: Path | str,
     *,
     problems: Problems | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> Result:
-    """Load one file: all-or-nothing (raising the first of its problems), or with
-    ``skip_invalid`` its valid records in one change set. Problems go to ``problems``;
-    with ``progress``, files of more than 5,000 records show a progress bar on stderr."""
+    """Load one file (YAML, CSV, XLSX, JSON, 360Giving, RDF): all-or-nothing (raising the
+    first of its problems), or with ``skip_invalid`` its valid records in one change set.
+    Problems go to ``problems``; with ``dry_run`` everything is checked, nothing written."""
+    path = Path(path)
     found = Problems()
     records = check_file(graph, path, found)
     if problems is not None:
@@ -175,13 +187,10 @@ def load_file(
     raise InvalidData("too many problems the screen did not catch; run psp validate", file=str(path))
 
 
-def _load(graph: Graph, records: list[RawRecord], summary: str, *, dry_run: bool, progress: bool) -> Result:
-    if not progress or len(records) <= 5000:
+def _load(
+    graph: Graph, records: list[RawRecord], summary: str, *, dry_run: bool, progress: Progress | None
+) -> Result:
+    if progress is None:
         return graph.load_records(records, summary=summary, dry_run=dry_run)
-    from rich.progress import Progress
-
-    with Progress(transient=True) as bar:
-        task = bar.add_task(summary.replace("load", "checking", 1), total=len(records))
-        return graph.load_records(
-            records, summary=summary, dry_run=dry_run, on_record=lambda: bar.advance(task)
-        )
+    with progress(summary.replace("load", "checking", 1), len(records)) as tick:
+        return graph.load_records(records, summary=summary, dry_run=dry_run, on_record=tick)
