@@ -38,8 +38,7 @@ from psp_graph.io.giving360_fields import (
 )
 from psp_graph.io.problems import Problems
 from psp_graph.privacy import pseudonym_for
-from psp_graph.records import StoredNode
-from psp_graph.records import RawRecord
+from psp_graph.records import RawRecord, StoredNode
 
 __all__ = ["FileMeta", "StoreLookup", "records_from_360giving"]
 
