@@ -105,6 +105,18 @@ class Graph:
                 node = self.validator.node(raw)
                 self._no_conflict(nodes, node.id, node, raw, what="id")
                 nodes[node.id] = (node, raw)
+        return self.write_validated(nodes, links, summary=summary, dry_run=dry_run)
+
+    def write_validated(
+        self,
+        nodes: dict[str, tuple[StoredNode, RawRecord]],
+        links: dict[str, tuple[StoredLink, RawRecord]],
+        *,
+        summary: str,
+        dry_run: bool = False,
+    ) -> Result:
+        """Check the references of records the validator made (by id, with the raw record
+        each came from), then write them all in one change set, or nothing."""
         from psp_graph.references import check_references
 
         check_references(self.validator, self._store, nodes, links)

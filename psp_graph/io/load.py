@@ -43,19 +43,31 @@ def _lookup(graph: Graph) -> StoreLookup:
     return StoreLookup(by_identifier=by_identifier, by_id=store.find)
 
 
-def check_file(graph: Graph, path: Path, problems: Problems) -> list[RawRecord]:
-    """The records of ``path`` that would load; every problem found goes to ``problems``."""
+Nodes = dict[str, tuple[StoredNode, RawRecord]]
+Links = dict[str, tuple[StoredLink, RawRecord]]
+
+
+def check_file(
+    graph: Graph, path: Path, problems: Problems, *, progress: Progress | None = None
+) -> tuple[Nodes, Links]:
+    """The validated nodes and links of ``path`` that would load (by id, with their raw
+    records); every problem found goes to ``problems``."""
     from psp_graph.io.readers import read_records
 
     try:
         records = list(read_records(path, store=_lookup(graph), problems=problems))
     except InvalidData as err:
         problems.add_invalid(err, file=str(path))
-        return []
-    return screen(graph, records, problems)
+        return {}, {}
+    if progress is None:
+        return screen(graph, records, problems)
+    with progress(f"checking {path.name}", len(records)) as tick:
+        return screen(graph, records, problems, on_record=tick)
 
 
-def screen(graph: Graph, records: list[RawRecord], problems: Problems) -> list[RawRecord]:
+def screen(
+    graph: Graph, records: list[RawRecord], problems: Problems, *, on_record: Callable[[], None] | None = None
+) -> tuple[Nodes, Links]:
     """The records that pass the Graph service's checks, one by one; the others become problems.
 
     Checks each record against the ontology, duplicate ids with different data, links'
@@ -71,6 +83,8 @@ def screen(graph: Graph, records: list[RawRecord], problems: Problems) -> list[R
         bad_rows.add((raw.file, raw.row))
 
     for raw in records:
+        if on_record is not None:
+            on_record()
         try:
             if raw.section == "links":
                 link = graph.validator.link(raw)
@@ -140,10 +154,8 @@ def screen(graph: Graph, records: list[RawRecord], problems: Problems) -> list[R
     used = {end for link, _ in links.values() for end in (link.source, link.target)}
     used |= {s for link, _ in links.values() for s in link.props.get("sources", [])}
     used |= {s for node, _ in nodes.values() for s in node.props.get("sources", [])}
-    kept_nodes = [
-        raw for node_id, (_, raw) in nodes.items() if (raw.file, raw.row) not in bad_rows or node_id in used
-    ]
-    return [*kept_nodes, *(raw for _, raw in links.values())]
+    kept = {i: item for i, item in nodes.items() if (item[1].file, item[1].row) not in bad_rows or i in used}
+    return kept, links
 
 
 def _no_conflict(seen: dict[str, tuple[Any, RawRecord]], key: str, item: Any) -> None:
@@ -167,15 +179,15 @@ def load_file(
     Problems go to ``problems``; with ``dry_run`` everything is checked, nothing written."""
     path = Path(path)
     found = Problems()
-    records = check_file(graph, path, found)
+    nodes, links = check_file(graph, path, found, progress=progress)
     if problems is not None:
         problems.items.extend(found)
-    if found.errors() and (not skip_invalid or not records):
+    if found.errors() and (not skip_invalid or not (nodes or links)):
         raise found.first_error()
     summary = f"load {path.name}"
     for _ in range(_MAX_RETRIES):
         try:
-            return _load(graph, records, summary, dry_run=dry_run, progress=progress)
+            return graph.write_validated(nodes, links, summary=summary, dry_run=dry_run)
         except InvalidData as err:  # a check the screen does not make: report it, drop that row
             if not skip_invalid:
                 raise
@@ -183,14 +195,7 @@ def load_file(
             late.add_invalid(err, file=str(path))
             if problems is not None:
                 problems.items.extend(late)
-            records = [r for r in records if (r.file, r.row) != (err.file, err.row)]
+            row = (err.file, err.row)
+            nodes = {i: item for i, item in nodes.items() if (item[1].file, item[1].row) != row}
+            links = {i: item for i, item in links.items() if (item[1].file, item[1].row) != row}
     raise InvalidData("too many problems the screen did not catch; run psp validate", file=str(path))
-
-
-def _load(
-    graph: Graph, records: list[RawRecord], summary: str, *, dry_run: bool, progress: Progress | None
-) -> Result:
-    if progress is None:
-        return graph.load_records(records, summary=summary, dry_run=dry_run)
-    with progress(summary.replace("load", "checking", 1), len(records)) as tick:
-        return graph.load_records(records, summary=summary, dry_run=dry_run, on_record=tick)
