@@ -598,3 +598,24 @@ def test_a_grantnav_export_with_its_own_columns_loads_with_publisher_and_licence
         assert source.props["publisher"] == "Fenwold Community Foundation"
         assert source.props["licence"] == common["License"]
         assert "Pat" not in json.dumps(store_state(graph))
+
+
+def test_an_unwritable_report_path_is_one_line_and_the_load_still_all_or_nothing(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "g.csv", [grant("G-1", ("GB-CHC-1", "P")), grant("G-2", ("GB-CHC-1", "P"), amount="x")]
+    )
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(path), "--report", str(tmp_path / "afile" / "r.csv")])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "cannot write" in result.stderr
+
+
+def test_a_json_file_without_grants_is_read_as_sections_not_as_360giving(tmp_path: Path) -> None:
+    path = tmp_path / "actors.json"
+    path.write_text(
+        json.dumps({"actors": [{"name": "Quillmead Forum", "types": "CommunityGroup"}]}), encoding="utf-8"
+    )
+    with Graph.open("sqlite://:memory:") as graph:
+        assert load_file(graph, path).created == 1
