@@ -140,7 +140,11 @@ def test_a_given_link_id_that_changes_type_or_ends_replaces_the_old_link(store: 
         Batch(cs(1), upsert_nodes=[a, b, c], upsert_links=[StoredLink("360G-1", "FUNDS", a.id, b.id, {})])
     )
     store.apply(
-        Batch(cs(2), upsert_links=[StoredLink("360G-1", "MEMBER_OF", a.id, c.id, {"role": "trustee"})])
+        Batch(
+            cs(2),
+            upsert_links=[StoredLink("360G-1", "MEMBER_OF", a.id, c.id, {"role": "trustee"})],
+            given_link_ids={"360G-1"},  # the service says which ids a source gave
+        )
     )
     assert store.get_link("360G-1") == StoredLink("360G-1", "MEMBER_OF", a.id, c.id, {"role": "trustee"})
     assert store.stats().links_by_type == {"MEMBER_OF": 1}
