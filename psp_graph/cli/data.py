@@ -65,12 +65,12 @@ def load(files: tuple[Path, ...], skip_invalid: bool, report: Path | None, store
                     graph, path, problems=found, skip_invalid=skip_invalid, progress=progress_bar
                 )
             except PspGraphError as err:
-                everything.items.extend(found)
+                everything.extend(found)
                 if report is not None:
                     everything.write_report(report)
                 rest = [str(p) for p in files[index + 1 :]]
                 raise click.ClickException(_load_outcome(done, str(path), rest, str(err))) from None
-            everything.items.extend(found)
+            everything.extend(found)
             click.echo(f"{path}: {result.summary()}")
             if found.errors() or found.count("warning"):
                 target = report or _beside(path)
@@ -122,7 +122,7 @@ def validate(files: tuple[Path, ...], report: Path | None, store: str | None) ->
         for path in files:
             found = Problems()
             nodes, links = check_file(graph, path, found)
-            everything.items.extend(found)
+            everything.extend(found)
             errors, warnings = found.count("error"), found.count("warning")
             if not found:
                 result = graph.write_validated(nodes, links, summary="validate", dry_run=True)

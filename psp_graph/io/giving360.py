@@ -102,7 +102,7 @@ class _Reader:
     # -- one row ---------------------------------------------------------------
     def row(self, row: int | None, cells: Cells) -> None:
         grant = row_to_grant(cells)
-        errors_before = len(self.problems.errors())
+        errors_before = self.problems.error_count
 
         def error(name: str, value: Any, message: str) -> None:
             self.problems.error(self.meta.display, row, TITLE_OF[name], value, message)
@@ -163,7 +163,7 @@ class _Reader:
                 None,
                 "missing the recipient (Recipient Org:Identifier or Name, or Recipient Ind:Identifier)",
             )
-        if len(self.problems.errors()) > errors_before:
+        if self.problems.error_count > errors_before:
             return
         assert grant_id is not None and amount is not None
         funder = self._org(row, funder_id, funder_name, funder_key="", funder=True)

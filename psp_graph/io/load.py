@@ -181,7 +181,7 @@ def load_file(
     found = Problems()
     nodes, links = check_file(graph, path, found, progress=progress)
     if problems is not None:
-        problems.items.extend(found)
+        problems.extend(found)
     if found.errors() and (not skip_invalid or not (nodes or links)):
         raise found.first_error()
     summary = f"load {path.name}"
@@ -194,7 +194,7 @@ def load_file(
             late = Problems()
             late.add_invalid(err, file=str(path))
             if problems is not None:
-                problems.items.extend(late)
+                problems.extend(late)
             row = (err.file, err.row)
             nodes = {i: item for i, item in nodes.items() if (item[1].file, item[1].row) != row}
             links = {i: item for i, item in links.items() if (item[1].file, item[1].row) != row}

@@ -77,6 +77,7 @@ class Problems:
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.error_count = 0  # kept as problems are added: readers ask after every row
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.items)
@@ -86,6 +87,12 @@ class Problems:
 
     def add(self, level: str, file: str, row: int | None, fld: str | None, value: Any, message: str) -> None:
         self.items.append(Problem(file, row, level, fld, _text(value), message))
+        self.error_count += level == "error"
+
+    def extend(self, other: Problems) -> None:
+        """Add another collection's problems after these."""
+        self.items.extend(other.items)
+        self.error_count += other.error_count
 
     def error(self, file: str, row: int | None, fld: str | None, value: Any, message: str) -> None:
         self.add("error", file, row, fld, value, message)
