@@ -29,6 +29,7 @@ class NodeClassName(StrEnum):
     NETWORKORCOALITION = "NetworkOrCoalition"
     ORGANISATION = "Organisation"
     PERSON = "Person"
+    PLACE = "Place"
     PUBLICBODY = "PublicBody"
     RESEARCHBODY = "ResearchBody"
     RESOURCE = "Resource"
@@ -195,6 +196,7 @@ class NodeRecord(BaseModel):
 
     id: str
     types: list[str] = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
     confidence: Confidence = Confidence.HIGH
     consent: bool = False
     description: str | None = None
@@ -215,6 +217,7 @@ class ActorRecord(NodeRecord):
 
     experience: Experience | None = None
     power_form: PowerForm | None = None
+    unregistered: bool = False
 
 
 class DecisionSpaceRecord(NodeRecord):
@@ -234,6 +237,13 @@ class IssueRecord(NodeRecord):
     broader: str | None = None
 
 
+class PlaceRecord(NodeRecord):
+    """Place: An area with an official code (ONS GSS: E05 wards, E09 London boroughs, E12 regions, E92 countries); places nest with psp:within."""
+
+    code: str | None = None
+    within: str | None = None
+
+
 class ResourceRecord(NodeRecord):
     """Resource: Something that gives power to whoever controls it: money, decision seats, data, space, expertise, platforms, network access, volunteers."""
 
@@ -245,8 +255,12 @@ class ResourceRecord(NodeRecord):
 class SourceRecord(NodeRecord):
     """Source: Where a fact comes from: a workshop, an interview, literature, a public record, a 360Giving grant or a web page."""
 
+    content_hash: str | None = None
     date: datetime.date | None = None
+    file_name: str | None = None
     kind: SourceKind | None = None
+    licence: str | None = None
+    loaded_at: datetime.date | None = None
     publisher: str | None = None
     url: str | None = None
 
@@ -256,6 +270,7 @@ NODE_RECORDS: dict[str, type[NodeRecord]] = {
     "DecisionSpace": DecisionSpaceRecord,
     "Initiative": InitiativeRecord,
     "Issue": IssueRecord,
+    "Place": PlaceRecord,
     "Resource": ResourceRecord,
     "Source": SourceRecord,
 }
@@ -314,9 +329,15 @@ class FundsLink(LinkRecord):
     """funds: Gives money to (a grant, a contract, a budget)."""
 
     amount: Decimal | None = Field(default=None, ge=0)
+    amount_disbursed: Decimal | None = Field(default=None, ge=0)
+    award_date: datetime.date | None = None
+    classifications: list[str] = Field(default_factory=list)
     currency: str = "GBP"
+    description: str | None = None
     issues: list[str] = Field(default_factory=list)
+    places: list[str] = Field(default_factory=list)
     programme: str | None = None
+    related_activity: list[str] = Field(default_factory=list)
 
 
 class HasLivedExperienceOfLink(LinkRecord):
