@@ -70,6 +70,8 @@ class Vocabulary:
     comments: dict[str, str]
     ranks: dict[str, int]
     groups: dict[str, str]
+    starts: dict[str, str] = field(default_factory=dict)  # code -> ISO date (schema:startDate)
+    ends: dict[str, str] = field(default_factory=dict)  # code -> ISO date (schema:endDate)
 
     def code(self, text: str) -> str | None:
         """The stored code for user text, or None when it is not in the vocabulary."""
@@ -95,6 +97,7 @@ class AttributeSpec:
     maximum: int | None = None
     default: Any = None
     private: bool = False
+    ref_classes: tuple[str, ...] = ()  # classes a reference may point at (schema:rangeIncludes, else the range)
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,8 @@ class NodeClass:
     attributes: tuple[str, ...]
     kind_vocabulary: str | None
     is_role: bool = False
+    required: tuple[str, ...] = ()  # node attributes a record must give (psp:requiredAttribute)
+    default_privacy: str | None = None  # psp:defaultPrivacy, e.g. "private" for persons and stories
 
 
 @dataclass(frozen=True)
@@ -305,7 +310,7 @@ class _Reader:
         vocabularies: dict[str, Vocabulary] = {}
         for scheme in self.g.subjects(self.rdf.type, self.skos.ConceptScheme):
             name = self.local(scheme).removesuffix("Scheme")
-            if name == "Issues":
+            if name in {"Issues", "BurningIssues"}:  # concepts are nodes (data), not codes
                 continue
             concepts = sorted(
                 self.g.subjects(self.skos.inScheme, scheme),
@@ -335,6 +340,16 @@ class _Reader:
                     for code, c in zip(codes, concepts, strict=True)
                     if self.g.value(c, self.ns.ladderGroup) is not None
                 },
+                starts={
+                    code: self.text(c, self.schema.startDate)
+                    for code, c in zip(codes, concepts, strict=True)
+                    if self.g.value(c, self.schema.startDate) is not None
+                },
+                ends={
+                    code: self.text(c, self.schema.endDate)
+                    for code, c in zip(codes, concepts, strict=True)
+                    if self.g.value(c, self.schema.endDate) is not None
+                },
             )
         return vocabularies
 
@@ -354,6 +369,7 @@ class _Reader:
                 if vocabulary and vocabulary not in vocabularies:
                     raise InvalidOntology(f"{self.path}: {name} uses unknown vocabulary {vocabulary}")
                 ref_class = None
+                includes = tuple(self.local(c) for c in self.objects(prop, self.schema.rangeIncludes))
                 if vocabulary:
                     datatype = "code"
                 elif range_node is not None and str(range_node).startswith(PSP):
@@ -375,6 +391,7 @@ class _Reader:
                     maximum=_int_or_none(self.g.value(prop, self.ns.maxValue)),
                     default=default_node.toPython() if isinstance(default_node, rdflib.Literal) else None,
                     private=self.text(prop, self.ns.private) == "true",
+                    ref_classes=includes or ((ref_class,) if ref_class else ()),
                 )
         return dict(sorted(attributes.items()))
 
@@ -408,7 +425,8 @@ class _Reader:
             kind = chain[-2] if len(chain) >= 2 else "Node"
             node = self.ns[name]
             attrs: list[str] = []
-            prefix = section = kind_vocab = None
+            prefix = section = kind_vocab = privacy = None
+            required: list[str] = []
             for ancestor in chain:
                 a = self.ns[ancestor]
                 attrs.extend(_snake(self.local(x)) for x in self.objects(a, self.ns.nodeAttribute))
@@ -416,6 +434,8 @@ class _Reader:
                 section = section or (self.text(a, self.ns.section) or None)
                 kv = self.g.value(a, self.ns.kindVocabulary)
                 kind_vocab = kind_vocab or (self.local(kv).removesuffix("Scheme") if kv else None)
+                required.extend(_snake(self.local(x)) for x in self.objects(a, self.ns.requiredAttribute))
+                privacy = privacy or (self.text(a, self.ns.defaultPrivacy) or None)
             for attr in attrs:
                 if attr not in attributes:
                     raise InvalidOntology(f"{self.path}: class {name} lists unknown attribute {attr}")
@@ -430,6 +450,8 @@ class _Reader:
                 section=section,
                 attributes=tuple(dict.fromkeys(attrs)),
                 kind_vocabulary=kind_vocab,
+                required=tuple(dict.fromkeys(required)),
+                default_privacy=privacy,
             )
         roles = {
             self.local(r): NodeClass(
