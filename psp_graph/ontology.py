@@ -97,7 +97,9 @@ class AttributeSpec:
     maximum: int | None = None
     default: Any = None
     private: bool = False
-    ref_classes: tuple[str, ...] = ()  # classes a reference may point at (schema:rangeIncludes, else the range)
+    ref_classes: tuple[
+        str, ...
+    ] = ()  # classes a reference may point at (schema:rangeIncludes, else the range)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from psp_graph.analysis import funding, gaps, participation, power
+from psp_graph.analysis import funding, gaps, learning, participation, power
 from psp_graph.analysis.data import AnalysisData, load_data, select_issues
 from psp_graph.analysis.projection import roles_of
 from psp_graph.analysis.spec import QUERIES, QuerySpec, coerce_param
@@ -48,6 +48,11 @@ TWINS: dict[str, Twin] = {
     "collaboration-gaps": lambda d, i, p: gaps.collaboration_gaps(d, i),
     "power-ranking": lambda d, i, p: power.power_raw(d, i, str(p["currency"])),
     "brokers": lambda d, i, p: power.brokers_raw(d, i),
+    "community-balance": lambda d, i, p: learning.community_balance(d, i),
+    "burning-issues": lambda d, i, p: learning.burning_issues(d, i),
+    "insight-evidence": lambda d, i, p: learning.insight_evidence(d, i, p.get("stage")),
+    "recommendation-targets": lambda d, i, p: learning.recommendation_targets(d, i),
+    "pilot-change": lambda d, i, p: learning.pilot_change(d, p.get("pilot"), p.get("from"), p.get("to")),
 }
 
 FINISH: dict[str, Callable[[list[dict[str, Any]], dict[str, Any], Ontology], list[dict[str, Any]]]] = {
@@ -138,6 +143,8 @@ def run_query(
         rows = TWINS[name](load_data(graph, values.get("as_of")), issues, values)
     if name in FINISH:
         rows = FINISH[name](rows, values, graph.onto)
+    if name == "recommendation-targets":
+        _join_power_ranking(graph, rows, include_private)
     rows = [{c: _clean(row.get(c)) for c in spec.raw_columns} for row in rows]
     _fill_names(graph, spec, rows, include_private)
     _sort(spec, rows)
@@ -145,6 +152,17 @@ def run_query(
     if limit:
         rows = rows[:limit]
     return Table(name, list(spec.column_names), [{c: row.get(c) for c in spec.column_names} for row in rows])
+
+
+def _join_power_ranking(graph: Graph, rows: list[dict[str, Any]], include_private: bool) -> None:
+    """Add each target's rank and score from power-ranking over the whole graph (same on every backend)."""
+    if not rows:
+        return
+    ranking = {r["id"]: r for r in run_query(graph, "power-ranking", include_private=include_private).rows}
+    for row in rows:
+        ranked = ranking.get(row["target_id"])
+        row["power_rank"] = ranked["rank"] if ranked else None
+        row["power_score"] = ranked["score"] if ranked else None
 
 
 def _fill_names(graph: Graph, spec: QuerySpec, rows: list[dict[str, Any]], include_private: bool) -> None:
