@@ -31,6 +31,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("export", "export", "Write the graph as GraphML, GEXF, JSON or RDF (Turtle)."),
     "demo": ("demo", "demo", "Load the seed graph into psp-demo.db and show who holds power."),
     "sync": ("sync", "sync", "Copy the store to another store (e.g. Neo4j)."),
+    "record": ("learning", "record", "Record events, who took part, burning issues, insights, stories."),
+    "pin": ("learning", "pin", "Pin a resource on the Resource Pinboard."),
+    "pinboard": ("learning", "pinboard", "List the Resource Pinboard."),
+    "insights": ("learning", "insights", "List insights with their evidence."),
+    "brief": ("learning", "brief", "Write a publishable brief of one deep dive (HTML or Markdown)."),
 }
 
 

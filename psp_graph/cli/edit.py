@@ -31,7 +31,7 @@ def _source_records(
 
     ids, new = [], []
     for text in sources:
-        if text.startswith("src:") and graph.backend.get_node(text) is not None:
+        if text.startswith(("src:", "event:")) and graph.backend.get_node(text) is not None:
             ids.append(text)
             continue
         source_id = text if text.startswith("src:") else f"src:{slugify(text)[:60]}"
