@@ -134,7 +134,7 @@ def test_community_of_practice_records_are_illustrative_or_cite_web_sources(seed
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     sources = {s.id: s for s in seeded.backend.iter_nodes("Source")}
     real = []
-    for section, records in data.items():
+    for records in data.values():
         for record in records:
             if record.get("illustrative") is True:
                 # src:illustrative, or an illustrative event the fact was heard at
