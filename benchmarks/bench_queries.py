@@ -88,7 +88,8 @@ def params_for(name: str, nodes: list) -> dict[str, object]:  # type: ignore[typ
 
 
 def neo4j_times(size: int, nodes: list, links: list, server_uri: str) -> dict[str, float]:  # type: ignore[type-arg]
-    from psp_graph.analysis.runner import cypher_parameters, cypher_text, resolve_params
+    from psp_graph.analysis.cypher import cypher_text
+    from psp_graph.analysis.runner import cypher_parameters, resolve_params
     from psp_graph.analysis.spec import QUERIES as SPECS
     from psp_graph.graph import Graph
     from tests.neo4j_support import wipe_test_database

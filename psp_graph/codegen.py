@@ -6,6 +6,7 @@ regenerates the module and fails if the checked-in copy has drifted.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -62,7 +63,7 @@ def _field(spec: AttributeSpec, class_name: str | None, onto: Ontology, *, requi
     elif spec.default is not None and vocab is not None:
         default = f"{vocab.name}.{_enum_member(str(spec.default))}"
     elif spec.default is not None:
-        default = repr(spec.default)
+        default = json.dumps(spec.default) if isinstance(spec.default, str) else repr(spec.default)
     else:
         default = "None"
         annotation = f"{annotation} | None"
@@ -73,14 +74,19 @@ def _field(spec: AttributeSpec, class_name: str | None, onto: Ontology, *, requi
     return f"    {spec.name}: {annotation} = {default}"
 
 
+def _body(fields: list[str]) -> list[str]:
+    """A class body after its docstring, and the two blank lines after the class."""
+    return (["", *fields] if fields else []) + ["", ""]
+
+
 def generate_model_source(onto: Ontology | None = None) -> str:
     """The full text of psp_graph/model.py for the given ontology."""
     onto = onto or load_ontology()
     out: list[str] = [
         '"""Pydantic models generated from ontology/psp.ttl. Do not edit by hand.',
         "",
-        "Regenerate with ``python -m psp_graph.codegen``; tests/test_model_generated.py",
-        "fails when this file and the ontology disagree.",
+        "Regenerate with ``python -m psp_graph.codegen``; tests/test_ontology.py fails",
+        "when this file and the ontology disagree. The text is ruff-formatted as written.",
         '"""',
         "",
         "from __future__ import annotations",
@@ -125,9 +131,8 @@ def generate_model_source(onto: Ontology | None = None) -> str:
         own = [a for a in cls.attributes if a not in node.attributes]
         name = f"{kind}Record"
         record_names[kind] = name
-        out += [f"class {name}(NodeRecord):", f'    """{cls.label}: {cls.comment}"""', ""]
-        out += [_field(onto.attributes[a], kind, onto, required=a in cls.required) for a in own]
-        out += ["", ""]
+        out += [f"class {name}(NodeRecord):", f'    """{cls.label}: {cls.comment}"""']
+        out += _body([_field(onto.attributes[a], kind, onto, required=a in cls.required) for a in own])
     out += ["NODE_RECORDS: dict[str, type[NodeRecord]] = {"]
     out += [f'    "{kind}": {name},' for kind, name in record_names.items()]
     out += ["}", "", ""]
@@ -150,10 +155,8 @@ def generate_model_source(onto: Ontology | None = None) -> str:
         own = [a for a in rel.attributes if a not in onto.link_attributes]
         name = "".join(part.capitalize() for part in rel.name.split("_")) + "Link"
         link_names[rel.name] = name
-        out += [f"class {name}(LinkRecord):", f'    """{rel.label}: {rel.comment}"""', ""]
-        fields = [_field(onto.attributes[a], None, onto, required=a in rel.required) for a in own]
-        out += fields
-        out += ["", ""]
+        out += [f"class {name}(LinkRecord):", f'    """{rel.label}: {rel.comment}"""']
+        out += _body([_field(onto.attributes[a], None, onto, required=a in rel.required) for a in own])
     out += ["LINK_RECORDS: dict[str, type[LinkRecord]] = {"]
     out += [f'    "{rel}": {name},' for rel, name in link_names.items()]
     out += ["}"]

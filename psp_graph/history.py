@@ -6,17 +6,13 @@ from typing import Any
 
 from psp_graph.exc import UndoConflict
 from psp_graph.ontology import Ontology
+from psp_graph.privacy import PROVENANCE_FIELDS, is_private
 from psp_graph.records import Batch, Change, StoredLink, StoredNode
 
 __all__ = ["PROVENANCE_KEYS", "inverse_batch", "same_fact", "snapshot"]
 
 # Attributes that say when and by whom, not what: ignored when comparing facts.
-PROVENANCE_KEYS = frozenset({"recorded_at", "recorded_by"})
-
-
-def is_private_node(node: StoredNode) -> bool:
-    """Persons, and any node not marked public, keep personal fields out of the log."""
-    return "Person" in node.labels or node.props.get("privacy", "public") != "public"
+PROVENANCE_KEYS = PROVENANCE_FIELDS
 
 
 def snapshot(entity: StoredNode | StoredLink, onto: Ontology, *, private: bool) -> dict[str, Any]:
@@ -82,12 +78,12 @@ def inverse_batch(
             node = StoredNode.from_dict({k: v for k, v in (change.before or {}).items() if k != "redacted"})
             if isinstance(current, StoredNode):  # keep personal fields the log never held
                 kept = {k: v for k, v in current.props.items() if k not in node.props}
-                personal = {n for n, s in onto.attributes.items() if s.private}
+                personal = onto.personal_attributes
                 node = StoredNode(
                     node.id,
                     node.types,
                     node.labels,
-                    current.name if is_private_node(node) else node.name,
+                    current.name if is_private(node) else node.name,
                     {**node.props, **{k: v for k, v in kept.items() if k in personal}},
                 )
             batch.upsert_nodes.append(node)

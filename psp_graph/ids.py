@@ -16,12 +16,10 @@ __all__ = [
     "changeset_id",
     "link_id",
     "new_person_id",
-    "pseudonym_for",
     "slugify",
 ]
 
 ID_PATTERN = re.compile(r"^[a-z]+:[a-z0-9][a-z0-9._-]*$")
-_PSEUDONYM_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U
 
 
 def slugify(text: str) -> str:
@@ -36,16 +34,6 @@ def new_person_id() -> str:
     """An opaque person id, never derived from a name: ``person:k7q2m9xa3b``."""
     alphabet = "abcdefghjkmnpqrstvwxyz23456789"
     return "person:" + "".join(secrets.choice(alphabet) for _ in range(10))
-
-
-def pseudonym_for(node_id: str) -> str:
-    """A stable, readable pseudonym derived from an opaque id: ``Person K7Q2M``."""
-    digest = int.from_bytes(hashlib.sha256(node_id.encode()).digest()[:8], "big")
-    chars = []
-    for _ in range(5):
-        digest, index = divmod(digest, len(_PSEUDONYM_ALPHABET))
-        chars.append(_PSEUDONYM_ALPHABET[index])
-    return "Person " + "".join(chars)
 
 
 def link_id(rel_type: str, source: str, target: str, key: dict[str, Any]) -> str:

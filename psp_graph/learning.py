@@ -16,8 +16,9 @@ from typing import Any
 
 from psp_graph.analysis.data import AnalysisData, load_data, select_issues
 from psp_graph.analysis.learning import insight_evidence, relevant_to_issues
-from psp_graph.graph import Graph, display_name
+from psp_graph.graph import Graph
 from psp_graph.ontology import Ontology
+from psp_graph.reading import Reader
 
 __all__ = [
     "INSIGHT_COLUMNS",
@@ -86,18 +87,22 @@ def event_flags(onto: Ontology, props: dict[str, Any], today: datetime.date | No
 
 
 # -- listings -------------------------------------------------------------------
-def _names(data: AnalysisData, ids: Any, include_private: bool) -> list[str]:
-    return sorted(
-        display_name(data.nodes[i], include_private=include_private) for i in ids if i in data.nodes
-    )
+def _names(data: AnalysisData, ids: Any, shown: Reader) -> list[str]:
+    return sorted(shown.shown(data.nodes[i]).name for i in ids if i in data.nodes)
+
+
+def _readers(graph: Graph, include_private: bool) -> tuple[Reader, Reader]:
+    """Every node as it is (for counts and selection), and the door that names them."""
+    return graph.reader(include_private=True), graph.reader(include_private=include_private)
 
 
 def pinboard_rows(
     graph: Graph, issue: str | None = None, *, include_private: bool = False
 ) -> list[dict[str, Any]]:
     """The Resource Pinboard, newest pin first: what, who pinned it and when, about what."""
-    data = load_data(graph, None)
-    selected = relevant_to_issues(data, select_issues(graph, issue))
+    store, shown = _readers(graph, include_private)
+    data = load_data(store, None)
+    selected = relevant_to_issues(data, select_issues(store, issue))
     pins: dict[str, list[Any]] = {}
     about: dict[str, set[str]] = {}
     for link in data.of_type("PINNED"):
@@ -112,13 +117,13 @@ def pinboard_rows(
         rows.append(
             {
                 "id": node.id,
-                "title": display_name(node, include_private=include_private),
+                "title": shown.shown(node).name,
                 "kind": node.props.get("kind"),
                 "url": node.props.get("url"),
                 "date": node.props.get("date"),
-                "pinned_by": _names(data, {p.source for p in pinned}, include_private),
+                "pinned_by": _names(data, {p.source for p in pinned}, shown),
                 "pinned_on": min((str(p.props["date"]) for p in pinned if p.props.get("date")), default=None),
-                "about": _names(data, about.get(node.id, ()), include_private),
+                "about": _names(data, about.get(node.id, ()), shown),
                 "illustrative": bool(node.props.get("illustrative")),
             }
         )
@@ -130,7 +135,8 @@ def insight_rows(
     graph: Graph, issue: str | None = None, stage: str | None = None, *, include_private: bool = False
 ) -> list[dict[str, Any]]:
     """Insights by stage, with where they were raised and their evidence; unevidenced ones say so."""
-    data = load_data(graph, None)
+    store, shown = _readers(graph, include_private)
+    data = load_data(store, None)
     raised: dict[str, set[str]] = {}
     about: dict[str, set[str]] = {}
     for link in data.of_type("RAISED_AT"):
@@ -138,19 +144,19 @@ def insight_rows(
     for link in data.of_type("ABOUT"):
         about.setdefault(link.source, set()).add(link.target)
     rows = []
-    for found in insight_evidence(data, select_issues(graph, issue), stage):
+    for found in insight_evidence(data, select_issues(store, issue), stage):
         node = data.nodes[found["insight_id"]]
         rows.append(
             {
                 "id": node.id,
-                "insight": display_name(node, include_private=include_private),
+                "insight": shown.shown(node).name,
                 "kind": node.props.get("kind"),
                 "stage": node.props.get("stage"),
                 "date": node.props.get("date"),
-                "raised_at": _names(data, raised.get(node.id, ()), include_private),
-                "evidence": _names(data, found["evidence_ids"], include_private),
+                "raised_at": _names(data, raised.get(node.id, ()), shown),
+                "evidence": _names(data, found["evidence_ids"], shown),
                 "status": "unevidenced" if found["unevidenced"] else "evidenced",
-                "about": _names(data, about.get(node.id, ()), include_private),
+                "about": _names(data, about.get(node.id, ()), shown),
                 "illustrative": bool(node.props.get("illustrative")),
             }
         )
@@ -246,13 +252,14 @@ def build_brief(
     """Gather the brief of one issue's deep dive from the named queries."""
     from psp_graph.analysis import run_query
 
-    issues = select_issues(graph, issue)
+    store, shown = _readers(graph, include_private)
+    issues = select_issues(store, issue)
     assert issues is not None
     issue_id = issue if issue.startswith("issue:") and issue in issues else issues[0]
     for candidate in issues:  # the selected issue itself, not a narrower one
         if candidate.removeprefix("issue:") == issue.removeprefix("issue:"):
             issue_id = candidate
-    data = load_data(graph, None)
+    data = load_data(store, None)
     issue_node = data.nodes.get(issue_id)
     concept = graph.onto.issues.get(issue_id)
     issue_name = issue_node.name if issue_node else (concept.label if concept else issue_id)
@@ -267,7 +274,7 @@ def build_brief(
     names = {r["space_id"]: r for r in seats}
     space_rows = [
         {
-            "space": display_name(data.nodes[s], include_private=include_private),
+            "space": shown.shown(data.nodes[s]).name,
             "kind": r["space"],
             "seats": r["seats"],
             "lived_share": r["lived_share"],
@@ -281,7 +288,7 @@ def build_brief(
     insights = insight_rows(graph, issue, include_private=include_private)
     recs = q("recommendation-targets")
     participation = q("community-balance")
-    shown = (
+    in_brief = (
         {r["id"] for r in money_by_actor[:10]}
         | set(names)
         | {r["burning_id"] for r in burning}
@@ -291,13 +298,13 @@ def build_brief(
     )
     cited: set[str] = set()
     illustrative = False
-    for node_id in shown:
+    for node_id in in_brief:
         node = data.nodes.get(node_id)
         if node is not None:
             cited.update(node.props.get("sources", []))
             illustrative = illustrative or bool(node.props.get("illustrative"))
     for link in data.links:
-        if link.source in shown and link.type in (
+        if link.source in in_brief and link.type in (
             "FUNDS",
             "SITS_IN",
             "RAISED_AT",
@@ -309,7 +316,7 @@ def build_brief(
     sources = [
         {
             "id": s,
-            "name": display_name(data.nodes[s], include_private=include_private),
+            "name": shown.shown(data.nodes[s]).name,
             "url": data.nodes[s].props.get("url"),
             "publisher": data.nodes[s].props.get("publisher"),
             "illustrative": bool(data.nodes[s].props.get("illustrative")),

@@ -1,7 +1,7 @@
 """Pydantic models generated from ontology/psp.ttl. Do not edit by hand.
 
-Regenerate with ``python -m psp_graph.codegen``; tests/test_model_generated.py
-fails when this file and the ontology disagree.
+Regenerate with ``python -m psp_graph.codegen``; tests/test_ontology.py fails
+when this file and the ontology disagree. The text is ruff-formatted as written.
 """
 
 from __future__ import annotations
@@ -338,7 +338,6 @@ class InitiativeRecord(NodeRecord):
     """Initiative: A project, programme, deep dive or community of practice."""
 
 
-
 class InsightRecord(NodeRecord):
     """Insight: A finding, good practice, barrier or vision, raised at events and evidenced by events, sources and pinboard items."""
 
@@ -385,7 +384,7 @@ class ResourceRecord(NodeRecord):
     """Resource: Something that gives power to whoever controls it: money, decision seats, data, space, expertise, platforms, network access, volunteers."""
 
     amount: Decimal | None = Field(default=None, ge=0)
-    currency: str = 'GBP'
+    currency: str = "GBP"
     kind: ResourceKind | None = None
 
 
@@ -447,35 +446,28 @@ class AboutLink(LinkRecord):
     """about: Is about a topical issue or a burning issue."""
 
 
-
 class AccountableToLink(LinkRecord):
     """accountable to: Must answer to another actor or a decision space."""
-
 
 
 class AddressedToLink(LinkRecord):
     """addressed to: Who a recommendation asks to change: an actor or a decision space."""
 
 
-
 class AffectedByLink(LinkRecord):
     """affected by: Is directly affected by an issue."""
-
 
 
 class CampaignsOnLink(LinkRecord):
     """campaigns on: Campaigns for change on an issue."""
 
 
-
 class ChangesLink(LinkRecord):
     """changes: Something a pilot changes: a decision space, a resource, an initiative or how it works with an actor (describe the change in the note)."""
 
 
-
 class ControlsLink(LinkRecord):
     """controls: Holds and decides the use of a resource."""
-
 
 
 class DecidesOnLink(LinkRecord):
@@ -488,22 +480,19 @@ class DrawsOnLink(LinkRecord):
     """draws on: Builds on the work, tools or ideas of an initiative or a resource."""
 
 
-
 class EmploysLink(LinkRecord):
     """employs: Employs a person."""
-
 
 
 class EvidencedByLink(LinkRecord):
     """evidenced by: An insight or recommendation rests on an event, a source, a pinboard item, a story, a practice example or a pilot."""
 
 
-
 class FundsLink(LinkRecord):
     """funds: Gives money to (a grant, a contract, a budget)."""
 
     amount: Decimal | None = Field(default=None, ge=0)
-    currency: str = 'GBP'
+    currency: str = "GBP"
     issues: list[str] = Field(default_factory=list)
     programme: str | None = None
 
@@ -512,10 +501,8 @@ class HasLivedExperienceOfLink(LinkRecord):
     """has lived experience of: Brings lived experience of an issue."""
 
 
-
 class HostsLink(LinkRecord):
     """hosts: Hosts an initiative or a decision space."""
-
 
 
 class InfluencesLink(LinkRecord):
@@ -536,7 +523,6 @@ class LeadsLink(LinkRecord):
     """leads: Leads, chairs or directs."""
 
 
-
 class MemberOfLink(LinkRecord):
     """member of: Belongs to an organisation, network, group or initiative."""
 
@@ -547,15 +533,12 @@ class NeedsLink(LinkRecord):
     """needs: Needs a resource it does not control."""
 
 
-
 class OrganisesLink(LinkRecord):
     """organises: Convenes or hosts an event."""
 
 
-
 class ParticipatesInLink(LinkRecord):
     """participates in: Takes part in an initiative, e.g. a community of practice."""
-
 
 
 class PartnersWithLink(LinkRecord):
@@ -568,10 +551,8 @@ class PartOfLink(LinkRecord):
     """part of: Is part of a larger initiative, organisation or decision space."""
 
 
-
 class PilotedByLink(LinkRecord):
     """piloted by: The organisation that explores power sharing in a pilot."""
-
 
 
 class PinnedLink(LinkRecord):
@@ -584,15 +565,12 @@ class PractisedByLink(LinkRecord):
     """practised by: The organisation that shares power in a practice example."""
 
 
-
 class RaisedAtLink(LinkRecord):
     """raised at: A burning issue, insight or story was raised at an event or in a source."""
 
 
-
 class RepresentsLink(LinkRecord):
     """represents: Speaks for another actor."""
-
 
 
 class SitsInLink(LinkRecord):
@@ -605,7 +583,7 @@ class SupportsLink(LinkRecord):
     """supports: Gives support so that income is no barrier to taking part (paid time, expenses, equipment): a resource that flows to the people at an event or to a participant."""
 
     amount: Decimal | None = Field(default=None, ge=0)
-    currency: str = 'GBP'
+    currency: str = "GBP"
     people: int | None = Field(default=None, ge=0)
     support_kind: SupportKind | None = None
 
@@ -620,10 +598,8 @@ class ToldByLink(LinkRecord):
     """told by: Whose story it is."""
 
 
-
 class WorksOnLink(LinkRecord):
     """works on: Works on an issue (services, research, policy)."""
-
 
 
 LINK_RECORDS: dict[str, type[LinkRecord]] = {

@@ -6,10 +6,21 @@ Backends store and return these and nothing else; they never validate.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import islice
+from typing import Any, TypeVar
 
-__all__ = ["Batch", "Change", "ChangeSet", "Stats", "StoredLink", "StoredNode", "canonical_json"]
+__all__ = ["Batch", "Change", "ChangeSet", "Stats", "StoredLink", "StoredNode", "canonical_json", "chunked"]
+
+T = TypeVar("T")
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of at most ``size`` items, in order: the one chunker of the house."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def canonical_json(value: Any) -> str:
@@ -26,9 +37,6 @@ class StoredNode:
     labels: tuple[str, ...]
     name: str
     props: dict[str, Any] = field(default_factory=dict)
-
-    def name_or_none(self) -> str | None:
-        return self.name
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -59,9 +67,6 @@ class StoredLink:
     source: str
     target: str
     props: dict[str, Any] = field(default_factory=dict)
-
-    def name_or_none(self) -> str | None:
-        return None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -121,6 +126,9 @@ class Batch:
     delete_links: list[str] = field(default_factory=list)
     delete_nodes: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    # Ids of upserted links given by their source (a grant's own id) rather than derived
+    # from type, ends and key: only these can clash with a link of another type.
+    given_link_ids: set[str] = field(default_factory=set)
 
     def is_empty(self) -> bool:
         return not (self.upsert_nodes or self.upsert_links or self.delete_links or self.delete_nodes)

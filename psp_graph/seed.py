@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from psp_graph.graph import Graph, Result
+from psp_graph.changes import Result
+from psp_graph.graph import Graph
+from psp_graph.io.load import load_file
 from psp_graph.resources import resource_path
 
 __all__ = ["SEED_FILES", "load_seed", "seed_paths"]
@@ -20,4 +22,4 @@ def seed_paths() -> list[Path]:
 
 def load_seed(graph: Graph) -> list[tuple[Path, Result]]:
     """Load every seed file (each all-or-nothing); loading twice changes nothing."""
-    return [(path, graph.load_file(path)) for path in seed_paths()]
+    return [(path, load_file(graph, path)) for path in seed_paths()]

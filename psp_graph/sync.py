@@ -21,19 +21,12 @@ copies what is still missing. Memory: ids of both stores, plus one batch.
 
 from __future__ import annotations
 
-import getpass
-import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from itertools import islice
 
-from psp_graph.backends.base import Backend
 from psp_graph.exc import PspGraphError
-from psp_graph.history import is_private_node, snapshot
-from psp_graph.ids import changeset_id
-from psp_graph.ontology import load_ontology
-from psp_graph.records import Batch, Change, ChangeSet, StoredLink, StoredNode
+from psp_graph.graph import Graph
+from psp_graph.records import StoredLink, StoredNode, chunked
 
 __all__ = ["BATCH_SIZE", "Counts", "Progress", "SyncResult", "sync"]
 
@@ -91,107 +84,69 @@ class SyncResult:
         return "\n".join(lines)
 
 
-def _chunks(items: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def sync(source: Backend, target: Backend, progress: Progress | None = None) -> SyncResult:
+def sync(source: Graph, target: Graph, progress: Progress | None = None) -> SyncResult:
     """Copy ``source`` into ``target``: missing history, then missing or changed nodes and links.
 
     Extras in the target are kept and counted. Raises PspGraphError when both are
     the same store, and whatever the target raises for a batch it refuses.
     """
-    if source is target or (source.url == target.url and not source.url.endswith(":memory:")):
-        raise PspGraphError(f"source and target are the same store ({source.url})")
-    result = SyncResult(source=source.url, target=target.url)
+    theirs, ours = source.reader(include_private=True), target.reader(include_private=True)
+    if source is target or (theirs.url == ours.url and not theirs.url.endswith(":memory:")):
+        raise PspGraphError(f"source and target are the same store ({theirs.url})")
+    result = SyncResult(source=theirs.url, target=ours.url)
     report = progress or (lambda stage, done, total: None)
-    _copy_history(source, target, result, report)
-    result.nodes = _copy_records(source, target, "nodes", report)
-    result.links = _copy_records(source, target, "links", report)
+    have = {cs.id for cs in ours.changesets()}
+    changesets = theirs.changesets()
+    missing = [cs for cs in reversed(changesets) if cs.id not in have]  # oldest first
+    result.extra_changesets = len(have - {cs.id for cs in changesets})
+    for done, cs in enumerate(missing, start=1):
+        target.copy_changeset(cs, theirs.changes(cs.id))
+        result.changesets_copied += 1
+        report("history", done, len(missing))
+    stats = theirs.stats()
+    result.nodes = _copy(
+        target,
+        theirs.iter_nodes(),
+        ours.iter_nodes,
+        f"sync nodes from {theirs.url}",
+        stats.nodes,
+        "nodes",
+        report,
+    )
+    result.links = _copy(
+        target,
+        theirs.iter_links(),
+        ours.iter_links,
+        f"sync links from {theirs.url}",
+        stats.links,
+        "links",
+        report,
+    )
     for key in META_KEYS:
-        value = source.get_meta(key)
-        if value is not None and target.get_meta(key) is None:
+        value = theirs.meta(key)
+        if value is not None and ours.meta(key) is None:
             target.set_meta(key, value)
     return result
 
 
-def _copy_history(source: Backend, target: Backend, result: SyncResult, report: Progress) -> None:
-    have = {cs.id for cs in target.changesets()}
-    theirs = source.changesets()
-    missing = [cs for cs in reversed(theirs) if cs.id not in have]  # oldest first
-    result.extra_changesets = len(have - {cs.id for cs in theirs})
-    for done, cs in enumerate(missing, start=1):
-        target.apply(Batch(cs, changes=source.changes(cs.id)))
-        result.changesets_copied += 1
-        report("history", done, len(missing))
-
-
-def _copy_records(source: Backend, target: Backend, stage: str, report: Progress) -> Counts:
-    """Write the nodes (or links) of the source that the target lacks or holds differently."""
-    nodes = stage == "nodes"
-    records: Iterator[Record] = source.iter_nodes() if nodes else source.iter_links()
-    stats = source.stats()
-    total = stats.nodes if nodes else stats.links
+def _copy(
+    target: Graph,
+    records: Iterator[Record],
+    there: Callable[[], Iterator[Record]],
+    summary: str,
+    total: int,
+    stage: str,
+    report: Progress,
+) -> Counts:
+    """Write the records the target lacks or holds differently, a batch at a time."""
     counts, seen, done = Counts(), set[str](), 0
-    for chunk in _chunks(records, BATCH_SIZE):
-        ids = [item.id for item in chunk]
-        seen.update(ids)
-        current: Mapping[str, Record] = target.get_nodes(ids) if nodes else target.get_links(ids)
-        private = _private_ids(target, chunk)
-        batch = _sync_batch(source.url, stage)
-        for item in chunk:
-            old = current.get(item.id)
-            if old == item:
-                counts.unchanged += 1
-                continue
-            counts.created += old is None
-            counts.updated += old is not None
-            if isinstance(item, StoredNode):
-                batch.upsert_nodes.append(item)
-            else:
-                batch.upsert_links.append(item)
-            batch.changes.append(_change(batch, old, item, private))
-        if not batch.is_empty():
-            target.apply(batch)
+    for chunk in chunked(records, BATCH_SIZE):
+        seen.update(item.id for item in chunk)
+        created, updated, unchanged = target.copy_records(chunk, summary)
+        counts.created += created
+        counts.updated += updated
+        counts.unchanged += unchanged
         done += len(chunk)
         report(stage, done, total)
-    there: Iterator[Record] = target.iter_nodes() if nodes else target.iter_links()
-    counts.extra = sum(1 for item in there if item.id not in seen)
+    counts.extra = sum(1 for item in there() if item.id not in seen)
     return counts
-
-
-def _private_ids(target: Backend, chunk: list[Record]) -> set[str]:
-    """Private nodes among a chunk of nodes, or among the ends of a chunk of links."""
-    ends = {end for item in chunk if isinstance(item, StoredLink) for end in (item.source, item.target)}
-    nodes = [item for item in chunk if isinstance(item, StoredNode)] + list(target.get_nodes(ends).values())
-    return {n.id for n in nodes if is_private_node(n)}
-
-
-def _change(batch: Batch, old: Record | None, new: Record, private: set[str]) -> Change:
-    """The history entry of one synced record, without personal fields of private persons."""
-    onto = load_ontology()
-    hidden = new.id in private if isinstance(new, StoredNode) else bool({new.source, new.target} & private)
-    return Change(
-        changeset_id=batch.changeset.id,
-        seq=len(batch.changes),
-        op="create" if old is None else "update",
-        entity="node" if isinstance(new, StoredNode) else "link",
-        entity_id=new.id,
-        before=None if old is None else snapshot(old, onto, private=hidden),
-        after=snapshot(new, onto, private=hidden),
-    )
-
-
-def _sync_batch(source_url: str, stage: str) -> Batch:
-    now = datetime.now(UTC)
-    recorder = os.environ.get("PSP_USER") or getpass.getuser()
-    cs = ChangeSet(
-        changeset_id(now),
-        now.isoformat(timespec="microseconds"),
-        recorder,
-        "sync",
-        f"sync {stage} from {source_url}",
-    )
-    return Batch(cs)

@@ -6,6 +6,7 @@ ontology; references to other nodes are checked by the Graph service.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -13,9 +14,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from psp_graph.exc import InvalidData
-from psp_graph.ids import ID_PATTERN, link_id, pseudonym_for, slugify
+from psp_graph.ids import ID_PATTERN, link_id, slugify
 from psp_graph.model import LINK_RECORDS, NODE_RECORDS
 from psp_graph.ontology import NodeClass, Ontology, RelationSpec, did_you_mean
+from psp_graph.privacy import kind_words, opaque_id, pseudonym_for
 from psp_graph.records import StoredLink, StoredNode
 from psp_graph.values import minor_units, parse_bool, parse_date, parse_decimal, parse_list
 
@@ -116,7 +118,7 @@ class Validator:
         if cls.kind == "Story" and not props.get("consent_to_share"):
             raise InvalidData("a story is recorded only with the teller's consent", field="consent_to_share")
         if cls.name == "Person" or props["privacy"] != "public":
-            props["pseudonym"] = pseudonym_for(model.id)
+            props["pseudonym"] = pseudonym_for(model.id, kind_words(cls.name))
         return StoredNode(
             id=model.id,
             types=tuple(data["types"]),
@@ -164,6 +166,8 @@ class Validator:
                 )
             if "name" not in data:
                 raise InvalidData("missing", field="name")
+            if data.get("privacy", "public") != "public":  # an id must not show a private name
+                return opaque_id(prefix or "node", str(data["name"]))
             return f"{prefix}:{slugify(str(data['name']))}"
         node_id = str(given).strip()
         if ":" not in node_id and prefix:
@@ -184,6 +188,15 @@ class Validator:
                     field="id",
                 )
         return node_id
+
+    @staticmethod
+    def made_private(node: StoredNode) -> StoredNode:
+        """The node marked private, under an opaque id (a slug would show its name) and the
+        stable pseudonym it is then shown by."""
+        new_id = opaque_id(node.id.split(":", 1)[0], node.name)
+        pseudonym = pseudonym_for(new_id, kind_words(node.types[0]))
+        props = {**node.props, "privacy": "private", "pseudonym": pseudonym}
+        return dataclasses.replace(node, id=new_id, props=props)
 
     # -- links ---------------------------------------------------------------
     def link(self, raw: RawRecord) -> StoredLink:

@@ -5,19 +5,19 @@
 // cypher-parameters: $issues, $as_of, $issue_types (relationship types with the "issue" analysis role)
 CALL {
   MATCH (a:Actor)-[r]->(i:Issue)
-  WHERE type(r) IN $issue_types AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of))) AND ($issues IS NULL OR i.id IN $issues)
+  WHERE type(r) IN $issue_types AND {{valid(r)}} AND ($issues IS NULL OR i.id IN $issues)
   WITH DISTINCT i, a
-  RETURN 'issue' AS scope, i.id AS scope_id, CASE WHEN a.experience IS NOT NULL THEN a.experience WHEN a:LivedExperienceGroup THEN 'lived' ELSE 'unknown' END AS e
+  RETURN 'issue' AS scope, i.id AS scope_id, {{experience(a)}} AS e
   UNION ALL
   MATCH (d:DecisionSpace)
   WHERE ($issues IS NULL OR EXISTS {
     MATCH (d)-[w:WORKS_ON|DECIDES_ON]->(x:Entity)
-    WHERE ($as_of IS NULL OR ((w.valid_from IS NULL OR w.valid_from <= $as_of) AND (w.valid_to IS NULL OR w.valid_to >= $as_of))) AND (x.id IN $issues OR any(i IN coalesce(w.issues, []) WHERE i IN $issues))
+    WHERE {{valid(w)}} AND {{on_issue(w, x)}}
   })
   MATCH (a:Actor)-[s:SITS_IN]->(d)
-  WHERE ($as_of IS NULL OR ((s.valid_from IS NULL OR s.valid_from <= $as_of) AND (s.valid_to IS NULL OR s.valid_to >= $as_of)))
+  WHERE {{valid(s)}}
   WITH DISTINCT d, a
-  RETURN 'decision_space' AS scope, d.id AS scope_id, CASE WHEN a.experience IS NOT NULL THEN a.experience WHEN a:LivedExperienceGroup THEN 'lived' ELSE 'unknown' END AS e
+  RETURN 'decision_space' AS scope, d.id AS scope_id, {{experience(a)}} AS e
 }
 WITH scope, scope_id, collect(e) AS es
 WITH scope, scope_id, size([x IN es WHERE x = 'lived']) AS lived, size([x IN es WHERE x = 'learnt']) AS learnt,

@@ -6,12 +6,12 @@
 // An issue selection keeps what is ABOUT a selected issue, ABOUT a burning issue about it, or RAISED_AT an event about it.
 MATCH (e:Event)
 WHERE ($issues IS NULL
-       OR EXISTS { MATCH (e)-[a1:ABOUT]->(i1:Issue) WHERE ($as_of IS NULL OR ((a1.valid_from IS NULL OR a1.valid_from <= $as_of) AND (a1.valid_to IS NULL OR a1.valid_to >= $as_of))) AND i1.id IN $issues }
-       OR EXISTS { MATCH (e)-[a2:ABOUT]->(b2:BurningIssue)-[a3:ABOUT]->(i2:Issue) WHERE ($as_of IS NULL OR ((a2.valid_from IS NULL OR a2.valid_from <= $as_of) AND (a2.valid_to IS NULL OR a2.valid_to >= $as_of))) AND ($as_of IS NULL OR ((a3.valid_from IS NULL OR a3.valid_from <= $as_of) AND (a3.valid_to IS NULL OR a3.valid_to >= $as_of))) AND i2.id IN $issues }
-       OR EXISTS { MATCH (e)-[r4:RAISED_AT]->(e4:Event)-[a4:ABOUT]->(i4:Issue) WHERE ($as_of IS NULL OR ((r4.valid_from IS NULL OR r4.valid_from <= $as_of) AND (r4.valid_to IS NULL OR r4.valid_to >= $as_of))) AND ($as_of IS NULL OR ((a4.valid_from IS NULL OR a4.valid_from <= $as_of) AND (a4.valid_to IS NULL OR a4.valid_to >= $as_of))) AND i4.id IN $issues })
+       OR EXISTS { MATCH (e)-[a1:ABOUT]->(i1:Issue) WHERE {{valid(a1)}} AND i1.id IN $issues }
+       OR EXISTS { MATCH (e)-[a2:ABOUT]->(b2:BurningIssue)-[a3:ABOUT]->(i2:Issue) WHERE {{valid(a2)}} AND {{valid(a3)}} AND i2.id IN $issues }
+       OR EXISTS { MATCH (e)-[r4:RAISED_AT]->(e4:Event)-[a4:ABOUT]->(i4:Issue) WHERE {{valid(r4)}} AND {{valid(a4)}} AND i4.id IN $issues })
 OPTIONAL MATCH (a:Entity)-[t:TAKES_PART_IN]->(e)
-WHERE ($as_of IS NULL OR ((t.valid_from IS NULL OR t.valid_from <= $as_of) AND (t.valid_to IS NULL OR t.valid_to >= $as_of)))
-WITH e, collect(CASE WHEN t IS NULL THEN null ELSE {exp: coalesce(t.experience, (CASE WHEN a.experience IS NOT NULL THEN a.experience WHEN a:LivedExperienceGroup THEN 'lived' ELSE 'unknown' END)), type: a.types[0]} END) AS named
+WHERE {{valid(t)}}
+WITH e, collect(CASE WHEN t IS NULL THEN null ELSE {exp: coalesce(t.experience, {{experience(a)}}), type: a.types[0]} END) AS named
 WITH e, coalesce(toString(e.stage), 'unknown') AS stage, named,
      (e.participants_lived IS NOT NULL OR e.participants_learnt IS NOT NULL OR e.participants_both IS NOT NULL) AS counted
 WITH e, stage,

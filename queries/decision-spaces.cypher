@@ -6,13 +6,13 @@
 MATCH (d:DecisionSpace)
 WHERE ($issues IS NULL OR EXISTS {
     MATCH (d)-[w:WORKS_ON|DECIDES_ON]->(x:Entity)
-    WHERE ($as_of IS NULL OR ((w.valid_from IS NULL OR w.valid_from <= $as_of) AND (w.valid_to IS NULL OR w.valid_to >= $as_of))) AND (x.id IN $issues OR any(i IN coalesce(w.issues, []) WHERE i IN $issues))
+    WHERE {{valid(w)}} AND {{on_issue(w, x)}}
   })
 OPTIONAL MATCH (a:Entity)-[s:SITS_IN]->(d)
-WHERE ($as_of IS NULL OR ((s.valid_from IS NULL OR s.valid_from <= $as_of) AND (s.valid_to IS NULL OR s.valid_to >= $as_of)))
+WHERE {{valid(s)}}
 WITH d, collect(CASE WHEN s IS NULL THEN null ELSE {
        actor: a.id, voting: s.seat_type IN ['chair', 'voting'],
-       lived: (CASE WHEN a.experience IS NOT NULL THEN a.experience WHEN a:LivedExperienceGroup THEN 'lived' ELSE 'unknown' END) IN ['lived', 'both']} END) AS held
+       lived: {{experience(a)}} IN ['lived', 'both']} END) AS held
 WITH d, held, [h IN held WHERE h.lived] AS lived, [h IN held WHERE h.voting] AS voting
 WITH d, held, lived, voting, [h IN lived WHERE h.voting] AS lived_voting
 RETURN d.id AS space_id, d.space AS space, d.level AS level,

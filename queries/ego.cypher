@@ -11,7 +11,7 @@ WITH a, CASE WHEN a:Issue THEN [] ELSE [a] END AS frontier, [a] AS seen,
 CALL (frontier, seen) {
   UNWIND CASE WHEN $hops >= 1 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
-  WHERE NOT n:Issue AND NOT n IN seen AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+  WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}
   RETURN collect(DISTINCT n) AS next1
 }
 WITH next1 AS frontier, seen, found
@@ -19,7 +19,7 @@ WITH frontier, seen + frontier AS seen, found + [n IN frontier | {id: n.id, type
 CALL (frontier, seen) {
   UNWIND CASE WHEN $hops >= 2 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
-  WHERE NOT n:Issue AND NOT n IN seen AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+  WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}
   RETURN collect(DISTINCT n) AS next2
 }
 WITH next2 AS frontier, seen, found
@@ -27,7 +27,7 @@ WITH frontier, seen + frontier AS seen, found + [n IN frontier | {id: n.id, type
 CALL (frontier, seen) {
   UNWIND CASE WHEN $hops >= 3 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
-  WHERE NOT n:Issue AND NOT n IN seen AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+  WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}
   RETURN collect(DISTINCT n) AS next3
 }
 WITH next3 AS frontier, seen, found
@@ -35,7 +35,7 @@ WITH frontier, seen + frontier AS seen, found + [n IN frontier | {id: n.id, type
 CALL (frontier, seen) {
   UNWIND CASE WHEN $hops >= 4 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
-  WHERE NOT n:Issue AND NOT n IN seen AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+  WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}
   RETURN collect(DISTINCT n) AS next4
 }
 WITH next4 AS frontier, seen, found
@@ -43,7 +43,7 @@ WITH frontier, seen + frontier AS seen, found + [n IN frontier | {id: n.id, type
 CALL (frontier, seen) {
   UNWIND CASE WHEN $hops >= 5 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
-  WHERE NOT n:Issue AND NOT n IN seen AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+  WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}
   RETURN collect(DISTINCT n) AS next5
 }
 WITH next5 AS frontier, seen, found

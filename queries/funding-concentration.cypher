@@ -4,7 +4,7 @@
 // columns: issue, year, currency, funders, grants, total_minor, hhi, gini, top5_share
 // cypher-parameters: $issues, $as_of
 MATCH (f:Entity)-[r:FUNDS]->(:Entity)
-WHERE r.amount_minor IS NOT NULL AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+WHERE r.amount_minor IS NOT NULL AND {{valid(r)}}
   AND ($issues IS NULL OR any(i IN coalesce(r.issues, []) WHERE i IN $issues))
 WITH f, r,
      reduce(keys = ['*'], i IN coalesce(r.issues, []) |

@@ -4,7 +4,7 @@
 // columns: funder, recipient, amount_minor, currency, programme, issues, valid_from, valid_to, link
 // cypher-parameters: $issues (the issue and its narrower issues, or null), $as_of (ISO date or null)
 MATCH (f:Entity)-[r:FUNDS]->(t:Entity)
-WHERE ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of) AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+WHERE {{valid(r)}}
   AND ($issues IS NULL OR any(i IN coalesce(r.issues, []) WHERE i IN $issues))
 RETURN f.id AS funder, t.id AS recipient, r.amount_minor AS amount_minor, r.currency AS currency,
        r.programme AS programme, coalesce(r.issues, []) AS issues, r.valid_from AS valid_from,

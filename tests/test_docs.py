@@ -74,3 +74,14 @@ def test_cli_reference_is_current() -> None:
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == generate_reference(), (
         "docs/cli.md is out of date: run python -m psp_graph.cli.reference > docs/cli.md"
     )
+
+
+def test_the_python_examples_in_extending_md_run() -> None:
+    text = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    runnable = [b for b in blocks if "..." not in b]  # the twin sketch is a shape, not a program
+    assert runnable
+    for block in runnable:
+        exec(compile(block, "docs/extending.md", "exec"), {})  # our own docs
+    for path in re.findall(r"`((?:psp_graph|queries|tests|ontology)/[\w/.-]+\.\w+)`", text):
+        assert "NAME" in path or (ROOT / path).exists(), path

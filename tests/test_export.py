@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from psp_graph.cli import main
 from psp_graph.graph import Graph
+from psp_graph.io.load import load_file
 from psp_graph.io.writers import export_graph
 
 from .conftest import ROOT
@@ -21,7 +22,7 @@ from .conftest import ROOT
 def store(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'e.db'}"
     with Graph.open(url) as graph:
-        graph.load_file(ROOT / "docs" / "examples" / "hand-graph.yaml")
+        load_file(graph, ROOT / "docs" / "examples" / "hand-graph.yaml")
         graph.add_node(
             {"id": "person:x4k9m2p7qz", "name": "Dana Secret", "types": ["Person"], "location": "Flat 2"}
         )
@@ -40,7 +41,7 @@ def test_graphml_has_every_node_and_link_and_no_private_name(store: str, tmp_pat
     assert "Dana" not in text and "Flat 2" not in text
     loaded = nx.read_graphml(out)
     with Graph.open(store) as graph:
-        stats = graph.stats()
+        stats = graph.reader().stats()
     assert loaded.number_of_nodes() == stats.nodes and loaded.number_of_edges() == stats.links
     assert loaded.nodes["org:alpha-trust"]["name"] == "Alpha Trust"
     assert loaded.nodes["person:x4k9m2p7qz"]["name"].startswith("Person ")

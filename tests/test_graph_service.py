@@ -7,7 +7,8 @@ import re
 import pytest
 
 from psp_graph.exc import InvalidData, NodeNotFound, UndoConflict
-from psp_graph.graph import Graph, display_name
+from psp_graph.graph import Graph
+from psp_graph.privacy import display_name
 from psp_graph.validate import RawRecord
 
 from .conftest import store_state
@@ -20,7 +21,7 @@ def add_orgs(graph: Graph, *names: str) -> list[str]:
 def test_organisations_get_readable_slug_ids(graph: Graph) -> None:
     result = graph.add_node({"name": "Northbank Tenants' Union & Friends", "types": ["community group"]})
     assert result.ids == ["org:northbank-tenants-union-and-friends"]
-    assert graph.get_node(result.ids[0]).types == ("CommunityGroup",)
+    assert graph.reader(include_private=True).node(result.ids[0]).types == ("CommunityGroup",)
 
 
 def test_persons_get_opaque_ids_that_do_not_contain_their_name(graph: Graph) -> None:
@@ -40,16 +41,16 @@ def test_persons_in_files_need_an_explicit_id(graph: Graph) -> None:
 
 def test_person_is_private_by_default_with_a_stable_pseudonym(graph: Graph) -> None:
     pid = graph.add_node({"id": "person:abc123xyz", "name": "Sam Jones", "types": ["Person"]}).ids[0]
-    node = graph.get_node(pid)
+    node = graph.reader(include_private=True).node(pid)
     assert node.props["privacy"] == "private"
     assert display_name(node) == node.props["pseudonym"] != "Sam Jones"
     assert display_name(node, include_private=True) == "Sam Jones"
     graph.add_node({"id": pid, "name": "Sam Jones", "types": ["Person"], "location": "Fernhill"})
-    assert graph.get_node(pid).props["pseudonym"] == node.props["pseudonym"]
+    assert graph.reader(include_private=True).node(pid).props["pseudonym"] == node.props["pseudonym"]
     consented = graph.add_node(
         {"id": "person:def456uvw", "name": "Ola", "types": ["Person"], "consent": True}
     ).ids[0]
-    assert display_name(graph.get_node(consented)) == "Ola"
+    assert display_name(graph.reader(include_private=True).node(consented)) == "Ola"
 
 
 def test_history_never_holds_a_private_persons_name_or_notes(graph: Graph) -> None:
@@ -64,7 +65,7 @@ def test_history_never_holds_a_private_persons_name_or_notes(graph: Graph) -> No
     (org,) = add_orgs(graph, "Helpers")
     graph.add_link({"type": "EMPLOYS", "from": org, "to": pid, "note": "Secret Name started in May"})
     graph.remove(pid)
-    logged = [c for cs in graph.history() for c in graph.backend.changes(cs.id)]
+    logged = [c for cs in graph.reader().changesets() for c in graph.backend.changes(cs.id)]
     text = repr([(c.before, c.after) for c in logged])
     assert "Secret" not in text
     assert pid in {c.entity_id for c in logged}
@@ -83,7 +84,7 @@ def test_every_fact_records_provenance(graph: Graph) -> None:
         ],
         summary="t",
     )
-    node = graph.get_node("org:a")
+    node = graph.reader(include_private=True).node("org:a")
     assert node.props["sources"] == ["src:w1"]
     assert node.props["confidence"] == "medium"
     assert node.props["recorded_by"] and node.props["recorded_at"].startswith("20")
@@ -122,7 +123,7 @@ def test_link_ids_are_stable_and_parallel_links_are_kept(graph: Graph) -> None:
     ).ids[0]
     assert again.changeset is None and again.unchanged == 1
     assert len({first, other, member}) == 3
-    assert graph.stats().links == 3
+    assert graph.reader().stats().links == 3
 
 
 def test_a_sources_own_id_becomes_the_link_id(graph: Graph) -> None:
@@ -176,11 +177,11 @@ def test_a_batch_with_one_bad_record_writes_nothing(graph: Graph) -> None:
 def test_each_batch_is_one_change_set_that_can_be_undone(graph: Graph) -> None:
     add_orgs(graph, "A", "B")
     result = graph.add_link({"type": "FUNDS", "from": "org:a", "to": "org:b", "amount": 10})
-    assert graph.history(limit=1)[0].id == result.changeset
+    assert graph.reader().changesets(limit=1)[0].id == result.changeset
     undo = graph.undo(result.changeset)
-    assert graph.stats().links == 0 and undo.deleted == 1
+    assert graph.reader().stats().links == 0 and undo.deleted == 1
     redo = graph.undo(undo.changeset)
-    assert graph.stats().links == 1 and redo.created == 1
+    assert graph.reader().stats().links == 1 and redo.created == 1
 
 
 def test_undo_of_a_remove_restores_the_node_and_its_links(graph: Graph) -> None:
@@ -188,7 +189,7 @@ def test_undo_of_a_remove_restores_the_node_and_its_links(graph: Graph) -> None:
     graph.add_link({"type": "FUNDS", "from": "org:a", "to": "org:b", "amount": 10})
     before = store_state(graph)["nodes"], store_state(graph)["links"]
     removed = graph.remove("org:b")
-    assert graph.stats().links == 0
+    assert graph.reader().stats().links == 0
     graph.undo(removed.changeset)
     after = store_state(graph)
     assert (after["nodes"], after["links"]) == before
@@ -214,7 +215,7 @@ def test_removing_an_unknown_id_suggests_close_names(graph: Graph) -> None:
 
 def test_narrower_issues_can_be_added_as_data(graph: Graph) -> None:
     result = graph.add_node({"name": "Rent arrears", "broader": "housing"}, section="issues")
-    node = graph.get_node(result.ids[0])
+    node = graph.reader(include_private=True).node(result.ids[0])
     assert node.id == "issue:rent-arrears" and node.props["broader"] == "issue:housing"
     with pytest.raises(
         InvalidData, match="field 'broader': no node 'issue:housng'; did you mean issue:housing"
@@ -225,8 +226,8 @@ def test_narrower_issues_can_be_added_as_data(graph: Graph) -> None:
 def test_a_new_store_gets_the_ontology_issues_once(graph: Graph) -> None:
     graph.initialise()
     graph.initialise()
-    assert graph.stats().nodes_by_label["Issue"] == len(graph.onto.issues)
-    assert [cs.action for cs in graph.history()] == ["init"]
+    assert graph.reader().stats().nodes_by_label["Issue"] == len(graph.onto.issues)
+    assert [cs.action for cs in graph.reader().changesets()] == ["init"]
 
 
 def test_dry_run_validates_without_writing(graph: Graph) -> None:

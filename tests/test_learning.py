@@ -17,6 +17,7 @@ from psp_graph.analysis import run_query
 from psp_graph.cli import main
 from psp_graph.exc import InvalidData
 from psp_graph.graph import Graph
+from psp_graph.io.load import load_file
 from psp_graph.learning import event_flags
 from psp_graph.ontology import load_ontology
 from psp_graph.seed import load_seed
@@ -29,7 +30,7 @@ EXAMPLE = ROOT / "docs" / "examples" / "learning-graph.yaml"
 @pytest.fixture(scope="module")
 def toy() -> Iterator[Graph]:
     with Graph.open("sqlite://:memory:") as graph:
-        graph.load_file(EXAMPLE)
+        load_file(graph, EXAMPLE)
         yield graph
 
 
@@ -62,12 +63,12 @@ def test_stages_and_phases_carry_dates_and_burning_issues_are_not_topical_issues
 
 
 def test_an_event_can_be_the_source_of_a_fact_but_an_insight_cannot(graph: Graph) -> None:
-    graph.load_file(EXAMPLE)
+    load_file(graph, EXAMPLE)
     graph.add_link(
         {"type": "PARTNERS_WITH", "from": "org:funder", "to": "group:panel", "sources": ["event:e1"]}
     )
     assert any(
-        link.props.get("sources") == ["event:e1"] for link in graph.backend.iter_links("PARTNERS_WITH")
+        link.props.get("sources") == ["event:e1"] for link in graph.reader().iter_links("PARTNERS_WITH")
     )
     with pytest.raises(InvalidData, match="is a Insight, not a Event or Source"):
         graph.add_link(
@@ -85,12 +86,12 @@ def test_file_bad_input_story_without_consent_and_pin_without_url(tmp_path: obje
     pin.write_text("pinboard:\n  - {id: pin:x, name: X, kind: video}\n", encoding="utf-8")
     with Graph.open("sqlite://:memory:") as graph:
         with pytest.raises(InvalidData) as err:
-            graph.load_file(story)
+            load_file(graph, story)
         assert "consent_to_share" in str(err.value) and "story.yaml" in str(err.value)
         with pytest.raises(InvalidData) as err:
-            graph.load_file(pin)
+            load_file(graph, pin)
         assert "url" in str(err.value) and "missing" in str(err.value)
-        assert graph.stats().nodes == 0
+        assert graph.reader().stats().nodes == 0
 
 
 def test_event_flags_future_and_outside_stages() -> None:
@@ -208,7 +209,7 @@ def one_line_error(result: Result, fragment: str) -> None:
 @pytest.fixture
 def store(runner: CliRunner, store_url: str) -> str:
     with Graph.open(store_url) as graph:
-        graph.load_file(EXAMPLE)
+        load_file(graph, EXAMPLE)
     return store_url
 
 
@@ -240,7 +241,7 @@ def test_record_event_flags_future_and_outside_stage_dates(runner: CliRunner, st
     )  # fmt: skip
     assert result.exit_code == 0 and result.stderr == ""
     with Graph.open(store) as graph:
-        event = graph.get_node("event:fine")
+        event = graph.reader(include_private=True).node("event:fine")
     assert (event.props["phase"], event.props["participants_lived"]) == ("one", 4)  # phase from the date
     one_line_error(
         psp(runner, "record", "event", "Bad", "--kind", "party", "--date", "2020-01-01", "--store", store),
@@ -330,7 +331,7 @@ def test_story_needs_consent_and_recommendation_needs_a_target(runner: CliRunner
     )
     assert result.exit_code == 0, result.output
     with Graph.open(store) as graph:
-        assert graph.get_node("story:my-story").props["privacy"] == "private"
+        assert graph.reader(include_private=True).node("story:my-story").props["privacy"] == "private"
     one_line_error(psp(runner, "record", "recommendation", "Do better", "--store", store), "target")
     result = psp(
         runner,
@@ -369,7 +370,7 @@ def test_burning_issue_raised_again_keeps_what_is_recorded(runner: CliRunner, st
     )
     assert result.exit_code == 0, result.output
     with Graph.open(store) as graph:
-        assert graph.get_node("burning:b1").props["polarity"] == "barrier"
+        assert graph.reader(include_private=True).node("burning:b1").props["polarity"] == "barrier"
 
 
 # -- the brief -------------------------------------------------------------------------------

@@ -72,7 +72,11 @@ def add_hostile_actors(url: str) -> None:
         for name in (HOSTILE, SCRIPT):
             graph.add_node({"name": name, "types": ["CommunityGroup"], "sources": ["src:illustrative"]})
         graph.add_link(
-            {"type": "PARTNERS_WITH", "from": "org:northbank-tenants-union", "to": graph.resolve(HOSTILE)}
+            {
+                "type": "PARTNERS_WITH",
+                "from": "org:northbank-tenants-union",
+                "to": graph.reader().resolve(HOSTILE),
+            }
         )
 
 
@@ -236,7 +240,7 @@ def test_saved_layout_is_reused_and_new_actors_go_beside_their_neighbours(
 ) -> None:
     with Graph.open(seeded) as graph:
         write_map(graph, MapOptions(issue="housing", layout="session-1"), tmp_path / "one.html")
-        saved = load_layout(graph.backend, "session-1")
+        saved = load_layout(graph.reader(), "session-1")
         graph.add_node(
             {"name": "Newcomer Renters", "types": ["CommunityGroup"], "sources": ["src:illustrative"]}
         )
@@ -245,7 +249,7 @@ def test_saved_layout_is_reused_and_new_actors_go_beside_their_neighbours(
             {"type": "MEMBER_OF", "from": "org:newcomer-renters", "to": "org:metro-renters-alliance"}
         )
         write_map(graph, MapOptions(issue="housing", layout="session-1"), tmp_path / "two.html")
-        again = load_layout(graph.backend, "session-1")
+        again = load_layout(graph.reader(), "session-1")
     first = {n["id"]: (n["x"], n["y"]) for n in payload_of((tmp_path / "one.html").read_text())["nodes"]}
     second = {n["id"]: (n["x"], n["y"]) for n in payload_of((tmp_path / "two.html").read_text())["nodes"]}
     assert first == saved and all(second[n] == p for n, p in first.items())
@@ -260,7 +264,7 @@ def test_a_saved_layout_is_not_changed_when_the_file_cannot_be_written(seeded: s
     with Graph.open(seeded) as graph, pytest.raises(OSError):
         write_map(graph, MapOptions(layout="s"), tmp_path / "file" / "map.html")
     with Graph.open(seeded) as graph:
-        assert load_layout(graph.backend, "s") == {}
+        assert load_layout(graph.reader(), "s") == {}
 
 
 # --- the command ---------------------------------------------------------------------

@@ -28,9 +28,15 @@ def seed_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         load_seed(graph)
         for name in (HOSTILE, SCRIPT):
             graph.add_node({"name": name, "types": ["CommunityGroup"], "sources": ["src:illustrative"]})
-            graph.add_link({"type": "WORKS_ON", "from": graph.resolve(name), "to": "issue:private-renting"})
             graph.add_link(
-                {"type": "PARTNERS_WITH", "from": "org:metro-renters-alliance", "to": graph.resolve(name)}
+                {"type": "WORKS_ON", "from": graph.reader().resolve(name), "to": "issue:private-renting"}
+            )
+            graph.add_link(
+                {
+                    "type": "PARTNERS_WITH",
+                    "from": "org:metro-renters-alliance",
+                    "to": graph.reader().resolve(name),
+                }
             )
     return path
 

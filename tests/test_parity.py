@@ -21,23 +21,6 @@ from .generate import generate_graph, load_generated
 
 pytestmark = pytest.mark.neo4j
 
-KEYS = {
-    "funding-flows": ("link",),
-    "funding-concentration": ("issue", "year", "currency"),
-    "decision-spaces": ("space_id",),
-    "participation": ("actor", "issue"),
-    "balance": ("scope", "scope_id"),
-    "ego": ("id",),
-    "collaboration-gaps": ("gap", "a", "b", "issue"),
-    "power-ranking": ("id",),
-    "brokers": ("id",),
-    "community-balance": ("stage", "dimension", "group"),
-    "burning-issues": ("burning_id",),
-    "insight-evidence": ("insight_id",),
-    "recommendation-targets": ("recommendation_id", "target_id"),
-    "pilot-change": ("pilot_id", "organisation_id", "measure", "subject_id"),
-}
-
 
 def _takes(name: str, param: str) -> bool:
     return param in QUERIES[name].param_names
@@ -62,7 +45,7 @@ PARAMS: list[tuple[str, dict[str, Any]]] = [
 
 
 def assert_same_table(name: str, left: list[dict[str, Any]], right: list[dict[str, Any]]) -> None:
-    keys = KEYS[name]
+    keys = QUERIES[name].keys
     by_key_left = {tuple(r[k] for k in keys): r for r in left}
     by_key_right = {tuple(r[k] for k in keys): r for r in right}
     assert len(by_key_left) == len(left), f"{name}: duplicate keys"

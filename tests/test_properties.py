@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from psp_graph.graph import Graph
 from psp_graph.ids import slugify
+from psp_graph.io.load import load_file
 from psp_graph.io.readers import read_records
 from psp_graph.values import format_money, minor_units, parse_date, parse_decimal
 
@@ -71,6 +72,6 @@ def test_yaml_names_load_exactly_as_written(tmp_path_factory: object, values: li
     records = list(read_records(path))
     assert [r.data["name"] for r in records] == values
     with Graph.open("sqlite://:memory:") as graph:
-        graph.load_file(path)
+        load_file(graph, path)
         stored = sorted(n.name for n in graph.backend.iter_nodes("Organisation"))
     assert stored == sorted(values)

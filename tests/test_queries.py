@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from psp_graph.analysis import QUERIES, run_query
+from psp_graph.analysis.cypher import cypher_text, expand, parse_header
 from psp_graph.analysis.projection import Projection, betweenness
-from psp_graph.analysis.runner import cypher_text, parse_header
 from psp_graph.cli import main
-from psp_graph.exc import InvalidData
+from psp_graph.exc import InvalidData, InvalidOntology
 from psp_graph.graph import Graph
 from psp_graph.seed import load_seed
 
@@ -41,7 +41,18 @@ def test_cypher_header_matches_the_registry(name: str) -> None:
 
 
 def test_every_cypher_file_is_registered() -> None:
-    assert {p.stem for p in (ROOT / "queries").glob("*.cypher")} == set(QUERIES)
+    assert {p.stem for p in (ROOT / "queries").glob("*.cypher")} == {*QUERIES, "fragments"}
+
+
+def test_shared_fragments_are_expanded_everywhere_and_written_once() -> None:
+    predicate = "valid_from IS NULL OR"
+    for name in QUERIES:
+        raw = (ROOT / "queries" / f"{name}.cypher").read_text(encoding="utf-8")
+        assert predicate not in raw and "a.experience IS NOT NULL" not in raw, name
+        assert "{{" not in cypher_text(name), name
+    assert (ROOT / "queries" / "fragments.cypher").read_text(encoding="utf-8").count(predicate) == 1
+    with pytest.raises(InvalidOntology, match="no fragment 'nope'"):
+        expand("WHERE {{nope(x)}}")
 
 
 def test_a_header_that_disagrees_is_caught() -> None:
@@ -147,3 +158,11 @@ def test_cli_query_list_and_run(tmp_path: object) -> None:
     assert bad.exit_code == 1 and "--param takes KEY=VALUE" in bad.stderr
     empty = runner.invoke(main, ["query", "brokers", "--store", "sqlite://:memory:"])
     assert empty.exit_code == 0 and "no results" in empty.stdout
+
+
+def test_every_query_is_one_unit_with_a_twin_and_key_columns() -> None:
+    from psp_graph.analysis.spec import TWINS
+
+    assert set(TWINS) == set(QUERIES)
+    for spec in QUERIES.values():
+        assert spec.keys and set(spec.keys) <= set(spec.column_names), spec.name

@@ -12,6 +12,7 @@ import pytest
 
 from psp_graph.analysis import run_query
 from psp_graph.graph import Graph
+from psp_graph.io.load import load_file
 
 from .conftest import ROOT
 
@@ -28,7 +29,7 @@ A, B, G, D, E, Z = (
 @pytest.fixture(scope="module")
 def hand() -> Iterator[Graph]:
     with Graph.open("sqlite://:memory:") as graph:
-        graph.load_file(ROOT / "docs" / "examples" / "hand-graph.yaml")
+        load_file(graph, ROOT / "docs" / "examples" / "hand-graph.yaml")
         yield graph
 
 

@@ -10,6 +10,7 @@ from rdflib.compare import isomorphic
 
 from psp_graph.exc import InvalidData
 from psp_graph.graph import Graph
+from psp_graph.io.load import load_file
 from psp_graph.io.writers import export_graph
 from psp_graph.seed import load_seed
 
@@ -30,14 +31,14 @@ def test_rdf_export_loads_back_into_the_same_graph(source: str, tmp_path: Path) 
         if source == "seed":
             load_seed(original)
         else:
-            original.load_file(ROOT / "docs" / "examples" / "hand-graph.yaml")
+            load_file(original, ROOT / "docs" / "examples" / "hand-graph.yaml")
         exported = export_graph(original, "ttl", include_private=True)
     path = tmp_path / "graph.ttl"
     path.write_text(exported, encoding="utf-8")
     with Graph.open("sqlite://:memory:") as copy:
-        copy.load_file(path)
+        load_file(copy, path)
         again = export_graph(copy, "ttl", include_private=True)
-        assert copy.load_file(path).changeset is None  # loading the same RDF twice changes nothing
+        assert load_file(copy, path).changeset is None  # loading the same RDF twice changes nothing
     assert isomorphic(without_timestamps(exported), without_timestamps(again))
 
 
@@ -49,7 +50,7 @@ def test_rdf_that_is_not_psp_graph_or_not_rdf_is_a_clear_error(tmp_path: Path) -
     with Graph.open("sqlite://:memory:") as graph:
         before = store_state(graph)
         with pytest.raises(InvalidData, match=r"other\.ttl: no psp-graph nodes or links"):
-            graph.load_file(bad)
+            load_file(graph, bad)
         with pytest.raises(InvalidData, match=r"broken\.ttl: not valid RDF"):
-            graph.load_file(broken)
+            load_file(graph, broken)
         assert store_state(graph) == before

@@ -8,7 +8,6 @@ import pytest
 from click.testing import CliRunner, Result
 
 from psp_graph import sync as sync_module
-from psp_graph.backends import open_backend
 from psp_graph.cli import main
 from psp_graph.exc import PspGraphError
 from psp_graph.graph import Graph
@@ -38,16 +37,21 @@ def full_state(url: str) -> dict[str, object]:
 
 def test_sync_copies_everything_and_a_second_sync_writes_nothing(seeded: str, tmp_path: Path) -> None:
     target_url = f"sqlite:///{tmp_path / 'copy.db'}"
-    source, target = open_backend(seeded), open_backend(target_url)
+    source, target = Graph.open(seeded), Graph.open(target_url)
     try:
         first = sync(source, target)
-        assert first.nodes.created == source.stats().nodes and first.links.created == source.stats().links
-        assert first.changesets_copied == len(source.changesets())
-        assert list(target.iter_nodes()) == list(source.iter_nodes())
-        assert list(target.iter_links()) == list(source.iter_links())
+        assert (
+            first.nodes.created == source.backend.stats().nodes
+            and first.links.created == source.backend.stats().links
+        )
+        assert first.changesets_copied == len(source.backend.changesets())
+        assert list(target.backend.iter_nodes()) == list(source.backend.iter_nodes())
+        assert list(target.backend.iter_links()) == list(source.backend.iter_links())
         second = sync(source, target)
         assert second.changes == 0 and "0 changes" in second.summary()
-        assert second.extra_changesets == len(target.changesets()) - len(source.changesets()) > 0
+        assert (
+            second.extra_changesets == len(target.backend.changesets()) - len(source.backend.changesets()) > 0
+        )
     finally:
         source.close()
         target.close()
@@ -57,10 +61,10 @@ def test_sync_updates_what_differs_and_keeps_extras_in_the_target(seeded: str, t
     target_url = f"sqlite:///{tmp_path / 'copy.db'}"
     with Graph.open(target_url) as graph:
         graph.add_node({"name": "Only In Target", "types": ["Charity"]})
-    source, target = open_backend(seeded), open_backend(target_url)
+    source, target = Graph.open(seeded), Graph.open(target_url)
     try:
         sync(source, target)
-        Graph(source).add_node(
+        source.add_node(
             {
                 "id": "org:northbank-tenants-union",
                 "name": "Northbank Tenants Union",
@@ -70,13 +74,13 @@ def test_sync_updates_what_differs_and_keeps_extras_in_the_target(seeded: str, t
         )
         again = sync(source, target)
         assert (again.nodes.updated, again.nodes.created, again.links.created) == (1, 0, 0)
-        assert again.nodes.extra == 1 and target.get_node("org:only-in-target") is not None
-        assert target.get_node("org:northbank-tenants-union") == source.get_node(
+        assert again.nodes.extra == 1 and target.backend.get_node("org:only-in-target") is not None
+        assert target.backend.get_node("org:northbank-tenants-union") == source.backend.get_node(
             "org:northbank-tenants-union"
         )
-        latest = target.changesets(limit=1)[0]
+        latest = target.backend.changesets(limit=1)[0]
         assert latest.action == "sync"
-        assert [c.entity_id for c in target.changes(latest.id)] == ["org:northbank-tenants-union"]
+        assert [c.entity_id for c in target.backend.changes(latest.id)] == ["org:northbank-tenants-union"]
     finally:
         source.close()
         target.close()
@@ -87,11 +91,11 @@ def test_sync_reports_progress_batch_by_batch(
 ) -> None:
     monkeypatch.setattr(sync_module, "BATCH_SIZE", 50)
     calls: list[tuple[str, int, int]] = []
-    source, target = open_backend(seeded), open_backend(f"sqlite:///{tmp_path / 'copy.db'}")
+    source, target = Graph.open(seeded), Graph.open(f"sqlite:///{tmp_path / 'copy.db'}")
     try:
         sync(source, target, progress=lambda stage, done, total: calls.append((stage, done, total)))
         nodes = [c for c in calls if c[0] == "nodes"]
-        assert len(nodes) > 1 and nodes[-1][1] == nodes[-1][2] == source.stats().nodes
+        assert len(nodes) > 1 and nodes[-1][1] == nodes[-1][2] == source.backend.stats().nodes
         assert {c[0] for c in calls} == {"history", "nodes", "links"}
     finally:
         source.close()
@@ -99,7 +103,7 @@ def test_sync_reports_progress_batch_by_batch(
 
 
 def test_sync_refuses_to_copy_a_store_into_itself(seeded: str) -> None:
-    backend = open_backend(seeded)
+    backend = Graph.open(seeded)
     try:
         with pytest.raises(PspGraphError, match="same store"):
             sync(backend, backend)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from psp_graph.exc import InvalidData
-from psp_graph.graph import Graph
 from psp_graph.ontology import Ontology, did_you_mean
+from psp_graph.reading import Reader
 from psp_graph.records import StoredNode
 
 __all__ = [
@@ -91,35 +91,28 @@ class AnalysisData:
         return node is not None and label in node.labels
 
 
-def load_data(graph: Graph, as_of: str | None) -> AnalysisData:
+def load_data(reader: Reader, as_of: str | None) -> AnalysisData:
     """Read every node and the links valid on ``as_of``. O(nodes + links).
 
-    Uses a backend's ``iter_links_raw`` fast path when it has one, so attributes
-    are decoded only for the links an analysis reads.
+    Links come as compact rows (:meth:`Reader.link_rows`), so attributes are
+    decoded only for the links an analysis reads.
     """
-    nodes = {n.id: n for n in graph.backend.iter_nodes()}
-    raw = getattr(graph.backend, "iter_links_raw", None)
-    links: list[LinkLike]
-    if raw is not None:
-        links = [LazyLink(*row) for row in raw()]
-    else:
-        links = list(graph.backend.iter_links())
+    nodes = {n.id: n for n in reader.iter_nodes()}
+    links: list[LinkLike] = [LazyLink(*row) for row in reader.link_rows()]
     if as_of is not None:
         links = [link for link in links if is_valid_on(link.props, as_of)]
-    return AnalysisData(nodes, links, graph.onto)
+    return AnalysisData(nodes, links, reader.onto)
 
 
-def select_issues(graph: Graph, issue: str | None) -> list[str] | None:
+def select_issues(reader: Reader, issue: str | None) -> list[str] | None:
     """The issue and all its narrower issues (from the store, so added issues count), sorted.
 
     None when no issue is given. Raises InvalidData with suggestions for an unknown issue.
     """
     if issue is None:
         return None
-    issues = {n.id: n for n in graph.backend.iter_nodes("Issue")}
-    for (
-        concept
-    ) in graph.onto.issues.values():  # a store not yet initialised still knows the ontology's issues
+    issues = {n.id: n for n in reader.iter_nodes("Issue")}
+    for concept in reader.onto.issues.values():  # a store not yet initialised still knows them
         issues.setdefault(
             concept.id,
             StoredNode(concept.id, ("Issue",), ("Issue",), concept.label, {"broader": concept.broader}),

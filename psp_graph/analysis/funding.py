@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from psp_graph.analysis.data import AnalysisData
+from psp_graph.analysis.spec import Params, twin
 
 __all__ = ["concentration", "funding_concentration", "funding_flows"]
 
@@ -14,10 +15,11 @@ def _concerns(link_issues: list[str], issues: list[str] | None) -> bool:
     return issues is None or bool(set(link_issues) & set(issues))
 
 
-def funding_flows(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+@twin("funding-flows")
+def funding_flows(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Every FUNDS link (concerning the selected issues). O(links)."""
     rows = []
-    for link in data.of_type("FUNDS"):
+    for link in data.of_type(*data.onto.relations_with_role("money")):
         if not _concerns(link.props.get("issues", []), issues):
             continue
         rows.append(
@@ -54,11 +56,14 @@ def concentration(totals: list[int]) -> tuple[float | None, float | None, float 
     return hhi, gini, top5
 
 
-def funding_concentration(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+@twin("funding-concentration")
+def funding_concentration(
+    data: AnalysisData, issues: list[str] | None, params: Params
+) -> list[dict[str, Any]]:
     """Concentration per (issue or '*', start year or '*', currency). O(links)."""
     groups: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     grants: dict[tuple[str, str, str], int] = defaultdict(int)
-    for link in data.of_type("FUNDS"):
+    for link in data.of_type(*data.onto.relations_with_role("money")):
         amount = link.props.get("amount_minor")
         link_issues = link.props.get("issues", [])
         if amount is None or not _concerns(link_issues, issues):

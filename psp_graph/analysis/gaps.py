@@ -7,16 +7,12 @@ from itertools import combinations
 from typing import Any
 
 from psp_graph.analysis.data import AnalysisData
+from psp_graph.analysis.spec import Params, twin
 
-__all__ = ["collaboration_gaps", "ego", "types_with_role"]
-
-
-def types_with_role(data: AnalysisData, role: str) -> set[str]:
-    """Relationship types the ontology gives an analysis role (collaboration, money, ...)."""
-    return {name for name, rel in data.onto.relations.items() if role in rel.analysis_roles}
+__all__ = ["collaboration_gaps", "ego"]
 
 
-def _neighbours(data: AnalysisData, types: set[str]) -> dict[str, set[str]]:
+def _neighbours(data: AnalysisData, types: frozenset[str]) -> dict[str, set[str]]:
     adjacent: dict[str, set[str]] = defaultdict(set)
     for link in data.of_type(*types):
         adjacent[link.source].add(link.target)
@@ -24,17 +20,18 @@ def _neighbours(data: AnalysisData, types: set[str]) -> dict[str, set[str]]:
     return adjacent
 
 
-def collaboration_gaps(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+@twin("collaboration-gaps")
+def collaboration_gaps(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Three kinds of gap (see QUERIES["collaboration-gaps"]).
 
     no-collaboration checks every pair of actors on an issue: O(sum of squares of
     actors per issue x degree).
     """
-    collab = _neighbours(data, types_with_role(data, "collaboration"))
+    collab = _neighbours(data, data.onto.relations_with_role("collaboration"))
     rows: list[dict[str, Any]] = []
 
     on_issue: dict[str, set[str]] = defaultdict(set)
-    for link in data.of_type(*types_with_role(data, "issue")):
+    for link in data.of_type(*data.onto.relations_with_role("issue")):
         if data.has(link.source, "Actor") and (issues is None or link.target in issues):
             on_issue[link.target].add(link.source)
     for issue, actors in on_issue.items():
@@ -44,9 +41,9 @@ def collaboration_gaps(data: AnalysisData, issues: list[str] | None) -> list[dic
                 continue
             rows.append({"gap": "no-collaboration", "a": a, "b": b, "issue": issue})
 
-    funded = {link.target for link in data.of_type("FUNDS")}
+    funded = {link.target for link in data.of_type(*data.onto.relations_with_role("money"))}
     affected: set[tuple[str, str]] = set()
-    for link in data.of_type(*types_with_role(data, "affected")):
+    for link in data.of_type(*data.onto.relations_with_role("affected")):
         if data.has(link.source, "Actor") and (issues is None or link.target in issues):
             affected.add((link.source, link.target))
     for community, issue in affected:
@@ -54,17 +51,19 @@ def collaboration_gaps(data: AnalysisData, issues: list[str] | None) -> list[dic
             continue
         rows.append({"gap": "unfunded-affected", "a": community, "b": None, "issue": issue})
 
-    controlled = {link.target for link in data.of_type("CONTROLS")}
+    controlled = {link.target for link in data.of_type(*data.onto.relations_with_role("resources"))}
     working = {a for actors in on_issue.values() for a in actors}
-    for link in data.of_type("NEEDS"):
+    for link in data.of_type(*data.onto.relations_with_role("needs")):
         if link.target in controlled or (issues is not None and link.source not in working):
             continue
         rows.append({"gap": "unmet-need", "a": link.source, "b": link.target, "issue": None})
     return rows
 
 
-def ego(data: AnalysisData, actor: str, hops: int) -> list[dict[str, Any]]:
+@twin("ego")
+def ego(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Nodes within ``hops`` of ``actor`` over any link, never passing through an issue. O(reach)."""
+    actor, hops = str(params["actor"]), int(params["hops"])
     adjacent: dict[str, set[str]] = defaultdict(set)
     for link in data.links:
         if data.has(link.source, "Issue") or data.has(link.target, "Issue"):

@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from psp_graph.analysis.data import AnalysisData, experience_of, is_valid_on
+from psp_graph.analysis.spec import Params, twin
 
 __all__ = [
     "EXPERIENCES",
@@ -285,3 +286,31 @@ def _org_change(
         money.append(float(sum(given)))
     row("money_to_lived_minor", None, money)
     return rows
+
+
+# -- the twins of queries/*.cypher -----------------------------------------------------------
+@twin("community-balance")
+def _community_balance(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
+    return community_balance(data, issues)
+
+
+@twin("burning-issues")
+def _burning_issues(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
+    return burning_issues(data, issues)
+
+
+@twin("insight-evidence")
+def _insight_evidence(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
+    return insight_evidence(data, issues, params.get("stage"))
+
+
+@twin("recommendation-targets")
+def _recommendation_targets(
+    data: AnalysisData, issues: list[str] | None, params: Params
+) -> list[dict[str, Any]]:
+    return recommendation_targets(data, issues)
+
+
+@twin("pilot-change")
+def _pilot_change(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
+    return pilot_change(data, params.get("pilot"), params.get("from"), params.get("to"))

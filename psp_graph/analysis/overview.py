@@ -1,7 +1,8 @@
 """A first look at a graph: who holds the most money and the most decision seats.
 
 These are plain aggregations over the store (no graph algorithms), used by
-``psp demo``. Persons are shown by pseudonym unless ``include_private``.
+``psp demo``. Names come from the reader, so private nodes (persons, a private
+decision space) are shown by pseudonym unless it includes them.
 """
 
 from __future__ import annotations
@@ -9,13 +10,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from psp_graph.graph import Graph, display_name
+from psp_graph.reading import Reader
 from psp_graph.values import format_money
 
 __all__ = ["money_holders", "seat_holders"]
 
 
-def money_holders(graph: Graph, *, limit: int = 10, include_private: bool = False) -> list[dict[str, Any]]:
+def money_holders(reader: Reader, *, limit: int = 10) -> list[dict[str, Any]]:
     """Funders ranked by the money they grant (FUNDS links), per currency.
 
     Returns rows with ``id``, ``name``, ``granted`` (formatted), ``granted_minor``,
@@ -24,7 +25,7 @@ def money_holders(graph: Graph, *, limit: int = 10, include_private: bool = Fals
     totals: dict[tuple[str, str], int] = defaultdict(int)
     grants: Counter[tuple[str, str]] = Counter()
     grantees: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for link in graph.backend.iter_links("FUNDS"):
+    for link in reader.iter_links("FUNDS"):
         amount = link.props.get("amount_minor")
         if amount is None:
             continue
@@ -33,11 +34,11 @@ def money_holders(graph: Graph, *, limit: int = 10, include_private: bool = Fals
         grants[key] += 1
         grantees[key].add(link.target)
     ranked = sorted(totals, key=lambda k: (-totals[k], k))[:limit]
-    nodes = graph.backend.get_nodes(k[0] for k in ranked)
+    nodes = reader.nodes(k[0] for k in ranked)
     return [
         {
             "id": funder,
-            "name": display_name(nodes[funder], include_private=include_private),
+            "name": nodes[funder].name,
             "granted": format_money(totals[(funder, currency)], currency),
             "granted_minor": totals[(funder, currency)],
             "currency": currency,
@@ -48,7 +49,7 @@ def money_holders(graph: Graph, *, limit: int = 10, include_private: bool = Fals
     ]
 
 
-def seat_holders(graph: Graph, *, limit: int = 10, include_private: bool = False) -> list[dict[str, Any]]:
+def seat_holders(reader: Reader, *, limit: int = 10) -> list[dict[str, Any]]:
     """Actors ranked by decision seats (SITS_IN), then chairs, then DECIDES_ON links.
 
     Returns rows with ``id``, ``name``, ``seats``, ``chairs``, ``spaces``
@@ -58,20 +59,20 @@ def seat_holders(graph: Graph, *, limit: int = 10, include_private: bool = False
     chairs: Counter[str] = Counter()
     spaces: dict[str, set[str]] = defaultdict(set)
     decides: Counter[str] = Counter()
-    for link in graph.backend.iter_links("SITS_IN"):
+    for link in reader.iter_links("SITS_IN"):
         seats[link.source] += 1
         chairs[link.source] += link.props.get("seat_type") == "chair"
         spaces[link.source].add(link.target)
-    for link in graph.backend.iter_links("DECIDES_ON"):
+    for link in reader.iter_links("DECIDES_ON"):
         decides[link.source] += 1
     holders = set(seats) | {a for a in decides if a not in seats}
-    nodes = graph.backend.get_nodes([*holders, *(s for v in spaces.values() for s in v)])
+    nodes = reader.nodes([*holders, *(s for v in spaces.values() for s in v)])
     holders = {h for h in holders if h in nodes and "Actor" in nodes[h].labels}
     ranked = sorted(holders, key=lambda a: (-seats[a], -chairs[a], -decides[a], a))[:limit]
     return [
         {
             "id": actor,
-            "name": display_name(nodes[actor], include_private=include_private),
+            "name": nodes[actor].name,
             "seats": seats[actor],
             "chairs": chairs[actor],
             "spaces": sorted(nodes[s].name for s in spaces[actor]),
@@ -80,31 +81,3 @@ def seat_holders(graph: Graph, *, limit: int = 10, include_private: bool = False
         }
         for actor in ranked
     ]
-
-
-def demo_tables(graph: Graph, *, limit: int = 8) -> dict[str, Any]:
-    """Load the seed graph and gather what ``psp demo`` shows: money, seats, the
-    top of power-ranking and the collaboration gaps on food poverty."""
-    from psp_graph.analysis import run_query
-    from psp_graph.seed import load_seed
-
-    loaded = [f"{path.name}: {result.summary()}" for path, result in load_seed(graph)]
-    stats = graph.stats()
-    loaded.append(f"{graph.backend.url}: {stats.nodes} nodes, {stats.links} links")
-    gaps = run_query(graph, "collaboration-gaps", {"issue": "food-poverty"}).rows
-    count = {
-        kind: sum(1 for r in gaps if r["gap"] == kind)
-        for kind in ("no-collaboration", "unfunded-affected", "unmet-need")
-    }
-    return {
-        "loaded": loaded,
-        "money": money_holders(graph, limit=limit),
-        "seats": seat_holders(graph, limit=limit),
-        "ranking": run_query(graph, "power-ranking", {"limit": limit}).rows,
-        "gap_summary": (
-            f"Collaboration gaps on food poverty: {count['no-collaboration']} pairs on the same issue with no "
-            f"collaboration path, {count['unfunded-affected']} affected groups with no funded ally, "
-            f"{count['unmet-need']} needs that nobody controls."
-        ),
-        "gaps": [r for r in gaps if r["gap"] != "no-collaboration"][:limit],
-    }

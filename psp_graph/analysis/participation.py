@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from psp_graph.analysis.data import AnalysisData, experience_of
+from psp_graph.analysis.spec import Params, twin
 
 __all__ = ["balance", "decision_spaces", "participation", "spaces_on_issues"]
 
@@ -26,11 +27,12 @@ def spaces_on_issues(data: AnalysisData, issues: list[str] | None) -> set[str]:
     return found
 
 
-def decision_spaces(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+@twin("decision-spaces")
+def decision_spaces(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Seats and the lived-experience share of seats per decision space. O(links)."""
     spaces = spaces_on_issues(data, issues)
     seats: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for link in data.of_type("SITS_IN"):
+    for link in data.of_type(*data.onto.relations_with_role("seats")):
         if link.target in spaces:
             seats[link.target].append((link.source, link.props.get("seat_type")))
     rows = []
@@ -57,12 +59,13 @@ def decision_spaces(data: AnalysisData, issues: list[str] | None) -> list[dict[s
     return rows
 
 
-def participation(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+@twin("participation")
+def participation(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Highest Arnstein rung per (involving actor, issue). O(INVOLVES links)."""
     ladder = data.onto.vocabularies["ArnsteinLadder"]
     best: dict[tuple[str, str], int] = {}
     involved: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for link in data.of_type("INVOLVES"):
+    for link in data.of_type(*data.onto.relations_with_role("participation")):
         link_issues = link.props.get("issues", [])
         if issues is None:
             keys = link_issues or ["*"]
@@ -82,7 +85,7 @@ def participation(data: AnalysisData, issues: list[str] | None) -> list[dict[str
             "rank": rank,
             "ladder_group": ladder.groups[by_rank[rank]],
             "involved": len(involved[(actor, issue)]),
-            "stops_at_tokenism": rank <= 5,
+            "stops_at_tokenism": rank <= data.onto.tokenism_top,
         }
         for (actor, issue), rank in best.items()
     ]
@@ -101,16 +104,17 @@ def _counts(data: AnalysisData, actors: set[str]) -> dict[str, Any]:
     }
 
 
-def balance(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+@twin("balance")
+def balance(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Lived/learnt counts per issue (actors linked to it) and per decision space (members)."""
-    issue_types = {name for name, rel in data.onto.relations.items() if "issue" in rel.analysis_roles}
+    issue_types = data.onto.relations_with_role("issue")
     on_issue: dict[str, set[str]] = defaultdict(set)
     for link in data.of_type(*issue_types):
         if data.has(link.source, "Actor") and (issues is None or link.target in issues):
             on_issue[link.target].add(link.source)
     spaces = spaces_on_issues(data, issues)
     members: dict[str, set[str]] = defaultdict(set)
-    for link in data.of_type("SITS_IN"):
+    for link in data.of_type(*data.onto.relations_with_role("seats")):
         if link.target in spaces and data.has(link.source, "Actor"):
             members[link.target].add(link.source)
     rows = [{"scope": "issue", "scope_id": i, **_counts(data, a)} for i, a in on_issue.items()]

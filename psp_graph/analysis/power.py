@@ -21,8 +21,8 @@ from psp_graph.analysis.projection import (
     constraint,
     pagerank,
     project,
-    roles_of,
 )
+from psp_graph.analysis.spec import Params, finisher, twin
 from psp_graph.ontology import Ontology
 
 __all__ = ["brokers_raw", "finish_brokers", "finish_power_ranking", "power_raw", "selected_actors"]
@@ -38,11 +38,11 @@ def selected_actors(data: AnalysisData, issues: list[str] | None) -> set[str]:
     actors = {n.id for n in data.nodes.values() if "Actor" in n.labels}
     if issues is None:
         return actors
-    types = roles_of(data.onto, ("issue",))
+    types = data.onto.relations_with_role("issue")
     return {link.source for link in data.of_type(*types) if link.source in actors and link.target in issues}
 
 
-def _edge_rows(data: AnalysisData, nodes: set[str], types: set[str]) -> list[dict[str, Any]]:
+def _edge_rows(data: AnalysisData, nodes: set[str], types: frozenset[str]) -> list[dict[str, Any]]:
     weighted = {name for name, rel in data.onto.relations.items() if "strength" in rel.attributes}
     return [
         {
@@ -57,21 +57,22 @@ def _edge_rows(data: AnalysisData, nodes: set[str], types: set[str]) -> list[dic
     ]
 
 
-def power_raw(data: AnalysisData, issues: list[str] | None, currency: str) -> list[dict[str, Any]]:
+@twin("power-ranking")
+def power_raw(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Raw rows for power-ranking on the embedded store (the twin of power-ranking.cypher)."""
+    currency = str(params["currency"])
     actors = selected_actors(data, issues)
     onto = data.onto
-    authority = {
-        n for n, r in onto.relations.items() if "authority" in r.analysis_roles and r.power_flow == "source"
-    }
+    authority = onto.relations_with_role("authority", power_flow="source")
+    money, resources = onto.relations_with_role("money"), onto.relations_with_role("resources")
     counts: dict[str, dict[str, int]] = {a: {"money": 0, "resources": 0, "authority": 0} for a in actors}
     for link in data.links:
         if link.source not in actors:
             continue
-        if link.type == "FUNDS" and link.props.get("currency") == currency and "amount_minor" in link.props:
+        if link.type in money and link.props.get("currency") == currency and "amount_minor" in link.props:
             if issues is None or set(link.props.get("issues", [])) & set(issues):
                 counts[link.source]["money"] += int(link.props["amount_minor"])
-        elif link.type == "CONTROLS":
+        elif link.type in resources:
             counts[link.source]["resources"] += 1
         if link.type in authority:
             counts[link.source]["authority"] += 1
@@ -86,14 +87,15 @@ def power_raw(data: AnalysisData, issues: list[str] | None, currency: str) -> li
         for a, c in counts.items()
     ]
     spaces = {n.id for n in data.nodes.values() if {"DecisionSpace", "Initiative"} & set(n.labels)}
-    return rows + _edge_rows(data, actors | spaces, roles_of(onto, REACH_ROLES + BROKER_ROLES))
+    return rows + _edge_rows(data, actors | spaces, onto.relations_with_role(*REACH_ROLES, *BROKER_ROLES))
 
 
-def brokers_raw(data: AnalysisData, issues: list[str] | None) -> list[dict[str, Any]]:
+@twin("brokers")
+def brokers_raw(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
     """Raw rows for brokers on the embedded store (the twin of brokers.cypher)."""
     actors = selected_actors(data, issues)
     rows: list[dict[str, Any]] = [{"part": "actor", "id": a} for a in actors]
-    return rows + _edge_rows(data, actors, roles_of(data.onto, BROKER_ROLES))
+    return rows + _edge_rows(data, actors, data.onto.relations_with_role(*BROKER_ROLES))
 
 
 def _split(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[str, str, str, float]]]:
@@ -106,6 +108,7 @@ def _split(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple
     return actors, edges
 
 
+@finisher("power-ranking")
 def finish_power_ranking(
     rows: list[dict[str, Any]], params: dict[str, Any], onto: Ontology
 ) -> list[dict[str, Any]]:
@@ -149,6 +152,7 @@ def finish_power_ranking(
     return table
 
 
+@finisher("brokers")
 def finish_brokers(
     rows: list[dict[str, Any]], params: dict[str, Any], onto: Ontology
 ) -> list[dict[str, Any]]:

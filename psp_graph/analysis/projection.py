@@ -26,16 +26,9 @@ __all__ = [
     "constraint",
     "pagerank",
     "project",
-    "roles_of",
 ]
 
 Edge = tuple[str, str, str, float]  # source, target, relationship type, weight
-
-
-def roles_of(onto: Ontology, roles: tuple[str, ...] | list[str]) -> set[str]:
-    """Relationship types that have any of the analysis roles."""
-    wanted = set(roles)
-    return {name for name, rel in onto.relations.items() if wanted & set(rel.analysis_roles)}
 
 
 @dataclass
@@ -84,7 +77,7 @@ def project(
     power holders; ``shared`` links point both ways. Nodes are sorted, so results
     never depend on the order a backend returned rows. O(edges log edges).
     """
-    types = roles_of(onto, roles)
+    types = onto.relations_with_role(*roles)
     flows = {name: onto.relations[name].power_flow for name in types}
     collapsed: dict[tuple[str, str], float] = {}
     members = set(nodes or [])

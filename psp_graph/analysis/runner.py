@@ -1,6 +1,6 @@
 """Run a named query on any backend and get the same table.
 
-On a backend that runs Cypher server-side (Neo4j: it has ``run_cypher``), the
+On a store that runs Cypher itself (Neo4j: a ``CypherStore``), the
 query's queries/NAME.cypher runs there; on the embedded store its Python twin
 computes the same rows. Hybrid queries then share one Python finishing step.
 Display names (with privacy), sorting and limits are applied here, once.
@@ -9,20 +9,17 @@ Display names (with privacy), sorting and limits are applied here, once.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from psp_graph.analysis import funding, gaps, learning, participation, power
-from psp_graph.analysis.data import AnalysisData, load_data, select_issues
-from psp_graph.analysis.projection import roles_of
-from psp_graph.analysis.spec import QUERIES, QuerySpec, coerce_param
+from psp_graph.analysis import power
+from psp_graph.analysis.cypher import cypher_text, parse_header
+from psp_graph.analysis.data import load_data, select_issues
+from psp_graph.analysis.spec import FINISHERS, QUERIES, TWINS, QuerySpec, coerce_param
 from psp_graph.exc import InvalidData
-from psp_graph.graph import Graph, display_name
+from psp_graph.graph import Graph
 from psp_graph.ontology import Ontology, did_you_mean
-from psp_graph.resources import resource_path
+from psp_graph.reading import Reader
 
 __all__ = ["Table", "cypher_parameters", "cypher_text", "parse_header", "run_query"]
 
@@ -34,31 +31,6 @@ class Table:
     name: str
     columns: list[str]
     rows: list[dict[str, Any]]
-
-
-Twin = Callable[[AnalysisData, list[str] | None, dict[str, Any]], list[dict[str, Any]]]
-
-TWINS: dict[str, Twin] = {
-    "funding-flows": lambda d, i, p: funding.funding_flows(d, i),
-    "funding-concentration": lambda d, i, p: funding.funding_concentration(d, i),
-    "decision-spaces": lambda d, i, p: participation.decision_spaces(d, i),
-    "participation": lambda d, i, p: participation.participation(d, i),
-    "balance": lambda d, i, p: participation.balance(d, i),
-    "ego": lambda d, i, p: gaps.ego(d, p["actor"], int(p["hops"])),
-    "collaboration-gaps": lambda d, i, p: gaps.collaboration_gaps(d, i),
-    "power-ranking": lambda d, i, p: power.power_raw(d, i, str(p["currency"])),
-    "brokers": lambda d, i, p: power.brokers_raw(d, i),
-    "community-balance": lambda d, i, p: learning.community_balance(d, i),
-    "burning-issues": lambda d, i, p: learning.burning_issues(d, i),
-    "insight-evidence": lambda d, i, p: learning.insight_evidence(d, i, p.get("stage")),
-    "recommendation-targets": lambda d, i, p: learning.recommendation_targets(d, i),
-    "pilot-change": lambda d, i, p: learning.pilot_change(d, p.get("pilot"), p.get("from"), p.get("to")),
-}
-
-FINISH: dict[str, Callable[[list[dict[str, Any]], dict[str, Any], Ontology], list[dict[str, Any]]]] = {
-    "power-ranking": power.finish_power_ranking,
-    "brokers": power.finish_brokers,
-}
 
 
 def resolve_params(spec: QuerySpec, given: dict[str, Any]) -> dict[str, Any]:
@@ -75,42 +47,21 @@ def resolve_params(spec: QuerySpec, given: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-@cache
-def cypher_text(name: str) -> str:
-    """The text of queries/NAME.cypher."""
-    return resource_path("queries", f"{name}.cypher").read_text(encoding="utf-8")
-
-
-def parse_header(text: str) -> dict[str, str]:
-    """The ``// key: value`` lines at the top of a .cypher file."""
-    header: dict[str, str] = {}
-    for line in text.splitlines():
-        match = re.match(r"^//\s*([a-z-]+):\s*(.*)$", line)
-        if not match:
-            if line.strip() and not line.startswith("//"):
-                break
-            continue
-        header[match.group(1)] = match.group(2).strip()
-    return header
-
-
 def cypher_parameters(onto: Ontology, params: dict[str, Any], issues: list[str] | None) -> dict[str, Any]:
     """Everything a .cypher file may use: user parameters plus ontology-derived lists, all as parameters."""
     ladder = onto.vocabularies["ArnsteinLadder"]
-    authority = sorted(
-        n for n, r in onto.relations.items() if "authority" in r.analysis_roles and r.power_flow == "source"
-    )
     return {
         **params,
         "issues": issues,
-        "issue_types": sorted(roles_of(onto, ("issue",))),
-        "affected_types": sorted(roles_of(onto, ("affected",))),
-        "collaboration_types": sorted(roles_of(onto, ("collaboration",))),
-        "reach_types": sorted(roles_of(onto, power.REACH_ROLES + power.BROKER_ROLES)),
-        "broker_types": sorted(roles_of(onto, power.BROKER_ROLES)),
-        "authority_types": authority,
+        "issue_types": sorted(onto.relations_with_role("issue")),
+        "affected_types": sorted(onto.relations_with_role("affected")),
+        "collaboration_types": sorted(onto.relations_with_role("collaboration")),
+        "reach_types": sorted(onto.relations_with_role(*power.REACH_ROLES, *power.BROKER_ROLES)),
+        "broker_types": sorted(onto.relations_with_role(*power.BROKER_ROLES)),
+        "authority_types": sorted(onto.relations_with_role("authority", power_flow="source")),
         "rung_ranks": dict(ladder.ranks),
         "rung_groups": dict(ladder.groups),
+        "tokenism_top": onto.tokenism_top,
     }
 
 
@@ -131,22 +82,23 @@ def run_query(
     if spec is None:
         raise InvalidData(f"no query '{name}'{did_you_mean(name, sorted(QUERIES))}")
     values = resolve_params(spec, params or {})
-    issues = select_issues(graph, values.get("issue"))
+    shown = graph.reader(include_private=include_private)  # names, with privacy applied
+    store = graph.reader(include_private=True)  # counts and scores need every node as it is
+    issues = select_issues(store, values.get("issue"))
     if "actor" in values:
         if not values["actor"]:
             raise InvalidData(f"query {name} needs an actor (--param actor=ID)", field="actor")
-        values["actor"] = graph.resolve(str(values["actor"]), include_private=include_private)
-    run_cypher = getattr(graph.backend, "run_cypher", None)
-    if run_cypher is not None:
-        rows = run_cypher(cypher_text(name), cypher_parameters(graph.onto, values, issues))
+        values["actor"] = shown.resolve(str(values["actor"]))
+    if store.runs_cypher:
+        rows = store.cypher(cypher_text(name), cypher_parameters(graph.onto, values, issues))
     else:
-        rows = TWINS[name](load_data(graph, values.get("as_of")), issues, values)
-    if name in FINISH:
-        rows = FINISH[name](rows, values, graph.onto)
-    if name == "recommendation-targets":
+        rows = TWINS[name](load_data(store, values.get("as_of")), issues, values)
+    if name in FINISHERS:
+        rows = FINISHERS[name](rows, values, graph.onto)
+    if name == "recommendation-targets":  # targets joined to power-ranking, the same on every store
         _join_power_ranking(graph, rows, include_private)
     rows = [{c: _clean(row.get(c)) for c in spec.raw_columns} for row in rows]
-    _fill_names(graph, spec, rows, include_private)
+    _fill_names(shown, spec, rows)
     _sort(spec, rows)
     limit = int(values.get("limit") or 0)
     if limit:
@@ -155,7 +107,7 @@ def run_query(
 
 
 def _join_power_ranking(graph: Graph, rows: list[dict[str, Any]], include_private: bool) -> None:
-    """Add each target's rank and score from power-ranking over the whole graph (same on every backend)."""
+    """Add each target's rank and score from power-ranking over the whole graph."""
     if not rows:
         return
     ranking = {r["id"]: r for r in run_query(graph, "power-ranking", include_private=include_private).rows}
@@ -165,16 +117,16 @@ def _join_power_ranking(graph: Graph, rows: list[dict[str, Any]], include_privat
         row["power_score"] = ranked["score"] if ranked else None
 
 
-def _fill_names(graph: Graph, spec: QuerySpec, rows: list[dict[str, Any]], include_private: bool) -> None:
+def _fill_names(reader: Reader, spec: QuerySpec, rows: list[dict[str, Any]]) -> None:
     name_columns = [c for c in spec.columns if c.name_of]
     if not name_columns or not rows:
         return
     ids = {row[c.name_of] for row in rows for c in name_columns if c.name_of and row.get(c.name_of)}
-    nodes = graph.backend.get_nodes(ids)
+    nodes = reader.nodes(ids)
     for row in rows:
         for column in name_columns:
             node = nodes.get(str(row.get(column.name_of or "")))
-            row[column.name] = display_name(node, include_private=include_private) if node else None
+            row[column.name] = node.name if node else None
 
 
 def _sort(spec: QuerySpec, rows: list[dict[str, Any]]) -> None:

@@ -8,12 +8,57 @@ checks the header against this registry.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psp_graph.exc import InvalidData
 
-__all__ = ["QUERIES", "ColumnSpec", "ParamSpec", "QuerySpec", "coerce_param"]
+if TYPE_CHECKING:
+    from psp_graph.analysis.data import AnalysisData
+    from psp_graph.ontology import Ontology
+
+__all__ = [
+    "FINISHERS",
+    "QUERIES",
+    "TWINS",
+    "ColumnSpec",
+    "ParamSpec",
+    "Params",
+    "QuerySpec",
+    "coerce_param",
+    "finisher",
+    "twin",
+]
+
+Params = dict[str, Any]
+Rows = list[dict[str, Any]]
+Twin = Callable[["AnalysisData", list[str] | None, Params], Rows]
+Finisher = Callable[[Rows, Params, "Ontology"], Rows]
+TWINS: dict[str, Twin] = {}
+"""The Python twin of each named query: the same rows as its .cypher, on stores without Cypher."""
+FINISHERS: dict[str, Finisher] = {}
+"""For graph-algorithm queries: one step that finishes the rows on every store."""
+
+
+def twin(name: str) -> Callable[[Twin], Twin]:
+    """Register the decorated function as the Python twin of query ``name``."""
+
+    def register(func: Twin) -> Twin:
+        TWINS[name] = func
+        return func
+
+    return register
+
+
+def finisher(name: str) -> Callable[[Finisher], Finisher]:
+    """Register the decorated function as the shared finishing step of query ``name``."""
+
+    def register(func: Finisher) -> Finisher:
+        FINISHERS[name] = func
+        return func
+
+    return register
 
 
 @dataclass(frozen=True)
@@ -40,18 +85,14 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class QuerySpec:
-    """A named query: what it answers, its parameters and its columns.
-
-    ``mode`` is ``cypher`` (the .cypher file computes the whole table on Neo4j)
-    or ``hybrid`` (the .cypher returns the projection and non-algorithmic parts;
-    one shared Python function finishes the table for every backend).
-    """
+    """A named query: what it answers, its parameters, its columns, how rows sort,
+    and the key columns that identify a row (the parity test matches rows by them)."""
 
     name: str
     description: str
     params: tuple[ParamSpec, ...]
     columns: tuple[ColumnSpec, ...]
-    mode: str = "cypher"
+    keys: tuple[str, ...]
     sort: tuple[str, ...] = field(default_factory=tuple)  # "-col" sorts descending
 
     @property
@@ -130,6 +171,7 @@ LEARNING_QUERIES = [
             ),
             _c("events", "int", "How many events they took part in."),
         ),
+        keys=("stage", "dimension", "group"),
         sort=("stage", "dimension", "group"),
     ),
     QuerySpec(
@@ -146,6 +188,7 @@ LEARNING_QUERIES = [
             _c("insights", "int", "Insights about it."),
             _c("stages", "list", "Stages of the events that raised it."),
         ),
+        keys=("burning_id",),
         sort=("-mentions", "-events", "burning_id"),
     ),
     QuerySpec(
@@ -165,6 +208,7 @@ LEARNING_QUERIES = [
             _c("evidence_ids", "list", "Ids of the evidence."),
             _c("unevidenced", "bool", "True when nothing evidences it yet."),
         ),
+        keys=("insight_id",),
         sort=("stage", "insight_id"),
     ),
     QuerySpec(
@@ -181,6 +225,7 @@ LEARNING_QUERIES = [
             _c("power_rank", "int", "The target's rank in power-ranking (null for decision spaces)."),
             _c("power_score", "float", "The target's power score, 0-1 (null for decision spaces)."),
         ),
+        keys=("recommendation_id", "target_id"),
         sort=("recommendation_id", "power_rank", "target_id"),
     ),
     QuerySpec(
@@ -209,6 +254,7 @@ LEARNING_QUERIES = [
             _c("after", "float", "The measure on the second date (null: none)."),
             _c("changed", "bool", "True when before and after differ."),
         ),
+        keys=("pilot_id", "organisation_id", "measure", "subject_id"),
         sort=("pilot_id", "organisation_id", "measure", "subject_id"),
     ),
 ]
@@ -233,6 +279,7 @@ QUERIES: dict[str, QuerySpec] = {
                 _c("valid_to", "date", "End."),
                 _c("link", "id", "The link's id."),
             ),
+            keys=("link",),
             sort=("-amount_minor", "funder", "recipient", "link"),
         ),
         QuerySpec(
@@ -250,6 +297,7 @@ QUERIES: dict[str, QuerySpec] = {
                 _c("gini", "float", "Gini coefficient of funder totals, 0-1."),
                 _c("top5_share", "float", "Share of the total granted by the five largest funders."),
             ),
+            keys=("issue", "year", "currency"),
             sort=("issue", "year", "currency"),
         ),
         QuerySpec(
@@ -269,6 +317,7 @@ QUERIES: dict[str, QuerySpec] = {
                 _c("lived_share", "float", "lived_seats / seats (null when no seats)."),
                 _c("lived_voting_share", "float", "lived_voting_seats / voting_seats (null when none)."),
             ),
+            keys=("space_id",),
             sort=("space_id",),
         ),
         QuerySpec(
@@ -285,6 +334,7 @@ QUERIES: dict[str, QuerySpec] = {
                 _c("involved", "int", "Number of distinct actors it involves on the issue."),
                 _c("stops_at_tokenism", "bool", "True when the highest rung is placation (5) or lower."),
             ),
+            keys=("actor", "issue"),
             sort=("rank", "actor", "issue"),
         ),
         QuerySpec(
@@ -301,6 +351,7 @@ QUERIES: dict[str, QuerySpec] = {
                 _c("unknown", "int", "Actors whose experience is not recorded."),
                 _c("lived_share", "float", "(lived + both) / (lived + learnt + both); null when none known."),
             ),
+            keys=("scope", "scope_id"),
             sort=("scope", "scope_id"),
         ),
         QuerySpec(
@@ -317,6 +368,7 @@ QUERIES: dict[str, QuerySpec] = {
                 _c("types", "list", "Its types."),
                 _c("distance", "int", "Hops from the actor (0: the actor)."),
             ),
+            keys=("id",),
             sort=("distance", "id"),
         ),
         QuerySpec(
@@ -331,6 +383,7 @@ QUERIES: dict[str, QuerySpec] = {
                 _c("b_name", "name", "Its name.", "b"),
                 _c("issue", "id", "The shared issue (null for unmet-need)."),
             ),
+            keys=("gap", "a", "b", "issue"),
             sort=("gap", "issue", "a", "b"),
         ),
         QuerySpec(
@@ -362,7 +415,7 @@ QUERIES: dict[str, QuerySpec] = {
                 ),
                 _c("brokerage", "float", "Normalised betweenness on the undirected actor network."),
             ),
-            mode="hybrid",
+            keys=("id",),
             sort=("rank",),
         ),
         QuerySpec(
@@ -385,7 +438,7 @@ QUERIES: dict[str, QuerySpec] = {
                 _c("degree", "int", "Distinct neighbours."),
                 _c("sampled", "bool", "True when betweenness was sampled."),
             ),
-            mode="hybrid",
+            keys=("id",),
             sort=("-betweenness", "id"),
         ),
         *LEARNING_QUERIES,

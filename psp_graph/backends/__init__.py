@@ -1,21 +1,35 @@
-"""Stores for the graph, chosen by URL.
+"""Stores for the graph, registered by URL scheme.
 
 ``sqlite:///path.db`` (the default ``./psp.db``) or ``sqlite://:memory:`` for the
 embedded store; ``neo4j://``, ``bolt://`` or ``neo4j+s://`` for a Neo4j server.
+A new store registers its schemes with :func:`register_store` (docs/extending.md).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from psp_graph.backends.base import Backend
 from psp_graph.exc import StoreUnavailable
 
-__all__ = ["DEFAULT_STORE", "Backend", "open_backend", "resolve_store_url"]
+if TYPE_CHECKING:
+    from psp_graph.ontology import Ontology
+
+__all__ = ["DEFAULT_STORE", "Backend", "open_backend", "register_store", "resolve_store_url", "safe_url"]
 
 DEFAULT_STORE = "sqlite:///psp.db"
-_NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
+
+Opener = Callable[[str, "Ontology"], Backend]
+_STORES: dict[str, Opener] = {}
+
+
+def register_store(opener: Opener, *schemes: str) -> None:
+    """Open URLs with these schemes (``sqlite``, ``bolt``, …) with ``opener(url, ontology)``."""
+    for scheme in schemes:
+        _STORES[scheme.lower()] = opener
 
 
 def resolve_store_url(url: str | None = None) -> str:
@@ -28,25 +42,39 @@ def safe_url(url: str) -> str:
     return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", r"\1", url)
 
 
-def open_backend(url: str | None = None) -> Backend:
-    """Open the backend for a store URL (see module docs)."""
+def open_backend(url: str | None = None, onto: Ontology | None = None) -> Backend:
+    """Open the backend for a store URL (see module docs); a bare path is a SQLite file."""
+    if onto is None:
+        from psp_graph.ontology import load_ontology
+
+        onto = load_ontology()
     url = resolve_store_url(url)
-    if url.startswith("sqlite:"):
-        from psp_graph.backends.sqlite import SQLiteBackend
+    if "://" not in url and not url.startswith("sqlite:"):
+        url = f"sqlite:///{url}"
+    scheme = url.split(":", 1)[0].lower()
+    opener = _STORES.get(scheme)
+    if opener is None:
+        raise StoreUnavailable(
+            f"unknown store '{safe_url(url)}'; use sqlite:///FILE.db, sqlite://:memory: or neo4j://HOST:PORT"
+        )
+    return opener(url, onto)
 
-        return SQLiteBackend(url)
-    if url.lower().startswith(_NEO4J_SCHEMES):
-        try:
-            from psp_graph.backends.neo4j import Neo4jBackend
-        except ImportError as err:
-            raise StoreUnavailable(
-                f"{safe_url(url)}: the Neo4j backend needs the neo4j extra (pip install 'psp-graph[neo4j]')"
-            ) from err
-        return Neo4jBackend(url)
-    if "://" not in url:
-        from psp_graph.backends.sqlite import SQLiteBackend
 
-        return SQLiteBackend(f"sqlite:///{url}")
-    raise StoreUnavailable(
-        f"unknown store '{safe_url(url)}'; use sqlite:///FILE.db, sqlite://:memory: or neo4j://HOST:PORT"
-    )
+def _sqlite(url: str, onto: Ontology) -> Backend:
+    from psp_graph.backends.sqlite import SQLiteBackend
+
+    return SQLiteBackend(url)
+
+
+def _neo4j(url: str, onto: Ontology) -> Backend:
+    try:
+        from psp_graph.backends.neo4j import Neo4jBackend
+    except ImportError as err:
+        raise StoreUnavailable(
+            f"{safe_url(url)}: the Neo4j backend needs the neo4j extra (pip install 'psp-graph[neo4j]')"
+        ) from err
+    return Neo4jBackend(url, onto)
+
+
+register_store(_sqlite, "sqlite")
+register_store(_neo4j, "neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")

@@ -9,11 +9,25 @@ every backend against this contract.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Protocol
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
-from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode
+from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode, canonical_json
 
-__all__ = ["Backend"]
+__all__ = ["Backend", "CypherStore", "LinkRow", "LinkRowStore"]
+
+
+class LinkRow(NamedTuple):
+    """A link as a compact row: attributes still as JSON text, decoded only when read."""
+
+    id: str
+    type: str
+    source: str
+    target: str
+    props_json: str
+
+    @classmethod
+    def of(cls, link: StoredLink) -> LinkRow:
+        return cls(link.id, link.type, link.source, link.target, canonical_json(link.props))
 
 
 class Backend(Protocol):
@@ -71,3 +85,19 @@ class Backend(Protocol):
 
     def set_meta(self, key: str, value: str) -> None:
         """Set a store-level setting."""
+
+
+@runtime_checkable
+class CypherStore(Protocol):
+    """An optional ability: the store runs the named queries' read-only Cypher itself."""
+
+    def run_cypher(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """The rows of a read-only query, with values as parameters."""
+
+
+@runtime_checkable
+class LinkRowStore(Protocol):
+    """An optional ability: every link as a :class:`LinkRow`, without decoding attributes."""
+
+    def iter_link_rows(self) -> Iterator[LinkRow]:
+        """Every link as a row, in any order."""

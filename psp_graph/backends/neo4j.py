@@ -42,7 +42,7 @@ from neo4j.exceptions import (
 from psp_graph.backends import safe_url
 from psp_graph.backends.neo4j_writes import BatchWriter, count_query, fold, link_by_id, quote
 from psp_graph.exc import InvalidData, PspGraphError, StoreUnavailable
-from psp_graph.ontology import load_ontology
+from psp_graph.ontology import Ontology, load_ontology
 from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode
 
 __all__ = ["Neo4jBackend"]
@@ -79,9 +79,9 @@ def _link(record: dict[str, Any]) -> StoredLink:
 class Neo4jBackend:
     """Stores the graph in Neo4j; opening it checks the server and sets up the schema."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, onto: Ontology | None = None) -> None:
         self.url = url
-        onto = load_ontology()
+        onto = onto or load_ontology()
         self._writer = BatchWriter(onto)
         self.labels, self.rel_types = self._writer.labels, self._writer.rel_types
         self._kind_labels = sorted({c.kind for c in onto.classes.values()} & self.labels)

@@ -13,16 +13,15 @@ per link and type only for links whose id is not derived from their content.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from neo4j import ManagedTransaction
 
 from psp_graph.exc import InvalidData
-from psp_graph.ids import link_id
 from psp_graph.ontology import Ontology
-from psp_graph.records import Batch, StoredLink, StoredNode, canonical_json
+from psp_graph.records import Batch, StoredLink, StoredNode, canonical_json, chunked
 
 __all__ = ["BatchWriter", "WritePlan", "count_query", "fold", "link_by_id", "quote"]
 
@@ -79,9 +78,8 @@ def count_query(kind: str, names: frozenset[str]) -> str:
     return " UNION ALL ".join(parts)
 
 
-def _chunks(rows: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(rows), ROWS_PER_STATEMENT):
-        yield rows[start : start + ROWS_PER_STATEMENT]
+def _chunks(rows: Iterable[Any]) -> Iterator[list[Any]]:
+    return chunked(rows, ROWS_PER_STATEMENT)
 
 
 @dataclass
@@ -101,7 +99,6 @@ class BatchWriter:
     def __init__(self, onto: Ontology) -> None:
         self.labels = onto.allowed_labels()
         self.rel_types = frozenset(onto.relations)
-        self._rel_keys = {name: rel.keys for name, rel in onto.relations.items()}
 
     def plan(self, batch: Batch) -> WritePlan:
         """Check a batch; raises InvalidData before any Cypher runs."""
@@ -118,13 +115,10 @@ class BatchWriter:
             for ident in n.props.get("identifiers", []):
                 if claims.setdefault(ident, n.id) != n.id:
                     raise InvalidData("an identifier is already used by another actor")
-        # Ids hashed from their own type and ends (psp_graph.ids.link_id) can never belong to a
-        # link of another type, so only given ids (a grant's own id) are looked up under every type.
-        given = {x.id: x.type for x in links if x.id != link_id(x.type, x.source, x.target, self._key(x))}
+        # Ids hashed from their own type and ends can never belong to a link of another type,
+        # so only ids the service says were given (a grant's own id) are looked up under every type.
+        given = {x.id: x.type for x in links if x.id in batch.given_link_ids}
         return WritePlan(batch, nodes, links, claims, given)
-
-    def _key(self, link: StoredLink) -> dict[str, Any]:
-        return {name: link.props.get(name) for name in self._rel_keys[link.type]}
 
     def write(self, tx: ManagedTransaction, plan: WritePlan) -> None:
         """The transaction function (may run again on a transient error)."""

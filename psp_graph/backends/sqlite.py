@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from psp_graph.backends.base import LinkRow
 from psp_graph.exc import InvalidData, StoreUnavailable
 from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode, canonical_json
 
@@ -256,10 +257,11 @@ class SQLiteBackend:
         for row in rows.fetchall():
             yield self._link(row)
 
-    def iter_links_raw(self) -> Iterator[tuple[str, str, str, str, str]]:
-        """Every link as (id, type, source, target, props JSON), unordered: a fast path for
-        analyses, which decode attributes only for the links they need."""
-        yield from self.conn.execute("SELECT id, type, source, target, props FROM links")
+    def iter_link_rows(self) -> Iterator[LinkRow]:
+        """Every link as a row with undecoded attributes, in storage order: a fast path
+        for analyses, which decode attributes only for the links they need."""
+        rows = self.conn.execute("SELECT id, type, source, target, props FROM links")
+        return map(LinkRow._make, rows)
 
     def node_for_identifier(self, identifier: str) -> str | None:
         row = self.conn.execute(

@@ -37,9 +37,8 @@ def show(entity_id: str, store: str | None, fmt: str, output: str, include_priva
     if include_private:
         warn("showing private persons by name; do not share this output")
     with open_graph(store) as graph:
-        view = describe(
-            graph, graph.resolve(entity_id, include_private=include_private), include_private=include_private
-        )
+        reader = graph.reader(include_private=include_private)
+        view = describe(reader, reader.resolve(entity_id))
     if fmt == "json":
         emit_text(json.dumps(view, indent=2, ensure_ascii=False) + "\n", output)
         return
@@ -75,7 +74,7 @@ def search(text: str, limit: int, store: str | None, fmt: str, output: str, incl
     if include_private:
         warn("showing private persons by name; do not share this output")
     with open_graph(store) as graph:
-        rows = search_rows(graph, text, limit=limit, include_private=include_private)
+        rows = search_rows(graph.reader(include_private=include_private), text, limit=limit)
     emit(rows, ["id", "name", "types", "attributes"], fmt, output, title=f"search: {text}")
 
 
@@ -89,7 +88,7 @@ def stats(store: str | None, fmt: str, output: str) -> None:
     Example: psp stats --format json
     """
     with open_graph(store) as graph:
-        result = graph.stats()
+        result = graph.reader().stats()
     rows = [{"what": "nodes", "name": "all", "count": result.nodes}]
     rows += [{"what": "nodes", "name": k, "count": v} for k, v in result.nodes_by_label.items()]
     rows += [{"what": "links", "name": "all", "count": result.links}]
@@ -112,9 +111,10 @@ def history(entity_id: str | None, limit: int, store: str | None, fmt: str, outp
     from psp_graph.views import history_rows
 
     with open_graph(store) as graph:
+        reader = graph.reader()
         if entity_id and not entity_id.startswith("cs-"):
-            entity_id = graph.resolve(entity_id)
-        rows = history_rows(graph, entity_id, limit=limit)
+            entity_id = reader.resolve(entity_id)
+        rows = history_rows(reader, entity_id, limit=limit)
     if entity_id and entity_id.startswith("cs-"):
         emit(rows, ["changeset", "seq", "op", "entity", "id"], fmt, output, title=f"changes in {entity_id}")
     else:

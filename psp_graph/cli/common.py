@@ -7,14 +7,24 @@ import functools
 import io
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
 
 from psp_graph.exc import PspGraphError
 
-__all__ = ["emit", "emit_text", "handle_errors", "open_graph", "output_options", "store_option", "warn"]
+__all__ = [
+    "emit",
+    "emit_text",
+    "handle_errors",
+    "open_graph",
+    "output_options",
+    "progress_bar",
+    "store_option",
+    "warn",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,6 +74,23 @@ def open_graph(store: str | None) -> Any:
     from psp_graph.graph import Graph
 
     return Graph.open(store)
+
+
+BIG_FILE = 5_000  # records: above this a load shows a progress bar on stderr
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[], None] | None]:
+    """A progress bar on stderr for big jobs; yields the function to call per item (or None)."""
+    if total <= BIG_FILE:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)
 
 
 def warn(message: str) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from psp_graph.cli.common import handle_errors, open_graph, store_option
+from psp_graph.cli.common import handle_errors, open_graph, progress_bar, store_option
 
 
 @click.command()
@@ -19,8 +19,9 @@ def init(store: str | None) -> None:
     """
     with open_graph(store) as graph:
         graph.initialise()
-        stats = graph.stats()
-        click.echo(f"store {graph.backend.url} ready: {stats.nodes} nodes, {stats.links} links")
+        reader = graph.reader()
+        stats = reader.stats()
+        click.echo(f"store {reader.url} ready: {stats.nodes} nodes, {stats.links} links")
 
 
 @click.command()
@@ -34,9 +35,11 @@ def load(files: tuple[Path, ...], store: str | None) -> None:
 
     Example: psp load seed_data/power_sharing_project.yaml
     """
+    from psp_graph.io.load import load_file
+
     with open_graph(store) as graph:
         for path in files:
-            result = graph.load_file(path, progress=True)
+            result = load_file(graph, path, progress=progress_bar)
             click.echo(f"{path}: {result.summary()}")
 
 
@@ -50,13 +53,14 @@ def validate(files: tuple[Path, ...], store: str | None) -> None:
     Example: psp validate seed_data/illustrative_london.yaml
     """
     from psp_graph.backends import DEFAULT_STORE, resolve_store_url
+    from psp_graph.io.load import load_file
 
     url = resolve_store_url(store)
     if url == DEFAULT_STORE and not Path("psp.db").exists():
         url = "sqlite://:memory:"  # nothing to check against, and validate never creates a store
     with open_graph(url) as graph:
         for path in files:
-            result = graph.load_file(path, dry_run=True)
+            result = load_file(graph, path, dry_run=True)
             click.echo(
                 f"{path}: ok; would create {result.created}, update {result.updated}, "
                 f"leave {result.unchanged} unchanged"

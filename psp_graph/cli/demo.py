@@ -33,7 +33,7 @@ def demo(store: str, limit: int) -> None:
 
     Example: psp demo
     """
-    from psp_graph.analysis.overview import demo_tables
+    from psp_graph.demo import demo_tables
 
     with open_graph(store) as graph:
         tables = demo_tables(graph, limit=limit)

@@ -23,29 +23,6 @@ def _ask(value: Any, prompt: str, option: str) -> Any:
     raise click.ClickException(f"missing option '{option}'")
 
 
-def _source_records(
-    graph: Any, sources: tuple[str, ...], kind: str | None
-) -> tuple[list[str], list[dict[str, Any]]]:
-    """Source ids for --source values: an existing src: id, or text that becomes a new source."""
-    from psp_graph.ids import slugify
-
-    ids, new = [], []
-    for text in sources:
-        if text.startswith(("src:", "event:")) and graph.backend.get_node(text) is not None:
-            ids.append(text)
-            continue
-        source_id = text if text.startswith("src:") else f"src:{slugify(text)[:60]}"
-        if graph.backend.get_node(source_id) is None:
-            record: dict[str, Any] = {"id": source_id, "name": text.removeprefix("src:"), "types": ["Source"]}
-            if kind:
-                record["kind"] = kind
-            if text.startswith(("http://", "https://")):
-                record["url"] = text
-            new.append(record)
-        ids.append(source_id)
-    return ids, new
-
-
 source_options = [
     click.option(
         "--source",
@@ -71,14 +48,7 @@ def with_source_options(func: Any) -> Any:
 def _commit(
     graph: Any, record: dict[str, Any], section: str, sources: tuple[str, ...], kind: str | None, summary: str
 ) -> Any:
-    from psp_graph.validate import RawRecord
-
-    ids, new_sources = _source_records(graph, sources, kind)
-    if ids:
-        record["sources"] = ids
-    records = [RawRecord("", None, "sources", s) for s in new_sources]
-    records.append(RawRecord("", None, section, record))
-    return graph.load_records(records, summary=summary)
+    return graph.add(record, section=section, sources=sources, source_kind=kind, summary=summary)
 
 
 @click.group()
@@ -113,8 +83,6 @@ def add_actor(
 
     Example: psp add actor --name "Northbank Tenants Union" --type community-group --illustrative
     """
-    from psp_graph.ids import new_person_id
-
     record: dict[str, Any] = {
         "name": _ask(name, "Name", "--name"),
         "types": list(types) or [_ask(None, "Type (e.g. charity)", "--type")],
@@ -125,8 +93,6 @@ def add_actor(
     with open_graph(store) as graph:
         if node_id:
             record["id"] = node_id
-        elif any(str(t).lower() == "person" for t in record["types"]):
-            record["id"] = new_person_id()
         result = _commit(graph, record, "actors", sources, source_kind, "add actor")
         click.echo(f"{(result.ids or [record.get('id', '')])[-1]}: {result.summary()}")
 
@@ -170,8 +136,9 @@ def add_link(
         record[key.strip()] = value.strip()
     record.update({k: v for k, v in fields.items() if v is not None})
     with open_graph(store) as graph:
-        record["from"] = graph.resolve(_ask(source, "From (id or name)", "--from"))
-        record["to"] = graph.resolve(_ask(target, "To (id or name)", "--to"))
+        reader = graph.reader()
+        record["from"] = reader.resolve(_ask(source, "From (id or name)", "--from"))
+        record["to"] = reader.resolve(_ask(target, "To (id or name)", "--to"))
         result = _commit(graph, record, "links", sources, source_kind, "add link")
         click.echo(f"{(result.ids or ['link'])[-1]}: {result.summary()}")
 
@@ -208,7 +175,7 @@ def add_issue(
     )
     with open_graph(store) as graph:
         if broader:
-            record["broader"] = graph.resolve(broader)
+            record["broader"] = graph.reader().resolve(broader)
         result = _commit(graph, record, "issues", sources, source_kind, "add issue")
         click.echo(f"{(result.ids or [''])[-1]}: {result.summary()}")
 
@@ -223,7 +190,7 @@ def remove(entity_id: str, store: str | None) -> None:
     Example: psp remove org:northbank-tenants-union
     """
     with open_graph(store) as graph:
-        result = graph.remove(graph.resolve(entity_id))
+        result = graph.remove(graph.reader().resolve(entity_id))
         click.echo(f"removed {entity_id}: {result.summary()}")
 
 

@@ -27,10 +27,10 @@ def _write(
     summary: str,
 ) -> Any:
     """One change set: new sources, the node and its links (all cite the same sources)."""
-    from psp_graph.cli.edit import _source_records
+    from psp_graph.sources import cited_sources
     from psp_graph.validate import RawRecord
 
-    ids, new_sources = _source_records(graph, sources, source_kind)
+    ids, new_sources = cited_sources(graph.reader(include_private=True), sources, source_kind)
     records = [RawRecord("", None, "sources", s) for s in new_sources]
     extra: dict[str, Any] = {}
     if ids:
@@ -51,12 +51,16 @@ def _node_id(graph: Any, prefix: str, name: str, given: str | None) -> str:
     return f"{prefix}:{slugify(name)}"
 
 
+def _resolve(graph: Any, text: str) -> str:
+    return str(graph.reader().resolve(text))
+
+
 def _resolve_all(graph: Any, texts: tuple[str, ...]) -> list[str]:
-    return [graph.resolve(text) for text in texts]
+    return [_resolve(graph, text) for text in texts]
 
 
 def _about_links(graph: Any, node_id: str, issues: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [{"type": "ABOUT", "from": node_id, "to": graph.resolve(text)} for text in issues]
+    return [{"type": "ABOUT", "from": node_id, "to": _resolve(graph, text)} for text in issues]
 
 
 def _need_name(name: str | None, what: str) -> str:
@@ -69,7 +73,7 @@ def _exists(graph: Any, node_id: str) -> bool:
     from psp_graph.exc import NodeNotFound
 
     try:
-        graph.get_node(node_id)
+        graph.reader(include_private=True).node(node_id)
     except NodeNotFound:
         return False
     return True
@@ -151,9 +155,9 @@ def record_event(
             node["phase"] = phase_on(graph.onto, day)
         links = _about_links(graph, node["id"], issues)
         if organiser:
-            links.append({"type": "ORGANISES", "from": graph.resolve(organiser), "to": node["id"]})
+            links.append({"type": "ORGANISES", "from": _resolve(graph, organiser), "to": node["id"]})
         result = _write(graph, node, "events", links, sources, source_kind, illustrative, "record event")
-        stored = graph.get_node(node["id"])
+        stored = graph.reader(include_private=True).node(node["id"])
         for flag in event_flags(graph.onto, stored.props):
             warn(f"{node['id']}: {flag}")
         _done(result, node["id"])
@@ -190,8 +194,8 @@ def record_participant(
     if bool(actor) == bool(name):
         raise click.ClickException("give either --actor (someone in the graph) or --name (a new person)")
     with open_graph(store) as graph:
-        event_id = graph.resolve(event)
-        if "Event" not in graph.get_node(event_id).labels:
+        event_id = _resolve(graph, event)
+        if "Event" not in graph.reader(include_private=True).node(event_id).labels:
             raise click.ClickException(f"'{event_id}' is not an event")
         node: dict[str, Any] | None = None
         if name:
@@ -200,7 +204,7 @@ def record_participant(
             if experience:
                 node["experience"] = experience
         else:
-            who = graph.resolve(str(actor))
+            who = _resolve(graph, str(actor))
         link: dict[str, Any] = {"type": "TAKES_PART_IN", "from": who, "to": event_id}
         if experience:
             link["experience"] = experience
@@ -236,7 +240,11 @@ def record_support(
     Example: psp record support event:cop-may-2020 --from "Larchwood Foundation" --kind paid_time --amount 990 --people 11
     """
     with open_graph(store) as graph:
-        link: dict[str, Any] = {"type": "SUPPORTS", "from": graph.resolve(giver), "to": graph.resolve(event)}
+        link: dict[str, Any] = {
+            "type": "SUPPORTS",
+            "from": _resolve(graph, giver),
+            "to": _resolve(graph, event),
+        }
         link.update({k: v for k, v in fields.items() if v is not None})
         if confidence:
             link["confidence"] = confidence
@@ -385,7 +393,7 @@ def record_story(
         node["id"] = _node_id(graph, "story", title, node_id)
         links = [{"type": "RAISED_AT", "from": node["id"], "to": e} for e in _resolve_all(graph, raised_at)]
         if told_by:
-            links.append({"type": "TOLD_BY", "from": node["id"], "to": graph.resolve(told_by)})
+            links.append({"type": "TOLD_BY", "from": node["id"], "to": _resolve(graph, told_by)})
         links += _about_links(graph, node["id"], issues)
         result = _write(graph, node, "stories", links, sources, source_kind, illustrative, "record story")
         _done(result, node["id"])
@@ -477,7 +485,7 @@ def record_pilot(
     node.update({k: v for k, v in fields.items() if v is not None})
     with open_graph(store) as graph:
         node["id"] = _node_id(graph, "pilot", title, node_id)
-        links = [{"type": "PILOTED_BY", "from": node["id"], "to": graph.resolve(organisation)}]
+        links = [{"type": "PILOTED_BY", "from": node["id"], "to": _resolve(graph, organisation)}]
         links += _about_links(graph, node["id"], issues)
         result = _write(graph, node, "pilots", links, sources, source_kind, illustrative, "record pilot")
         _done(result, node["id"])
@@ -522,7 +530,7 @@ def pin(
         node["id"] = _node_id(graph, "pin", name, node_id)
         links = _about_links(graph, node["id"], issues)
         if pinned_by:
-            link: dict[str, Any] = {"type": "PINNED", "from": graph.resolve(pinned_by), "to": node["id"]}
+            link: dict[str, Any] = {"type": "PINNED", "from": _resolve(graph, pinned_by), "to": node["id"]}
             if pinned_on:
                 link["date"] = pinned_on
             links.append(link)

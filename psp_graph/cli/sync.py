@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from psp_graph.cli.common import handle_errors, store_option
+from psp_graph.cli.common import handle_errors, open_graph, store_option
 
 BIG_STORE = 5_000  # records: above this a progress bar shows on stderr
 
@@ -25,22 +25,14 @@ def sync(target: str, store: str | None) -> None:
 
     Example: psp sync --store sqlite:///psp.db --to bolt://127.0.0.1:7687
     """
-    from psp_graph.backends import open_backend
     from psp_graph.sync import sync as sync_stores
 
-    source = open_backend(store)
-    try:
-        destination = open_backend(target)
-        try:
-            stats = source.stats()
-            if stats.nodes + stats.links <= BIG_STORE:
-                result = sync_stores(source, destination)
-            else:
-                result = _with_progress_bar(source, destination)
-        finally:
-            destination.close()
-    finally:
-        source.close()
+    with open_graph(store) as source, open_graph(target) as destination:
+        stats = source.reader().stats()
+        if stats.nodes + stats.links <= BIG_STORE:
+            result = sync_stores(source, destination)
+        else:
+            result = _with_progress_bar(source, destination)
     click.echo(result.summary())
 
 

@@ -16,13 +16,14 @@ from typing import Any
 
 from psp_graph.exc import InvalidData
 from psp_graph.ontology import PSP, load_ontology
+from psp_graph.privacy import STORE_FIELDS
 from psp_graph.validate import RawRecord
 
 __all__ = ["ID_BASE", "records_from_rdf"]
 
 ID_BASE = "https://w3id.org/psp-graph/id/"
 _FORMATS = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld"}
-_NOT_INPUT = {"recorded_at", "recorded_by", "pseudonym"}
+_NOT_INPUT = STORE_FIELDS
 _LINK_TERMS = {"relationship", "link_source", "link_target", "link_id"}
 
 

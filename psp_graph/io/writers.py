@@ -10,15 +10,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from psp_graph.graph import Graph, display_name, shown_by_name
+from psp_graph.graph import Graph
 from psp_graph.io.rdf import ID_BASE
 from psp_graph.ontology import PSP
-from psp_graph.records import StoredNode
+from psp_graph.privacy import REDACTED
 
 __all__ = ["EXPORT_FORMATS", "export_graph"]
 
 EXPORT_FORMATS = ("graphml", "gexf", "json", "ttl")
-_SKIP = {"pseudonym", "recorded_by"}
+# Not exported: the pseudonym is shown as the name already, who recorded a fact is the
+# team's business, and the read door's redaction mark is internal.
+_SKIP = {"pseudonym", "recorded_by", REDACTED}
 
 
 def _flat(value: Any) -> Any:
@@ -29,25 +31,14 @@ def _flat(value: Any) -> Any:
 
 
 def _visible(graph: Graph, include_private: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    personal = graph.onto.personal_attributes
-    nodes: dict[str, StoredNode] = {n.id: n for n in graph.backend.iter_nodes()}
-    hidden = {i for i, n in nodes.items() if not shown_by_name(n, include_private=include_private)}
+    reader = graph.reader(include_private=include_private)
     node_rows = []
-    for node in nodes.values():
-        drop = _SKIP | (personal if node.id in hidden else set())
-        props = {k: v for k, v in node.props.items() if k not in drop}
-        node_rows.append(
-            {
-                "id": node.id,
-                "name": display_name(node, include_private=include_private),
-                "types": list(node.types),
-                **props,
-            }
-        )
+    for node in reader.iter_nodes():
+        props = {k: v for k, v in node.props.items() if k not in _SKIP}
+        node_rows.append({"id": node.id, "name": node.name, "types": list(node.types), **props})
     link_rows = []
-    for link in graph.backend.iter_links():
-        drop = _SKIP | (personal if {link.source, link.target} & hidden else set())
-        props = {k: v for k, v in link.props.items() if k not in drop}
+    for link in reader.iter_links():
+        props = {k: v for k, v in link.props.items() if k not in _SKIP}
         link_rows.append(
             {"id": link.id, "type": link.type, "source": link.source, "target": link.target, **props}
         )

@@ -128,10 +128,11 @@ def select_map(graph: Graph, options: MapOptions) -> Selection:
         )
     onto = graph.onto
     node_types, link_types = _resolve_types(onto, options.types)
-    scope = select_issues(graph, options.issue)
-    centre = graph.resolve(options.ego, include_private=options.include_private) if options.ego else None
-    everything = {n.id: n for n in graph.backend.iter_nodes()}
-    links = list(graph.backend.iter_links())
+    reader = graph.reader(include_private=options.include_private)
+    scope = select_issues(reader, options.issue)
+    centre = reader.resolve(options.ego) if options.ego else None
+    everything = {n.id: n for n in reader.iter_nodes()}
+    links = list(reader.iter_links())
     kinds = drawable_kinds(onto)
     issues = {i: n for i, n in everything.items() if "Issue" in n.labels}
     sources = {i: n for i, n in everything.items() if "Source" in n.labels}

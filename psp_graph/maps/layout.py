@@ -23,8 +23,9 @@ from collections.abc import Iterable
 import networkx as nx
 import numpy as np
 
-from psp_graph.backends import Backend
 from psp_graph.exc import InvalidData
+from psp_graph.graph import Graph
+from psp_graph.reading import Reader
 
 __all__ = [
     "NETWORKX_MAX_NODES",
@@ -52,19 +53,19 @@ def _meta_key(name: str) -> str:
     return f"layout:{name}"
 
 
-def load_layout(backend: Backend, name: str) -> Positions:
+def load_layout(reader: Reader, name: str) -> Positions:
     """The positions saved as layout ``name``, or an empty dict when there are none."""
-    text = backend.get_meta(_meta_key(name))
+    text = reader.meta(_meta_key(name))
     if not text:
         return {}
     data = json.loads(text)
     return {node: (int(x), int(y)) for node, (x, y) in data.get("positions", {}).items()}
 
 
-def save_layout(backend: Backend, name: str, positions: Positions) -> None:
+def save_layout(graph: Graph, name: str, positions: Positions) -> None:
     """Store ``positions`` as layout ``name`` (replacing what was saved)."""
     data = {"version": 1, "positions": {k: list(v) for k, v in sorted(positions.items())}}
-    backend.set_meta(_meta_key(name), json.dumps(data, sort_keys=True, separators=(",", ":")))
+    graph.set_meta(_meta_key(name), json.dumps(data, sort_keys=True, separators=(",", ":")))
 
 
 def compute_layout(

@@ -2,7 +2,7 @@
 
 Nodes and links refer to shared tables (classes, types, issues, sources,
 relationship styles) by index, so a 2,000-node map stays small. Every name
-shown goes through :func:`psp_graph.graph.display_name` (privacy), and every
+shown goes through :func:`psp_graph.privacy.display_name` (privacy), and every
 list is sorted, so the same selection always gives the same payload.
 """
 
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from psp_graph.analysis.data import experience_of
-from psp_graph.graph import display_name, shown_by_name
 from psp_graph.maps.build import Gap, MapOptions, Selection
 from psp_graph.maps.layout import Positions
 from psp_graph.maps.style import GAP, MapStyle, RelationStyle, influence_width, money_width, node_size
 from psp_graph.ontology import Ontology
+from psp_graph.privacy import display_name, shown_by_name
 from psp_graph.records import StoredLink, StoredNode
 from psp_graph.values import format_money
 

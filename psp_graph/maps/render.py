@@ -158,7 +158,7 @@ def make_map(graph: Graph, options: MapOptions) -> MapPage:
     """
     selection = select_map(graph, options)
     style = map_style(graph.onto)
-    saved = load_layout(graph.backend, options.layout) if options.layout else {}
+    saved = load_layout(graph.reader(), options.layout) if options.layout else {}
     ends = [(link.source, link.target) for link in selection.links]
     positions = compute_layout(selection.nodes, ends, saved)
     physics = len(selection.nodes) <= PHYSICS_MAX_NODES and not options.layout
@@ -178,5 +178,5 @@ def write_map(graph: Graph, options: MapOptions, path: Path | str) -> MapPage:
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(page.html)
     if options.layout:
-        save_layout(graph.backend, options.layout, page.positions)
+        save_layout(graph, options.layout, page.positions)
     return page

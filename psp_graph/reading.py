@@ -1,0 +1,197 @@
+"""The one door for reads: every node, link, change set and layout that leaves the
+Graph service goes through a :class:`Reader`, with privacy applied inside.
+
+A reader made with ``include_private=False`` (the default) returns a node that
+may not be named (:func:`psp_graph.privacy.shown_by_name`) as a copy with its
+pseudonym as name and no personal fields, and a link with such an end without
+its personal fields. Views, queries, maps, exports and the CLI read only here,
+so none of them can forget the rule.
+
+>>> from psp_graph.graph import Graph
+>>> with Graph.open("sqlite://:memory:") as graph:
+...     _ = graph.add_node({"id": "person:k7q2m9xa3b", "name": "Amina Yusuf", "types": ["Person"]})
+...     graph.reader().node("person:k7q2m9xa3b").name
+'Person MPZRF'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from psp_graph.backends.base import Backend, CypherStore, LinkRow, LinkRowStore
+from psp_graph.exc import NodeNotFound
+from psp_graph.ontology import Ontology, did_you_mean
+from psp_graph.privacy import redact_link, redact_node, shown_by_name
+from psp_graph.records import Change, ChangeSet, Stats, StoredLink, StoredNode
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["Reader"]
+
+
+class Reader:
+    """Reads from one store with privacy applied (see the module docs)."""
+
+    def __init__(self, backend: Backend, onto: Ontology, *, include_private: bool = False) -> None:
+        self._backend = backend
+        self.onto = onto
+        self.include_private = include_private
+        self._personal = onto.personal_attributes
+
+    # -- nodes -----------------------------------------------------------------
+    def shown(self, node: StoredNode) -> StoredNode:
+        """The node as this reader may show it."""
+        if shown_by_name(node, include_private=self.include_private):
+            return node
+        return redact_node(node, self._personal)
+
+    def find(self, node_id: str) -> StoredNode | None:
+        """The node with this id, or None."""
+        node = self._backend.get_node(node_id)
+        return None if node is None else self.shown(node)
+
+    def node(self, node_id: str) -> StoredNode:
+        """The node with this id; NodeNotFound with suggestions when there is none."""
+        node = self.find(node_id)
+        if node is None:
+            raise NodeNotFound(f"no node '{node_id}'{self.suggest(node_id)}")
+        return node
+
+    def nodes(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
+        """The nodes among these ids that exist, by id."""
+        return {i: self.shown(n) for i, n in self._backend.get_nodes(node_ids).items()}
+
+    def iter_nodes(self, label: str | None = None) -> Iterator[StoredNode]:
+        """Every node (with the label), sorted by id."""
+        return (self.shown(n) for n in self._backend.iter_nodes(label))
+
+    def has(self, node_id: str) -> bool:
+        """True when the store holds a node with this id."""
+        return self._backend.get_node(node_id) is not None
+
+    def owner_of(self, identifier: str) -> str | None:
+        """The id of the node that carries an external identifier (GB-CHC-…)."""
+        return self._backend.node_for_identifier(identifier)
+
+    # -- links -----------------------------------------------------------------
+    def _shown_links(
+        self, links: Iterable[StoredLink], hidden: Callable[[str], bool]
+    ) -> Iterator[StoredLink]:
+        for link in links:
+            if hidden(link.source) or hidden(link.target):
+                yield redact_link(link, self._personal)
+            else:
+                yield link
+
+    def _hidden_among(self, ids: Iterable[str]) -> Callable[[str], bool]:
+        if self.include_private:
+            return lambda _: False
+        hidden = {i for i, n in self._backend.get_nodes(set(ids)).items() if not shown_by_name(n)}
+        return hidden.__contains__
+
+    def link(self, link_id: str) -> StoredLink | None:
+        """The link with this id, or None."""
+        return self.links([link_id]).get(link_id)
+
+    def links(self, link_ids: Iterable[str]) -> dict[str, StoredLink]:
+        """The links among these ids that exist, by id."""
+        found = self._backend.get_links(link_ids)
+        hidden = self._hidden_among(e for link in found.values() for e in (link.source, link.target))
+        return {link.id: link for link in self._shown_links(found.values(), hidden)}
+
+    def links_of(self, node_id: str) -> list[StoredLink]:
+        """Every link that starts or ends at the node, sorted by id."""
+        found = self._backend.links_of(node_id)
+        hidden = self._hidden_among(e for link in found for e in (link.source, link.target))
+        return list(self._shown_links(found, hidden))
+
+    def iter_links(self, rel_type: str | None = None) -> Iterator[StoredLink]:
+        """Every link (of the type), sorted by id."""
+        hidden: Callable[[str], bool] = lambda _: False  # noqa: E731
+        if not self.include_private:
+            private = {n.id for n in self._backend.iter_nodes() if not shown_by_name(n)}
+            hidden = private.__contains__
+        return self._shown_links(self._backend.iter_links(rel_type), hidden)
+
+    def link_rows(self) -> Iterator[LinkRow]:
+        """Every link as a compact row (attributes as undecoded JSON), for analyses.
+
+        Rows carry ids, types and attributes used by the named queries, never names.
+        """
+        if isinstance(self._backend, LinkRowStore):
+            return self._backend.iter_link_rows()
+        return (LinkRow.of(link) for link in self._backend.iter_links())
+
+    # -- queries ---------------------------------------------------------------
+    @property
+    def runs_cypher(self) -> bool:
+        """True when the store runs the named queries' Cypher itself."""
+        return isinstance(self._backend, CypherStore)
+
+    def cypher(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Rows of a read-only named query run in the store (ids and numbers, never names)."""
+        if not isinstance(self._backend, CypherStore):
+            raise TypeError(f"{type(self._backend).__name__} does not run Cypher")
+        return self._backend.run_cypher(query, params)
+
+    # -- finding ---------------------------------------------------------------
+    def search(self, text: str, limit: int = 20) -> list[StoredNode]:
+        """Nodes matching the words, best first. Nodes that may not be named are found
+        only with ``include_private``, so searching for a real name never reveals who
+        hides behind a pseudonym."""
+        found = self._backend.search(text, limit if self.include_private else limit * 3)
+        return [n for n in found if shown_by_name(n, include_private=self.include_private)][:limit]
+
+    def resolve(self, text: str) -> str:
+        """An id for what a person typed: an id, the exact name of one node, a shown
+        pseudonym, or an issue; NodeNotFound (listing the candidates) otherwise."""
+        if self._backend.get_node(text) or self._backend.get_link(text):
+            return text
+        matches = [n.id for n in self.search(text, limit=10) if n.name.lower() == text.lower()]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise NodeNotFound(
+                f"'{text}' names {len(matches)} nodes: {', '.join(sorted(matches))}; give an id"
+            )
+        if text in self.onto.issues or f"issue:{text}" in self.onto.issues:
+            return text if text.startswith("issue:") else f"issue:{text}"
+        raise NodeNotFound(f"no node '{text}'{self.suggest(text)}")
+
+    def suggest(self, text: str, extra: Iterable[str] = ()) -> str:
+        """``; did you mean …?`` among ids of nodes that may be named (whatever
+        ``include_private``: a suggestion never points at a private name), or ''."""
+        words = text.split(":")[-1].replace("-", " ").split()
+        found = {n.id for word in words[:5] for n in self._backend.search(word, 30) if shown_by_name(n)}
+        candidates = sorted({*found, *extra, *self.onto.issues})
+        return did_you_mean(text, candidates, list_all=False)
+
+    # -- the store and its history ---------------------------------------------
+    @property
+    def url(self) -> str:
+        """The store's URL, without credentials."""
+        from psp_graph.backends import safe_url
+
+        return safe_url(self._backend.url)
+
+    def stats(self) -> Stats:
+        """Counts of nodes by label, links by type and change sets."""
+        return self._backend.stats()
+
+    def changesets(self, entity_id: str | None = None, limit: int | None = None) -> list[ChangeSet]:
+        """Change sets, newest first (only those touching ``entity_id``)."""
+        return self._backend.changesets(entity_id, limit)
+
+    def changeset(self, changeset_id: str) -> ChangeSet | None:
+        """One change set, or None."""
+        return self._backend.get_changeset(changeset_id)
+
+    def changes(self, changeset_id: str) -> list[Change]:
+        """The changes of one change set, in order (the log holds no personal data)."""
+        return self._backend.changes(changeset_id)
+
+    def meta(self, key: str) -> str | None:
+        """A store-level setting, e.g. a saved map layout."""
+        return self._backend.get_meta(key)

@@ -1,0 +1,103 @@
+"""Checks that a batch's references resolve: link ends, sources, issues and
+broader issues exist (in the batch, the ontology or the store) and have the
+right kind, and that no external identifier changes hands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from psp_graph.exc import InvalidData
+from psp_graph.reading import Reader
+from psp_graph.records import StoredLink, StoredNode
+from psp_graph.validate import RawRecord, Validator
+
+__all__ = ["check_references", "ontology_issue_nodes"]
+
+Planned = dict[str, tuple[Any, RawRecord]]
+
+
+def ontology_issue_nodes(validator: Validator, ids: Iterable[str]) -> dict[str, StoredNode]:
+    """The ontology's issues among ``ids`` as nodes, validated like any record (so defaults match)."""
+    found = {}
+    for issue_id in ids:
+        concept = validator.onto.issues.get(issue_id)
+        if concept is not None:
+            record: dict[str, Any] = {"id": issue_id, "name": concept.label, "description": concept.comment}
+            if concept.broader:
+                record["broader"] = concept.broader
+            found[issue_id] = validator.node(RawRecord("ontology", None, "issues", record))
+    return found
+
+
+def check_references(
+    validator: Validator,
+    store: Reader,
+    nodes: dict[str, tuple[StoredNode, RawRecord]],
+    links: dict[str, tuple[StoredLink, RawRecord]],
+) -> None:
+    """Raise InvalidData (file, row, field) for the first reference that does not resolve.
+
+    ``store`` reads with private nodes included: checks compare ids and kinds only.
+    """
+    wanted: set[str] = set()
+    for node, _ in nodes.values():
+        wanted.update(node.props.get("sources", []))
+        if "broader" in node.props:
+            wanted.add(node.props["broader"])
+    for link, _ in links.values():
+        wanted.update(
+            [link.source, link.target, *link.props.get("sources", []), *link.props.get("issues", [])]
+        )
+    known = {nid: n for nid, (n, _) in nodes.items()}
+    missing = [i for i in wanted if i not in known]
+    known.update(ontology_issue_nodes(validator, missing))
+    known.update(store.nodes(i for i in missing if i not in known))
+
+    source_labels = validator.onto.attributes["sources"].ref_classes  # a Source, or an Event heard at
+
+    def need(ref: str, label: str | tuple[str, ...], raw: RawRecord, attr: str) -> None:
+        node = known.get(ref)
+        if node is None:
+            raise InvalidData(
+                f"no node '{ref}'{store.suggest(ref, known)}", file=raw.file, row=raw.row, field=attr
+            )
+        labels = (label,) if isinstance(label, str) else label
+        if not set(labels) & set(node.labels):
+            raise InvalidData(
+                f"'{ref}' is a {node.types[0]}, not a {' or '.join(labels)}",
+                file=raw.file,
+                row=raw.row,
+                field=attr,
+            )
+
+    for node, raw in nodes.values():
+        for src in node.props.get("sources", []):
+            need(src, source_labels, raw, "sources")
+        if "broader" in node.props:
+            need(node.props["broader"], "Issue", raw, "broader")
+        for ident in node.props.get("identifiers", []):
+            owner = store.owner_of(ident)
+            if owner is not None and owner != node.id:
+                raise InvalidData(
+                    f"identifier {ident} already belongs to {owner}",
+                    file=raw.file,
+                    row=raw.row,
+                    field="identifiers",
+                )
+    for link, raw in links.values():
+        source, target = known.get(link.source), known.get(link.target)
+        if source is None or target is None:
+            end, attr = (link.source, "from") if source is None else (link.target, "to")
+            raise InvalidData(
+                f"no node '{end}'{store.suggest(end, known)}", file=raw.file, row=raw.row, field=attr
+            )
+        try:
+            validator.check_ends(link, source, target)
+        except InvalidData as err:
+            raise err.located(file=raw.file, row=raw.row) from None
+        for src in link.props.get("sources", []):
+            need(src, source_labels, raw, "sources")
+        for issue in link.props.get("issues", []):
+            need(issue, "Issue", raw, "issues")
