@@ -431,3 +431,22 @@ def test_brief_markdown_and_bad_input(runner: CliRunner, seeded_store: str) -> N
         ),
         "--map",
     )
+
+
+def test_a_private_person_who_pins_or_tells_is_shown_by_pseudonym(runner: CliRunner, store: str) -> None:
+    result = psp(
+        runner,
+        "pin",
+        "Notes",
+        "--url",
+        "https://example.org/notes",
+        "--by",
+        "person:q8z3x7w2",
+        "--store",
+        store,
+    )
+    assert result.exit_code == 0, result.output
+    listed = psp(runner, "pinboard", "--format", "csv", "--store", store).output
+    assert "Hidden Person" not in listed and "Person " in listed
+    shown = psp(runner, "pinboard", "--format", "csv", "--include-private", "--store", store)
+    assert "Hidden Person" in shown.output and "private" in shown.stderr

@@ -97,7 +97,10 @@ _raised_option = click.option(
 @click.group()
 def record() -> None:
     """Record what the community of practice learns: events and who took part, support,
-    burning issues, insights, stories, recommendations and pilots."""
+    burning issues, insights, stories, recommendations and pilots.
+
+    Example: psp record event "Community of practice, May 2020" --kind workshop --date 2020-05-12 --stage 2
+    """
 
 
 @record.command("event")
