@@ -16,11 +16,10 @@ from datetime import UTC, datetime
 
 from psp_graph.backends.base import Backend
 from psp_graph.history import snapshot
-from psp_graph.ids import changeset_id
+from psp_graph.ids import changeset_id, keyed_link_id
 from psp_graph.ontology import Ontology
 from psp_graph.privacy import is_private
 from psp_graph.records import Batch, Change, ChangeSet, StoredLink, StoredNode
-from psp_graph.validate import Validator
 
 __all__ = ["ChangeLog", "Result", "recorder"]
 
@@ -115,6 +114,6 @@ class ChangeLog:
         else:
             batch.upsert_links.append(new)
             rel = self.onto.relations[new.type]
-            if new.id != Validator.link_key_id(rel, new.source, new.target, new.props):
+            if new.id != keyed_link_id(rel.name, rel.keys, new.source, new.target, new.props):
                 batch.given_link_ids.add(new.id)
         self.record(batch, "update" if old else "create", old, new, privates)

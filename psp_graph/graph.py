@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from psp_graph.backends import Backend, open_backend
 from psp_graph.changes import ChangeLog, Result
@@ -24,11 +25,12 @@ from psp_graph.ids import new_person_id
 from psp_graph.ontology import Ontology, did_you_mean, load_ontology
 from psp_graph.privacy import is_private, names_a_person
 from psp_graph.reading import Reader
-from psp_graph.records import Batch, Change, ChangeSet, StoredLink, StoredNode
-from psp_graph.references import check_references, ontology_issue_nodes
+from psp_graph.records import Batch, Change, ChangeSet, RawRecord, StoredLink, StoredNode
 from psp_graph.sources import cited_sources
-from psp_graph.validate import RawRecord, Validator
 from psp_graph.values import parse_list
+
+if TYPE_CHECKING:
+    from psp_graph.validate import Validator
 
 __all__ = ["Graph", "Result"]
 
@@ -50,7 +52,6 @@ class Graph:
     def __init__(self, backend: Backend, onto: Ontology | None = None) -> None:
         self.backend = backend
         self.onto = onto or load_ontology()
-        self.validator = Validator(self.onto)
         self.log = ChangeLog(backend, self.onto)
         self._store = Reader(backend, self.onto, include_private=True)  # the service's own reads
 
@@ -68,6 +69,13 @@ class Graph:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @cached_property
+    def validator(self) -> Validator:
+        """The ontology's validator (imported on the first write: reads never build the models)."""
+        from psp_graph.validate import Validator
+
+        return Validator(self.onto)
 
     def reader(self, *, include_private: bool = False) -> Reader:
         """The door for reads: nodes, links, search, history and settings, with privacy
@@ -97,6 +105,8 @@ class Graph:
                 node = self.validator.node(raw)
                 self._no_conflict(nodes, node.id, node, raw, what="id")
                 nodes[node.id] = (node, raw)
+        from psp_graph.references import check_references
+
         check_references(self.validator, self._store, nodes, links)
         if not dry_run:  # only now: a file with an error writes nothing, not even the init change set
             self.initialise()
@@ -324,6 +334,8 @@ class Graph:
         batch = self.log.new_batch("init", "add the ontology's issues")
         stamp = {"recorded_by": "psp-graph", "recorded_at": batch.changeset.at}
         present = self.backend.get_nodes(self.onto.issues)
+        from psp_graph.references import ontology_issue_nodes
+
         for node in ontology_issue_nodes(self.validator, self.onto.issues).values():
             if node.id not in present:
                 node = dataclasses.replace(node, props={**node.props, **stamp})

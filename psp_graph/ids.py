@@ -36,6 +36,14 @@ def new_person_id() -> str:
     return "person:" + "".join(secrets.choice(alphabet) for _ in range(10))
 
 
+def keyed_link_id(
+    rel_type: str, keys: tuple[str, ...], source: str, target: str, props: dict[str, Any]
+) -> str:
+    """The id a link gets when its source gives none: from its type, ends and the values
+    of the type's key attributes (``psp:linkKey``)."""
+    return link_id(rel_type, source, target, {name: props.get(name) for name in keys})
+
+
 def link_id(rel_type: str, source: str, target: str, key: dict[str, Any]) -> str:
     """A stable link id from the type, both ends and the relationship's key attributes."""
     material = canonical_json([rel_type, source, target, key])

@@ -243,7 +243,8 @@ def did_you_mean(
 
 @cache
 def load_ontology(path: Path | None = None) -> Ontology:
-    """Read ontology/psp.ttl (once per process) and check it is consistent."""
-    from psp_graph.ontology_rdf import read_ontology
+    """Read ontology/psp.ttl (once per process, from a compiled copy when it is current)
+    and check it is consistent."""
+    from psp_graph.ontology_cache import cached_ontology
 
-    return read_ontology(path or resource_path("ontology", "psp.ttl"))
+    return cached_ontology(path or resource_path("ontology", "psp.ttl"))

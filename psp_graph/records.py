@@ -11,7 +11,17 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
 
-__all__ = ["Batch", "Change", "ChangeSet", "Stats", "StoredLink", "StoredNode", "canonical_json", "chunked"]
+__all__ = [
+    "Batch",
+    "Change",
+    "ChangeSet",
+    "RawRecord",
+    "Stats",
+    "StoredLink",
+    "StoredNode",
+    "canonical_json",
+    "chunked",
+]
 
 T = TypeVar("T")
 
@@ -26,6 +36,16 @@ def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no spaces: equal values give equal text."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A record as read from a file, before validation: where it came from and its fields."""
+
+    file: str
+    row: int | None
+    section: str  # a section such as "actors" or "links", or "nodes" (kind from types)
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from psp_graph.exc import InvalidData
-from psp_graph.ids import ID_PATTERN, link_id, slugify
+from psp_graph.ids import ID_PATTERN, keyed_link_id, slugify
 from psp_graph.model import LINK_RECORDS, NODE_RECORDS
 from psp_graph.ontology import NodeClass, Ontology, RelationSpec, did_you_mean
 from psp_graph.privacy import kind_words, opaque_id, pseudonym_for
-from psp_graph.records import StoredLink, StoredNode
+from psp_graph.records import RawRecord, StoredLink, StoredNode
 from psp_graph.values import minor_units, parse_bool, parse_date, parse_decimal, parse_list
 
 __all__ = ["SECTION_KINDS", "RawRecord", "Validator"]
@@ -42,16 +41,6 @@ SECTION_KINDS = {
     "recommendations": "Recommendation",
 }
 _LINK_ALIASES = {"from": "source", "to": "target", "relationship": "type", "rel": "type"}
-
-
-@dataclass(frozen=True)
-class RawRecord:
-    """A record as read from a file: where it came from and its fields."""
-
-    file: str
-    row: int | None
-    section: str  # a key of SECTION_KINDS, "links", or "nodes" (kind from types)
-    data: dict[str, Any]
 
 
 def _clean_keys(data: dict[str, Any]) -> dict[str, Any]:
@@ -258,8 +247,7 @@ class Validator:
 
     @staticmethod
     def link_key_id(rel: RelationSpec, source: str, target: str, props: dict[str, Any]) -> str:
-        key = {name: props.get(name) for name in rel.keys}
-        return link_id(rel.name, source, target, key)
+        return keyed_link_id(rel.name, rel.keys, source, target, props)
 
     def check_ends(self, link: StoredLink, source: StoredNode, target: StoredNode) -> None:
         """Raise InvalidData when the link's ends are not of the classes its type allows."""

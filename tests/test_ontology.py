@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
@@ -190,3 +193,27 @@ def test_labels_are_a_closed_whitelist() -> None:
     allowed = load_ontology().allowed_labels()
     assert "Charity" in allowed and "Funder" in allowed
     assert "Node" not in allowed and "Entity) DETACH DELETE n //" not in allowed
+
+
+def test_the_compiled_copy_of_the_ontology_equals_a_fresh_read_and_a_bad_copy_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from psp_graph.ontology_cache import cached_ontology
+    from psp_graph.ontology_rdf import read_ontology
+    from psp_graph.resources import resource_path
+
+    monkeypatch.setenv("PSP_CACHE_DIR", str(tmp_path))
+    path = resource_path("ontology", "psp.ttl")
+    fresh = read_ontology(path)
+    first = cached_ontology(path)  # reads the Turtle file and writes the copy
+    (copy,) = tmp_path.glob("ontology-*.json")
+    second = cached_ontology(path)  # from the copy
+    assert first == fresh and second == fresh
+    assert second.relation("funds").keys == fresh.relation("funds").keys
+    copy.write_text("{not json", encoding="utf-8")
+    assert cached_ontology(path) == fresh
+    edited = tmp_path / "psp.ttl"
+    edited.write_text(
+        path.read_text(encoding="utf-8").replace('"funds"', '"gives money to"'), encoding="utf-8"
+    )
+    assert cached_ontology(edited).relations["FUNDS"].label == "gives money to"  # a new hash, a new copy
