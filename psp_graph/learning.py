@@ -255,11 +255,15 @@ def build_brief(
     store, shown = _readers(graph, include_private)
     issues = select_issues(store, issue)
     assert issues is not None
-    issue_id = issue if issue.startswith("issue:") and issue in issues else issues[0]
-    for candidate in issues:  # the selected issue itself, not a narrower one
-        if candidate.removeprefix("issue:") == issue.removeprefix("issue:"):
-            issue_id = candidate
     data = load_data(store, None)
+
+    def broader(issue_id: str) -> Any:
+        node = data.nodes.get(issue_id)
+        concept = graph.onto.issues.get(issue_id)
+        return node.props.get("broader") if node else (concept.broader if concept else None)
+
+    # The selected issue itself: the one whose broader issue is not in the selection.
+    issue_id = next(i for i in issues if broader(i) not in issues)
     issue_node = data.nodes.get(issue_id)
     concept = graph.onto.issues.get(issue_id)
     issue_name = issue_node.name if issue_node else (concept.label if concept else issue_id)

@@ -417,6 +417,8 @@ def test_brief_markdown_and_bad_input(runner: CliRunner, seeded_store: str) -> N
     result = psp(runner, "brief", "--issue", "food-poverty", "--format", "md", "--store", seeded_store)
     assert result.exit_code == 0 and result.output.startswith("# Who holds power on Food poverty")
     assert "&lt;script&gt;" in result.output and "<script>" not in result.output
+    by_name = psp(runner, "brief", "--issue", "Food poverty", "--format", "md", "--store", seeded_store)
+    assert by_name.output.startswith("# Who holds power on Food poverty"), by_name.output[:80]
     one_line_error(psp(runner, "brief", "--issue", "fod-poverty", "--store", seeded_store), "issue")
     one_line_error(
         psp(
