@@ -32,7 +32,14 @@ from psp_graph.values import parse_list
 if TYPE_CHECKING:
     from psp_graph.validate import Validator
 
-__all__ = ["Graph", "Result"]
+__all__ = ["Graph", "Result", "tombstone"]
+
+
+def tombstone(entity_id: str) -> str:
+    """What the history keeps of an erased record: a hash of its id, never the id."""
+    import hashlib
+
+    return "erased:" + hashlib.sha256(entity_id.encode("utf-8")).hexdigest()[:32]
 
 
 def _same_record(old: StoredNode | StoredLink, new: StoredNode | StoredLink) -> bool:
@@ -56,10 +63,11 @@ class Graph:
         self._store = Reader(backend, self.onto, include_private=True)  # the service's own reads
 
     @classmethod
-    def open(cls, url: str | None = None) -> Graph:
-        """Open the store at ``url`` (``--store``, ``PSP_STORE`` or ``sqlite:///psp.db``)."""
+    def open(cls, url: str | None = None, *, read_only: bool = False) -> Graph:
+        """Open the store at ``url`` (``--store``, ``PSP_STORE`` or ``sqlite:///psp.db``);
+        ``read_only`` for commands that only read (no write lock, no set-up, no new store)."""
         onto = load_ontology()
-        return cls(open_backend(url, onto), onto)
+        return cls(open_backend(url, onto, read_only=read_only), onto)
 
     def close(self) -> None:
         self.backend.close()
@@ -183,13 +191,41 @@ class Graph:
         self.backend.apply(batch)
         return Result(changeset=batch.changeset.id, deleted=len(batch.changes), ids=[entity_id])
 
-    def undo(self, changeset: str) -> Result:
+    def _last_to_undo(self) -> str:
+        """The newest change set still in effect: undo change sets and what they undid are skipped
+        (so ``undo last`` twice steps back twice); a redo counts as a change again."""
+        undone: set[str] = set()
+        redone: set[str] = set()
+        for cs in self.backend.changesets():
+            if cs.action == "init":
+                continue
+            if cs.action == "undo":
+                if cs.id not in redone and cs.undoes:
+                    undone.add(cs.undoes)
+                continue
+            if cs.action == "redo" and cs.undoes:
+                redone.add(cs.undoes)
+            if cs.id not in undone:
+                return cs.id
+        raise NodeNotFound("there is no change set left to undo")
+
+    def redo(self) -> Result:
+        """Re-apply what the newest ``undo`` took back (undoing that undo), while no new change came after."""
+        redone: set[str] = set()
+        for cs in self.backend.changesets():
+            if cs.action == "redo" and cs.undoes:
+                redone.add(cs.undoes)
+                continue
+            if cs.action == "undo" and cs.id not in redone:
+                return self.undo(cs.id, action="redo")
+            if cs.action != "undo":
+                break
+        raise NodeNotFound("there is nothing to redo (redo follows undo, before any new change)")
+
+    def undo(self, changeset: str, *, action: str = "undo") -> Result:
         """Apply the inverse of a change set (an id, or ``last``) as a new change set."""
         if changeset == "last":
-            newest = [c for c in self.backend.changesets(limit=1) if c.action != "init"]
-            if not newest:
-                raise NodeNotFound("there is no change set to undo")
-            changeset = newest[0].id
+            changeset = self._last_to_undo()
         original = self.backend.get_changeset(changeset)
         if original is None:
             recent = [c.id for c in self.backend.changesets(limit=200)]
@@ -204,7 +240,7 @@ class Graph:
             if (c.at, c.id) > (original.at, original.id)
             and any(ch.entity_id in touched for ch in self.backend.changes(c.id))
         ]
-        batch = self.log.new_batch("undo", f"undo {changeset}", undoes=changeset)
+        batch = self.log.new_batch(action, f"{action} {changeset}", undoes=changeset)
         current_nodes = self.backend.get_nodes(c.entity_id for c in changes if c.entity == "node")
         current_links = self.backend.get_links(c.entity_id for c in changes if c.entity == "link")
         inverse_batch(changes, batch, current_nodes, current_links, self.onto, later)
@@ -230,6 +266,37 @@ class Graph:
             deleted=ops.count("delete"),
             ids=[changeset],
         )
+
+    # -- erasure (orchestrated by psp_graph.erase) ---------------------------------
+    def erase_records(self, node_ids: list[str], link_ids: list[str], words: list[str], summary: str) -> str:
+        """Delete nodes and links for good: one ``erase`` change set holding only tombstones
+        (hashes of the ids, so a sync can pass the erasure on), every earlier history entry
+        about them forgotten, change-set summaries naming ``words`` blanked, and the store
+        purged. Cannot be undone. Returns the change set id."""
+        from psp_graph.backends.base import ErasableStore
+
+        if not isinstance(self.backend, ErasableStore):
+            raise PspGraphError(f"the store {self.backend.url} cannot erase (no forget/purge)")
+        batch = self.log.new_batch("erase", summary)
+        batch.delete_links.extend(link_ids)
+        batch.delete_nodes.extend(node_ids)
+        for kind, ids in (("link", link_ids), ("node", node_ids)):
+            for entity_id in ids:
+                batch.changes.append(
+                    Change(
+                        batch.changeset.id,
+                        len(batch.changes),
+                        "erase",
+                        kind,
+                        tombstone(entity_id),
+                        None,
+                        None,
+                    )
+                )
+        self.backend.apply(batch)
+        self.backend.forget([*node_ids, *link_ids], [*words, *node_ids, *link_ids])
+        self.backend.purge()
+        return batch.changeset.id
 
     # -- copying another store in (psp sync) ------------------------------------
     def copy_changeset(self, changeset: ChangeSet, changes: list[Change]) -> None:

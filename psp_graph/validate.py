@@ -17,10 +17,18 @@ from psp_graph.ids import ID_PATTERN, keyed_link_id, slugify
 from psp_graph.model import LINK_RECORDS, NODE_RECORDS
 from psp_graph.ontology import NodeClass, Ontology, RelationSpec, did_you_mean
 from psp_graph.privacy import kind_words, opaque_id, pseudonym_for
-from psp_graph.records import RawRecord, StoredLink, StoredNode
-from psp_graph.values import minor_units, parse_bool, parse_date, parse_decimal, parse_list
+from psp_graph.records import RawRecord, StoredLink, StoredNode, check_index_limits
+from psp_graph.values import (
+    minor_units,
+    parse_bool,
+    parse_currency,
+    parse_date,
+    parse_decimal,
+    parse_list,
+)
 
 __all__ = ["SECTION_KINDS", "RawRecord", "Validator"]
+
 
 # YAML section -> the node kind its records default to.
 SECTION_KINDS = {
@@ -74,7 +82,9 @@ class Validator:
     def node(self, raw: RawRecord) -> StoredNode:
         """A validated node, or InvalidData naming the field."""
         try:
-            return self._node(raw)
+            node = self._node(raw)
+            check_index_limits(node)
+            return node
         except InvalidData as err:
             raise err.located(file=raw.file, row=raw.row) from None
 
@@ -191,7 +201,9 @@ class Validator:
     def link(self, raw: RawRecord) -> StoredLink:
         """A validated link (ends not yet checked against the store)."""
         try:
-            return self._link(raw)
+            link = self._link(raw)
+            check_index_limits(link)
+            return link
         except InvalidData as err:
             raise err.located(file=raw.file, row=raw.row) from None
 
@@ -297,10 +309,7 @@ class Validator:
             if spec.datatype == "ref" and spec.ref_class == "Issue":
                 return _prefixed(value, "issue")
             if attr == "currency":
-                code = str(value).strip().upper()
-                if not re.fullmatch(r"[A-Z]{3}", code):
-                    raise InvalidData(f"'{value}' is not a currency code such as GBP")
-                return code
+                return parse_currency(value)
             return value
         except InvalidData as err:
             raise InvalidData(err.reason, field=attr) from None

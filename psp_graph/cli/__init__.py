@@ -21,7 +21,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("data", "validate", "Check files against the ontology; write nothing."),
     "add": ("edit", "add", "Add an actor, a link or an issue."),
     "remove": ("edit", "remove", "Remove a node (with its links) or a link."),
-    "undo": ("edit", "undo", "Undo a change set."),
+    "undo": ("edit", "undo", "Undo a change set ('last': step back through history)."),
+    "redo": ("edit", "redo", "Redo what the last undo took back."),
+    "erase": ("erase", "erase", "Erase a person for good: store, history, index and files."),
     "show": ("browse", "show", "Show a node or a link, its links and sources."),
     "search": ("browse", "search", "Search names and descriptions."),
     "stats": ("browse", "stats", "Count nodes and links."),
@@ -90,8 +92,21 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+def _group_store(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from psp_graph.cli.common import remember_group_store
+
+    return remember_group_store(ctx, param, value)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="psp-graph")
+@click.option(
+    "--store",
+    metavar="URL",
+    expose_value=False,
+    callback=_group_store,
+    help="The store, for any command (as the command's own --store).",
+)
 def main(**_: Any) -> None:
     """psp: map who holds power in civil society, and where people with lived
     experience are left out (the Power Sharing Project knowledge graph).

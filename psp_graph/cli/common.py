@@ -6,6 +6,8 @@ import csv
 import functools
 import io
 import json
+import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,29 +18,99 @@ import click
 from psp_graph.exc import PspGraphError
 
 __all__ = [
+    "check_output",
     "emit",
     "emit_text",
+    "follow_symlinks_option",
     "handle_errors",
     "open_graph",
     "output_options",
     "progress_bar",
+    "remember_group_store",
     "store_option",
+    "terminal_safe",
     "warn",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _store_from_either_side(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``psp --store X cmd`` and ``psp cmd --store X`` both work; after the command wins, and either
+    wins over PSP_STORE."""
+    from click.core import ParameterSource
+
+    given_before = ctx.meta.get("psp_store")
+    source = ctx.get_parameter_source(param.name or "store")
+    if given_before and source in (ParameterSource.DEFAULT, ParameterSource.ENVIRONMENT, None):
+        return str(given_before)
+    return value
+
+
+def remember_group_store(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The group's --store (before the command), handed to the command's own option."""
+    if value:
+        ctx.meta["psp_store"] = value
+    return value
+
 
 store_option = click.option(
     "--store",
     metavar="URL",
     envvar="PSP_STORE",
     default=None,
+    callback=_store_from_either_side,
     help="sqlite:///FILE.db (default sqlite:///psp.db), sqlite://:memory: or neo4j://HOST:PORT.",
 )
 
 
+def _remember_follow(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.meta["psp_follow_symlinks"] = True
+    return value
+
+
+follow_symlinks_option = click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    expose_value=False,
+    callback=_remember_follow,
+    help="Let -o write through a symbolic link to its target (refused otherwise).",
+)
+
+# Control characters (C0 but tab and newline, DEL, C1) shown as visible \xNN text on a terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Spreadsheets run a cell starting with these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def terminal_safe(text: str) -> str:
+    """Text with control characters (escape codes) made visible, never interpreted."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def csv_safe(value: Any) -> str:
+    """A CSV cell a spreadsheet shows as text: formula-like text gets a leading apostrophe."""
+    text = _cell(value)
+    if not isinstance(value, int | float) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def check_output(output: str) -> None:
+    """Refuse to write through a symbolic link unless --follow-symlinks was given."""
+    ctx = click.get_current_context(silent=True)
+    follow = bool(ctx and ctx.find_root().meta.get("psp_follow_symlinks"))
+    if output != "-" and not follow and os.path.islink(output):
+        raise click.ClickException(
+            f"{terminal_safe(output)} is a symbolic link; refusing to overwrite its target "
+            "(give --follow-symlinks to write there anyway)"
+        )
+
+
 def output_options(func: F) -> F:
-    """--format table|csv|json and -o FILE ('-' for stdout)."""
+    """--format table|csv|json, -o FILE ('-' for stdout) and --follow-symlinks."""
+    func = follow_symlinks_option(func)
     func = click.option(
         "-o", "--output", metavar="FILE", default="-", help="Write to FILE instead of stdout ('-')."
     )(func)
@@ -61,7 +133,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except PspGraphError as err:
-            raise click.ClickException(str(err)) from None
+            raise click.ClickException(terminal_safe(str(err))) from None
         except OSError as err:
             where = f" {err.filename}" if err.filename else ""
             raise click.ClickException(f"cannot write{where}: {err.strerror or err}") from None
@@ -69,11 +141,11 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_graph(store: str | None) -> Any:
-    """Open the Graph service (imported here so --help stays light)."""
+def open_graph(store: str | None, *, read_only: bool = False) -> Any:
+    """Open the Graph service (imported here so --help stays light); ``read_only`` for reads."""
     from psp_graph.graph import Graph
 
-    return Graph.open(store)
+    return Graph.open(store, read_only=read_only)
 
 
 BIG_FILE = 5_000  # records: above this a load shows a progress bar on stderr
@@ -113,7 +185,7 @@ def emit(
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        writer.writerows([{c: _cell(r.get(c)) for c in columns} for r in rows])
+        writer.writerows([{c: csv_safe(r.get(c)) for c in columns} for r in rows])
         text = buffer.getvalue()
     else:
         text = _table(rows, columns, title, to_terminal=output == "-" and sys.stdout.isatty())
@@ -121,11 +193,18 @@ def emit(
 
 
 def emit_text(text: str, output: str, *, append: bool = False) -> None:
-    """Write text to stdout ('-') or a file."""
+    """Write text to stdout ('-'; a terminal sees no raw escape codes) or a file (no symlinks followed
+    unless --follow-symlinks)."""
     if output == "-":
-        click.echo(text, nl=False)
+        click.echo(terminal_safe(text) if sys.stdout.isatty() else text, nl=False)
         return
-    with open(output, "a" if append else "w", encoding="utf-8", newline="") as handle:
+    check_output(output)
+    ctx = click.get_current_context(silent=True)
+    follow = bool(ctx and ctx.find_root().meta.get("psp_follow_symlinks"))
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    with open(os.open(output, flags, 0o666), "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
 
 
@@ -147,15 +226,14 @@ def _table(
 ) -> str:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, title_justify="left", show_lines=False)
+    table = Table(title=Text(terminal_safe(title)) if title else None, title_justify="left", show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        # Data is shown as text, never as rich markup.
-        from rich.text import Text
-
-        table.add_row(*[Text(_cell(_rounded(row.get(c)))) for c in columns])
+        # Data is shown as text, never as rich markup, and control characters as \xNN.
+        table.add_row(*[Text(terminal_safe(_cell(_rounded(row.get(c))))) for c in columns])
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -166,5 +244,5 @@ def _table(
     if rows:
         console.print(table)
     else:
-        console.print(f"{title + ': ' if title else ''}no results")
+        console.print(Text(terminal_safe(f"{title + ': ' if title else ''}no results")))
     return buffer.getvalue()

@@ -52,13 +52,16 @@ def validate(files: tuple[Path, ...], store: str | None) -> None:
 
     Example: psp validate seed_data/illustrative_london.yaml
     """
-    from psp_graph.backends import DEFAULT_STORE, resolve_store_url
-    from psp_graph.io.load import load_file
+    from psp_graph.backends import resolve_store_url
+    from psp_graph.backends.sqlite import sqlite_path
 
     url = resolve_store_url(store)
-    if url == DEFAULT_STORE and not Path("psp.db").exists():
+    path_of_store = sqlite_path(url)
+    if path_of_store is not None and path_of_store != ":memory:" and not Path(path_of_store).exists():
         url = "sqlite://:memory:"  # nothing to check against, and validate never creates a store
-    with open_graph(url) as graph:
+    from psp_graph.io.load import load_file
+
+    with open_graph(url, read_only=True) as graph:
         for path in files:
             result = load_file(graph, path, dry_run=True)
             click.echo(

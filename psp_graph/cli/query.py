@@ -48,6 +48,6 @@ def query(
     values.update({k: v for k, v in {"issue": issue, "as_of": as_of}.items() if v is not None})
     if include_private:
         warn("showing private persons by name; do not share this output")
-    with open_graph(store) as graph:
+    with open_graph(store, read_only=True) as graph:
         table = run_query(graph, name, values, include_private=include_private)
     emit(table.rows, table.columns, fmt, output, title=name)

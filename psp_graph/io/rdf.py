@@ -18,6 +18,7 @@ from psp_graph.exc import InvalidData
 from psp_graph.ontology import PSP, load_ontology
 from psp_graph.privacy import STORE_FIELDS
 from psp_graph.validate import RawRecord
+from psp_graph.values import minor_digits
 
 __all__ = ["ID_BASE", "records_from_rdf"]
 
@@ -34,7 +35,9 @@ def _snake(local: str) -> str:
 def _node_id(iri: str, file: str) -> str:
     if not iri.startswith(ID_BASE):
         raise InvalidData(f"<{iri}> is not a psp-graph id (they start with {ID_BASE})", file=file)
-    return iri[len(ID_BASE) :].replace("/", ":", 1)
+    from urllib.parse import unquote
+
+    return unquote(iri[len(ID_BASE) :]).replace("/", ":", 1)
 
 
 def records_from_rdf(path: Path, text: str, fmt: str) -> Iterator[RawRecord]:
@@ -66,7 +69,7 @@ def records_from_rdf(path: Path, text: str, fmt: str) -> Iterator[RawRecord]:
             spec = onto.attributes.get(key)
             out[key] = plain if (spec is not None and spec.multiple) or len(plain) > 1 else plain[0]
         if "amount_minor" in out:
-            digits = 0 if str(out.get("currency", "GBP")).upper() in {"JPY", "KRW", "ISK"} else 2
+            digits = minor_digits(str(out.get("currency", "GBP")))
             out["amount"] = str(Decimal(int(out.pop("amount_minor"))).scaleb(-digits))
         return out
 
