@@ -34,6 +34,7 @@ class NodeClassName(StrEnum):
     PERSON = "Person"
     PILOT = "Pilot"
     PINBOARDITEM = "PinboardItem"
+    PLACE = "Place"
     PRACTICEEXAMPLE = "PracticeExample"
     PUBLICBODY = "PublicBody"
     RECOMMENDATION = "Recommendation"
@@ -286,6 +287,7 @@ class NodeRecord(BaseModel):
 
     id: str
     types: list[str] = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
     confidence: Confidence = Confidence.HIGH
     consent: bool = False
     description: str | None = None
@@ -306,6 +308,7 @@ class ActorRecord(NodeRecord):
 
     experience: Experience | None = None
     power_form: PowerForm | None = None
+    unregistered: bool = False
 
 
 class BurningIssueRecord(NodeRecord):
@@ -367,6 +370,13 @@ class PinboardItemRecord(NodeRecord):
     url: str
 
 
+class PlaceRecord(NodeRecord):
+    """Place: An area with an official code (ONS GSS: E05 wards, E09 London boroughs, E12 regions, E92 countries); places nest with psp:within."""
+
+    code: str | None = None
+    within: str | None = None
+
+
 class PracticeExampleRecord(NodeRecord):
     """Practice example: An example of an organisation sharing power, somewhere (its location), from London or elsewhere."""
 
@@ -391,8 +401,12 @@ class ResourceRecord(NodeRecord):
 class SourceRecord(NodeRecord):
     """Source: Where a fact comes from: a workshop, an interview, literature, a public record, a 360Giving grant or a web page."""
 
+    content_hash: str | None = None
     date: datetime.date | None = None
+    file_name: str | None = None
     kind: SourceKind | None = None
+    licence: str | None = None
+    loaded_at: datetime.date | None = None
     publisher: str | None = None
     url: str | None = None
 
@@ -415,6 +429,7 @@ NODE_RECORDS: dict[str, type[NodeRecord]] = {
     "Issue": IssueRecord,
     "Pilot": PilotRecord,
     "PinboardItem": PinboardItemRecord,
+    "Place": PlaceRecord,
     "PracticeExample": PracticeExampleRecord,
     "Recommendation": RecommendationRecord,
     "Resource": ResourceRecord,
@@ -492,9 +507,15 @@ class FundsLink(LinkRecord):
     """funds: Gives money to (a grant, a contract, a budget)."""
 
     amount: Decimal | None = Field(default=None, ge=0)
+    amount_disbursed: Decimal | None = Field(default=None, ge=0)
+    award_date: datetime.date | None = None
+    classifications: list[str] = Field(default_factory=list)
     currency: str = "GBP"
+    description: str | None = None
     issues: list[str] = Field(default_factory=list)
+    places: list[str] = Field(default_factory=list)
     programme: str | None = None
+    related_activity: list[str] = Field(default_factory=list)
 
 
 class HasLivedExperienceOfLink(LinkRecord):

@@ -47,8 +47,12 @@ SECTION_KINDS = {
     "practice_examples": "PracticeExample",
     "pilots": "Pilot",
     "recommendations": "Recommendation",
+    "places": "Place",
 }
 _LINK_ALIASES = {"from": "source", "to": "target", "relationship": "type", "rel": "type"}
+# Attributes added with grant data: stored only when not empty (or true), so records
+# without them are stored exactly as before.
+_OMIT_EMPTY = frozenset({"aliases", "classifications", "places", "related_activity", "unregistered"})
 
 
 def _clean_keys(data: dict[str, Any]) -> dict[str, Any]:
@@ -109,6 +113,7 @@ class Validator:
         props = model.model_dump(mode="json", exclude_none=True)
         for key in ("id", "types", "name"):
             props.pop(key, None)
+        props = {k: v for k, v in props.items() if k not in _OMIT_EMPTY or v not in ([], False)}
         if "amount" in props:
             props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))
             del props["amount"]
@@ -241,6 +246,12 @@ class Validator:
         props = model.model_dump(mode="json", exclude_none=True)
         for key in ("id", "type", "source", "target"):
             props.pop(key, None)
+        props = {k: v for k, v in props.items() if k not in _OMIT_EMPTY or v not in ([], False)}
+        if "amount_disbursed" in props:
+            props["amount_disbursed_minor"] = minor_units(
+                model.amount_disbursed, props.get("currency", "GBP")
+            )
+            del props["amount_disbursed"]
         if "amount" in props:
             props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))
             del props["amount"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from psp_graph.analysis import power
 from psp_graph.analysis.cypher import cypher_text, parse_header
-from psp_graph.analysis.data import load_data, select_issues
+from psp_graph.analysis.data import load_data, select_issues, select_places
 from psp_graph.analysis.spec import FINISHERS, QUERIES, TWINS, QuerySpec, coerce_param
 from psp_graph.exc import InvalidData
 from psp_graph.graph import Graph
@@ -85,6 +85,8 @@ def run_query(
     shown = graph.reader(include_private=include_private)  # names, with privacy applied
     store = graph.reader(include_private=True)  # counts and scores need every node as it is
     issues = select_issues(store, values.get("issue"))
+    if "place" in values:
+        values["places"] = select_places(store, values["place"])
     if "actor" in values:
         if not values["actor"]:
             raise InvalidData(f"query {name} needs an actor (--param actor=ID)", field="actor")

@@ -142,6 +142,12 @@ def coerce_param(spec: ParamSpec, value: Any) -> Any:
 
 
 _ISSUE = ParamSpec("issue", "issue", None, "Only this issue and its narrower issues (e.g. housing).")
+_PLACE = ParamSpec(
+    "place",
+    "str",
+    None,
+    "Only grants for this place or a place within it (an ONS code such as E09000030, or a name).",
+)
 _AS_OF = ParamSpec("as_of", "date", None, "Only links valid on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 _LIMIT = ParamSpec("limit", "int", 0, "At most this many rows (0: all).", minimum=0)
 
@@ -265,7 +271,7 @@ QUERIES: dict[str, QuerySpec] = {
         QuerySpec(
             "funding-flows",
             "Who funds whom: every FUNDS link with its amount, programme, issues and period.",
-            (_ISSUE, _AS_OF, _LIMIT),
+            (_ISSUE, _PLACE, _AS_OF, _LIMIT),
             (
                 _c("funder", "id", "The funder's id."),
                 _c("funder_name", "name", "The funder's name.", "funder"),
@@ -285,7 +291,7 @@ QUERIES: dict[str, QuerySpec] = {
         QuerySpec(
             "funding-concentration",
             "How concentrated money is among funders: HHI, Gini and top-5 share, overall, per issue and per year.",
-            (_ISSUE, _AS_OF),
+            (_ISSUE, _PLACE, _AS_OF),
             (
                 _c("issue", "id", "An issue id, or '*' for all selected grants."),
                 _c("year", "str", "Year the grants start, or '*' for all years."),
