@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("export", "export", "Write the graph as GraphML, GEXF, JSON, Kumu or RDF (Turtle, JSON-LD)."),
     "template": ("template", "template", "Write a blank spreadsheet with the ontology's columns and values."),
     "demo": ("demo", "demo", "Load the seed graph into psp-demo.db and show who holds power."),
+    "workshop": ("workshop", "workshop", "Serve the map for live capture in a workshop (local web server)."),
     "sync": ("sync", "sync", "Copy the store to another store (e.g. Neo4j)."),
     "record": ("learning", "record", "Record events, who took part, burning issues, insights, stories."),
     "pin": ("learning", "pin", "Pin a resource on the Resource Pinboard."),

@@ -14,13 +14,16 @@
   // with trailing empty values left out of the file.
   var FROM = 0, TO = 1, REL = 2, WIDTH = 3, DETAILS = 4, ISSUES = 5, SOURCES = 6, CURVE = 7, FADED = 8;
   var EMPTY = [null, null, null, 1, [], [], [], 0, 0];
-  data.edges.forEach(function (e) {
-    while (e.length < EMPTY.length) e.push(EMPTY[e.length]);
-  });
-  data.nodes.forEach(function (n) {
-    n.g = n.g || [];
-    n.r = n.r || [];
-  });
+  function normalise() {
+    data.edges.forEach(function (e) {
+      while (e.length < EMPTY.length) e.push(EMPTY[e.length]);
+    });
+    data.nodes.forEach(function (n) {
+      n.g = n.g || [];
+      n.r = n.r || [];
+    });
+  }
+  normalise();
 
   function el(tag, text, className) {
     var node = document.createElement(tag);
@@ -407,6 +410,20 @@
     visibleNodeCount: function () { return nodeView.length; },
     labels: function () { return data.nodes.map(function (n) { return n.l; }); },
     fit: fitMap,
+    nodeId: function (i) { return data.nodes[i].id; },
+    payload: function () { return data; },
+    // A live session (psp workshop) swaps in a newer map of the same kind without reloading.
+    replace: function (next) {
+      data = next;
+      normalise();
+      frame = data.frame;
+      nodes.clear();
+      edges.clear();
+      nodes.add(data.nodes.map(nodeItem));
+      edges.add(data.edges.map(edgeItem));
+      updateCount();
+      network.redraw();
+    },
     // Labels drawn in the last frame, as {node, width} (width in layout pixels, padding included).
     drawnLabels: function () { return drawn.slice(); }
   };
