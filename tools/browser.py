@@ -57,9 +57,11 @@ def chromium_available() -> str | None:
 
 
 @contextmanager
-def headless_chromium(width: int = 1600, height: int = 1000) -> Iterator[Any]:
+def headless_chromium(width: int = 1600, height: int = 1000, *, loopback: bool = False) -> Iterator[Any]:
     """A selenium Chrome WebDriver on headless Chromium, with a fresh profile and the network blocked.
 
+    With ``loopback`` (a page served by ``psp workshop``), plain http may reach this
+    machine only: every other host goes to a proxy that does not exist.
     The browser log (console errors) is kept for :meth:`get_log`.
     """
     reason = chromium_available()
@@ -71,14 +73,16 @@ def headless_chromium(width: int = 1600, height: int = 1000) -> Iterator[Any]:
     profile = tempfile.mkdtemp(prefix="psp-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in (*FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}"):
+    local = ("--proxy-server=http://127.0.0.1:9",) if loopback else ()  # loopback bypasses a proxy
+    for flag in (*FLAGS, *local, f"--user-data-dir={profile}", f"--window-size={width},{height}"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
         driver.execute_cdp_cmd("Network.enable", {})
         driver.execute_cdp_cmd(
-            "Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*"]}
+            "Network.setBlockedURLs",
+            {"urls": [*([] if loopback else ["http://*"]), "https://*", "ws://*", "wss://*"]},
         )
         yield driver
     finally:

@@ -17,6 +17,7 @@ import hmac
 import json
 import re
 import secrets
+from html import escape as html_escape
 from typing import TYPE_CHECKING, Any
 
 from psp_graph.exc import PspGraphError
@@ -55,9 +56,8 @@ def workshop_page(map_html: str, token: str, version: str, choices: dict[str, An
     script = resource_path("visualisations", "templates", "workshop.js").read_text(encoding="utf-8")
     panel = resource_path("visualisations", "templates", "workshop_panel.html").read_text(encoding="utf-8")
     config = {"token": token, "version": version, "poll_ms": POLL_MS, **choices}
-    html = re.sub(
-        r"script-src ", "connect-src 'self'; script-src " + _sha256(script) + " ", map_html, count=1
-    )
+    allow = html_escape(f"connect-src 'self'; script-src {_sha256(script)} ")  # as Jinja2 escaped the rest
+    html = re.sub("script-src ", allow, map_html, count=1)
     html = html.replace(
         '<aside id="panel" aria-label="Legend, filters and details">',
         '<aside id="panel" aria-label="Legend, filters and details">\n' + panel,
