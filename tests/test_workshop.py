@@ -155,7 +155,7 @@ def test_lan_join_code_redirects_to_the_session_link(store_url: str) -> None:
     try:
         assert running.join_code and len(running.join_code) == 8
         opener = urllib.request.build_opener(urllib.request.HTTPRedirectHandler())
-        with opener.open(f"http://127.0.0.1:{running.port}/join/{running.join_code.lower()}") as response:  # noqa: S310
+        with opener.open(f"http://127.0.0.1:{running.port}/join/{running.join_code.lower()}") as response:
             assert response.status == 200 and running.token in response.url
         assert get(running, "/join/AAAAAAAA")[0] == 403
     finally:
@@ -200,7 +200,7 @@ def test_cli_workshop_serves_until_stopped(store_url: str, tmp_path: Path) -> No
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
+                with urllib.request.urlopen(url, timeout=30) as response:
                     assert b'id="workshop-edit"' in response.read()
                 break
             except OSError:

@@ -55,7 +55,7 @@ def post(
         f"http://127.0.0.1:{server.port}{path}", data=json.dumps(body).encode(), headers=headers
     )
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own loopback server
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as err:
         text = err.read().decode()
@@ -64,7 +64,7 @@ def post(
 
 def get(server: WorkshopServer, path: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}{path}", timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}{path}", timeout=30) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as err:
         return err.code, err.read().decode()
