@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "search": ("browse", "search", "Search names and descriptions."),
     "stats": ("browse", "stats", "Count nodes and links."),
     "history": ("browse", "history", "List change sets, or the changes of one."),
+    "diff": ("diff", "diff", "Links added, removed and changed between two dates or change sets."),
     "query": ("query", "query", "Run a named query: who holds power, where the gaps are."),
     "map": ("maps", "map_command", "Draw a self-contained HTML network map for workshops."),
     "export": ("export", "export", "Write the graph as GraphML, GEXF, JSON, Kumu or RDF (Turtle, JSON-LD)."),
