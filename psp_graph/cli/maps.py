@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 import click
 
 from psp_graph.cli.common import (
@@ -33,6 +36,12 @@ from psp_graph.cli.common import (
     metavar="html|png|pdf|svg",
     help="File type (default: from the -o suffix, else html). png, pdf and svg draw a poster.",
 )
+@click.option("--source", metavar="SRC", help="Only links citing this source or event (id or title).")
+@click.option(
+    "--perspective",
+    metavar="EVENT|GROUP",
+    help="Only links recorded at this event, or at the events this group took part in.",
+)
 @follow_symlinks_option
 @click.option("--paper", default="A3", show_default=True, metavar="A4|A3|A2|A1", help="Poster sheet size.")
 @click.option(
@@ -57,6 +66,8 @@ def map_command(
     title: str | None,
     as_of: str | None,
     fmt: str | None,
+    source: str | None,
+    perspective: str | None,
     paper: str,
     orientation: str,
     output: str | None,
@@ -67,8 +78,10 @@ def map_command(
     Example: psp map --issue housing --workshop -o housing.html
 
     Example: psp map --issue housing --paper A3 -o housing-poster.pdf
+
+    Example: psp map --issue housing --perspective event:housing-round-2 -o round-2.html
     """
-    from psp_graph.maps import MapOptions, write_map
+    from psp_graph.maps import MapOptions
 
     suffix = output.rsplit(".", 1)[-1].lower() if output and "." in output else ""
     fmt = (fmt or (suffix if suffix in {"html", "png", "pdf", "svg"} else "html")).lower()
@@ -86,13 +99,39 @@ def map_command(
             )
         poster = PosterOptions(fmt, paper, orientation).checked()  # bad names fail before any work
     with open_graph(store, read_only=layout is None) as graph:
-        if fmt == "html":
-            page = write_map(graph, options, output)
+        if source is None and perspective is None:
+            page = _draw(graph, options, fmt, poster if fmt != "html" else None, output)
         else:
-            from psp_graph.maps.poster import write_poster
+            from psp_graph.perspective import cited_by, view_of
 
-            page = write_poster(graph, options, poster, output)
+            cited = ", ".join(
+                graph.reader().node(i).name
+                for i in sorted(cited_by(graph, source=source, perspective=perspective))
+            )
+            if title is None:
+                scope = f" on {issue}" if issue else ""
+                options = replace(options, title=f"What {cited} recorded{scope}")
+            with view_of(graph, source=source, perspective=perspective) as view:
+                if layout:  # start from, and add to, the layout saved in the real store
+                    view.set_meta(f"layout:{layout}", graph.reader().meta(f"layout:{layout}") or "{}")
+                page = _draw(view, options, fmt, poster if fmt != "html" else None, output)
+                if layout:
+                    from psp_graph.maps import load_layout, save_layout
+
+                    merged = {**load_layout(graph.reader(), layout), **load_layout(view.reader(), layout)}
+                    save_layout(graph, layout, merged)
     if include_private:
         warn(f"{output} shows {page.caption.private_shown} private persons by name; do not share it")
     sheet = f" on {paper.upper()} {orientation.lower()}" if fmt != "html" else ""
     click.echo(f"wrote {output}{sheet}: {page.nodes} nodes, {page.links} links ({page.caption.scope})")
+
+
+def _draw(graph: Any, options: Any, fmt: str, poster: Any, output: str) -> Any:
+    """Write the HTML map or the poster of ``graph``."""
+    from psp_graph.maps import write_map
+
+    if poster is None:
+        return write_map(graph, options, output)
+    from psp_graph.maps.poster import write_poster
+
+    return write_poster(graph, options, poster, output)

@@ -14,6 +14,12 @@ from psp_graph.cli.common import emit, handle_errors, open_graph, output_options
 @click.option("--as-of", help="Only links valid on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--include-private", is_flag=True, help="Show private persons' names (prints a warning).")
+@click.option("--source", metavar="SRC", help="Only links citing this source or event (id or title).")
+@click.option(
+    "--perspective",
+    metavar="EVENT|GROUP",
+    help="Only links recorded at this event, or at the events this group took part in.",
+)
 @store_option
 @output_options
 @handle_errors
@@ -24,6 +30,8 @@ def query(
     as_of: str | None,
     params: tuple[str, ...],
     include_private: bool,
+    source: str | None,
+    perspective: str | None,
     store: str | None,
     fmt: str,
     output: str,
@@ -31,6 +39,8 @@ def query(
     """Run the named query NAME ('list' shows every query and its parameters).
 
     Example: psp query power-ranking --issue housing --param limit=10
+
+    Example: psp query power-ranking --perspective event:housing-round-2
     """
     from psp_graph.analysis import QUERIES, run_query
 
@@ -53,5 +63,11 @@ def query(
     if include_private:
         warn("showing private persons by name; do not share this output")
     with open_graph(store, read_only=True) as graph:
-        table = run_query(graph, name, values, include_private=include_private)
+        if source is None and perspective is None:
+            table = run_query(graph, name, values, include_private=include_private)
+        else:
+            from psp_graph.perspective import view_of
+
+            with view_of(graph, source=source, perspective=perspective) as view:
+                table = run_query(view, name, values, include_private=include_private)
     emit(table.rows, table.columns, fmt, output, title=name)
