@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from psp_graph.cli import main
@@ -71,3 +75,44 @@ def test_cli_diff_bad_points_are_one_line_errors(store_url: str, runner: CliRunn
     assert bad_date.output.startswith("Error: field 'from/to': '2020-13' is not a valid date")
     unknown = runner.invoke(main, ["--store", store_url, "diff", "--from", "cs-nope"])
     assert unknown.exit_code == 1 and "no change set 'cs-nope'" in unknown.output
+
+
+def _diff_map(store_url: str, runner: CliRunner, tmp_path: Path) -> tuple[Path, dict[str, object]]:
+    round_one, _, _ = _round_one_and_two(store_url)
+    out = tmp_path / "changes.html"
+    result = runner.invoke(main, ["--store", store_url, "map", "--diff-from", round_one, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    return out, json.loads(text.split('id="psp-data">', 1)[1].split("</script>", 1)[0])
+
+
+def test_diff_map_marks_added_changed_and_brings_back_removed_links(
+    store_url: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    _, data = _diff_map(store_url, runner, tmp_path)
+    nodes = [n["id"] for n in data["nodes"]]  # type: ignore[attr-defined]
+    relations = [r["label"] for r in data["relations"]]  # type: ignore[attr-defined]
+    marked = {
+        (nodes[e[0]], relations[e[2]].upper().replace(" ", "_"), code)
+        for e, code in zip(data["edges"], data["diff"], strict=True)  # type: ignore[call-overload]
+    }
+    assert ("org:eastgate-food-bank", "PARTNERS_WITH", 3) in marked  # removed, drawn from the history
+    assert ("org:northbank-council", "INVOLVES", 2) in marked  # the rung moved up
+    assert any(code == 1 for *_, code in marked)  # the new membership
+    bad = runner.invoke(main, ["--store", store_url, "map", "--diff-from", "cs-nope", "-o", "x.html"])
+    assert bad.exit_code == 1 and "no change set 'cs-nope'" in bad.output
+
+
+@pytest.mark.browser
+def test_diff_map_draws_the_three_kinds_in_different_colours(
+    store_url: str, runner: CliRunner, tmp_path: Path, open_map_page: Callable[[Path], Any]
+) -> None:
+    out, data = _diff_map(store_url, runner, tmp_path)
+    driver = open_map_page(out)
+    colours = driver.execute_script(
+        "var edges = window.pspMap.network.body.data.edges;"
+        "return edges.getIds().map(function (id) { return [id, edges.get(id).color.color, edges.get(id).dashes]; });"
+    )
+    by_code = {data["diff"][i]: (colour, dashes) for i, colour, dashes in colours}  # type: ignore[index]
+    assert len({by_code[c][0] for c in (1, 2, 3)}) == 3
+    assert by_code[3][1] and not by_code[1][1]  # removed links dashed

@@ -36,6 +36,11 @@ from psp_graph.cli.common import (
     metavar="html|png|pdf|svg",
     help="File type (default: from the -o suffix, else html). png, pdf and svg draw a poster.",
 )
+@click.option(
+    "--diff-from",
+    metavar="DATE|CHANGESET",
+    help="Draw links added (green), changed (orange) and removed (grey dashed) since then (HTML only).",
+)
 @click.option("--source", metavar="SRC", help="Only links citing this source or event (id or title).")
 @click.option(
     "--perspective",
@@ -66,6 +71,7 @@ def map_command(
     title: str | None,
     as_of: str | None,
     fmt: str | None,
+    diff_from: str | None,
     source: str | None,
     perspective: str | None,
     paper: str,
@@ -80,6 +86,8 @@ def map_command(
     Example: psp map --issue housing --paper A3 -o housing-poster.pdf
 
     Example: psp map --issue housing --perspective event:housing-round-2 -o round-2.html
+
+    Example: psp map --issue housing --diff-from 2020-05-12 -o changes.html
     """
     from psp_graph.maps import MapOptions
 
@@ -88,9 +96,24 @@ def map_command(
     output = output or f"map.{fmt}"
     check_output(output)
     chosen = tuple(t.strip() for t in (types or "").split(",") if t.strip())
-    options = MapOptions(issue, ego, hops, chosen, highlight, workshop, layout, include_private, title, as_of)
+    options = MapOptions(
+        issue,
+        ego,
+        hops,
+        chosen,
+        highlight,
+        workshop,
+        layout,
+        include_private,
+        title,
+        as_of,
+        diff_from=diff_from,
+    )
     if fmt != "html":
         from psp_graph.exc import InvalidData
+
+        if diff_from is not None:
+            raise InvalidData("--diff-from draws an HTML map only (use -o FILE.html)", field="diff-from")
         from psp_graph.maps.poster import FORMATS, PosterOptions
 
         if fmt not in FORMATS:

@@ -21,6 +21,7 @@ from psp_graph.exc import InvalidData, PspGraphError
 from psp_graph.graph import Graph
 from psp_graph.maps.style import drawable_kinds
 from psp_graph.ontology import Ontology, did_you_mean
+from psp_graph.reading import Reader
 from psp_graph.records import StoredLink, StoredNode
 from psp_graph.values import parse_date
 
@@ -43,6 +44,7 @@ class MapOptions:
     include_private: bool = False
     title: str | None = None
     as_of: str | None = None  # only links (and nodes) valid on this date: YYYY, YYYY-MM or YYYY-MM-DD
+    diff_from: str | None = None  # a date or change set: draw links added, removed, changed since then
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Selection:
     scores: dict[str, float] = field(default_factory=dict)
     ranks: dict[str, int] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)
+    diff: dict[str, str] | None = None  # link id -> added | changed | removed (with --diff-from)
 
 
 def _kind(onto: Ontology, node: StoredNode) -> str | None:
@@ -180,10 +183,30 @@ def select_map(graph: Graph, options: MapOptions) -> Selection:
         centre=centre,
         as_of=as_of,
     )
+    if options.diff_from is not None:
+        _add_diff(reader, options.diff_from, selection)
     _add_power(graph, options, selection)
     if options.highlight == "gaps":
         selection.gaps = _gaps(graph, options, selection)
     return selection
+
+
+def _add_diff(reader: Reader, start: str, selection: Selection) -> None:
+    """Mark the links added or changed since ``start``, and bring back those removed since
+    (from the history log) when both their ends are on the map."""
+    from psp_graph.diff import link_diff, links_at
+
+    changes = link_diff(reader, start, None)
+    selection.diff = {c.link: c.status for c in changes}
+    before = links_at(reader, start)
+    for change in changes:
+        if (
+            change.status == "removed"
+            and change.source in selection.nodes
+            and change.target in selection.nodes
+        ):
+            snapshot = {k: v for k, v in before[change.link].items() if k != "redacted"}
+            selection.links.append(StoredLink.from_dict(snapshot))
 
 
 def _as_of(text: str | None) -> str | None:

@@ -181,9 +181,14 @@ def build_payload(
     class_names = list(classes.items)
     frame = _place_labels(nodes, selection, options, [class_names[n["c"]] for n in nodes], style)
     edges = _edges(selection, options, style, onto, index, issue_index, sources, relations)
+    diff = None
+    if selection.diff is not None:  # one code per edge row: 0 the same, 1 added, 2 changed, 3 removed
+        codes = {"added": 1, "changed": 2, "removed": 3}
+        diff = [codes.get(selection.diff.get(link.id, ""), 0) for link in selection.links]
+        diff += [0] * (len(edges) - len(diff))
     class_styles = [style.classes[name] for name in classes.items]
     relation_styles = [style.relations[name] for name in relations.items]
-    return {
+    payload: dict[str, Any] = {
         "version": 1,
         "workshop": options.workshop,
         "highlight": options.highlight,
@@ -199,6 +204,9 @@ def build_payload(
         "nodes": nodes,
         "edges": edges,
     }
+    if diff is not None:
+        payload["diff"] = diff
+    return payload
 
 
 def label_text(node: dict[str, Any]) -> str:
@@ -441,6 +449,9 @@ def caption_for(selection: Selection, options: MapOptions) -> Caption:
         scope.append(f"Links valid on {selection.as_of}")
     if options.highlight:
         scope.append(f"Highlight: {options.highlight}")
+    if options.diff_from:
+        subject = f"{subject}, changes since {options.diff_from}"
+        scope.append(f"Green: added, orange: changed, grey dashed: removed since {options.diff_from}")
     title = options.title or f"Power map: {subject}"
     private_shown = sum(
         1 for n in selection.nodes.values() if options.include_private and display_name(n) != n.name

@@ -82,6 +82,13 @@
       arrows: { to: { enabled: rel.arrows, scaleFactor: factor } },
       dashes: rel.dashes.length ? rel.dashes : false
     };
+    var change = data.diff ? data.diff[i] : null;  // psp map --diff-from: what changed since
+    if (change !== null) {
+      var look = [["#BBBBBB", 1, false], ["#1A9850", 3, false], ["#F28E2B", 3, false], ["#777777", 1, [4, 4]]][change];
+      item.color = { color: look[0], highlight: look[0], hover: look[0], inherit: false };
+      item.width = (change === 0 ? 1 : item.width + look[1]);
+      item.dashes = look[2] || item.dashes;
+    }
     if (e[CURVE] !== 0) {
       // The curve's sign is relative to the lower node index, whichever way the link points.
       var clockwise = (e[CURVE] > 0) === (e[FROM] < e[TO]);
