@@ -50,8 +50,11 @@ class LinkChange:
 def _cut(reader: Reader, point: str | None) -> tuple[list[ChangeSet], str]:
     """The change sets up to ``point`` (oldest first) and how the point reads in a title."""
     every = sorted(reader.changesets(), key=lambda cs: (cs.at, cs.id))
-    if point is None or point == "now":
+    if point is None or point in ("now", "last"):
         return every, "now"
+    back = re.fullmatch(r"last~(\d+)", point)
+    if back:  # the state before the newest N change sets
+        return every[: max(0, len(every) - int(back.group(1)))], point
     if point.startswith("cs-"):
         ids = [cs.id for cs in every]
         if point not in ids:
@@ -62,14 +65,16 @@ def _cut(reader: Reader, point: str | None) -> tuple[list[ChangeSet], str]:
     try:
         day = parse_date(point).isoformat()
     except InvalidData as err:
-        raise InvalidData(f"{err.reason} (or give a change set id, cs-…)", field="from/to") from None
+        raise InvalidData(
+            f"{err.reason} (or give a change set id cs-…, or last~N)", field="from/to"
+        ) from None
     prefix = day[: len(point)] if len(point) in (4, 7) else day  # 2020 or 2020-05: the whole year or month
     return [cs for cs in every if cs.at[: len(prefix)] <= prefix], point
 
 
 def links_at(reader: Reader, point: str | None) -> dict[str, dict[str, Any]]:
     """Every link as the history log held it at ``point`` (a date, a timestamp, a change set id,
-    or None for now): ``{link_id: {"type", "source", "target", "props"}}``."""
+    ``last~N`` for before the newest N change sets, or None for now): ``{link_id: {"type", "source", "target", "props"}}``."""
     links: dict[str, dict[str, Any]] = {}
     for changeset in _cut(reader, point)[0]:
         for change in reader.changes(changeset.id):

@@ -55,6 +55,11 @@ def test_diff_shows_a_rung_moved_up_a_removed_and_an_added_link(store_url: str) 
     with Graph.open(store_url, read_only=True) as graph:
         assert len(links_at(graph.reader(), round_one)) == 2
         assert link_diff(graph.reader(), round_two, None) == []
+        assert [c.status for c in link_diff(graph.reader(), "last~3", "last")] == [
+            "added",
+            "changed",
+            "removed",
+        ]
 
 
 def test_cli_diff_names_private_persons_by_pseudonym(store_url: str, runner: CliRunner) -> None:

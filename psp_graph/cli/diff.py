@@ -13,7 +13,7 @@ from psp_graph.cli.common import emit, handle_errors, open_graph, output_options
     "start",
     required=True,
     metavar="DATE|CHANGESET",
-    help="The earlier point: YYYY[-MM[-DD]] or cs-….",
+    help="The earlier point: YYYY[-MM[-DD]], cs-… or last~N (before the newest N change sets).",
 )
 @click.option("--to", "end", metavar="DATE|CHANGESET", help="The later point (default: now).")
 @click.option("--include-private", is_flag=True, help="Show private persons' names (prints a warning).")
@@ -26,6 +26,8 @@ def diff(
     """Show the links added, removed and changed between two points, e.g. two workshop rounds.
 
     Example: psp diff --from 2020-05-12 --to 2020-06-30
+
+    Example: psp diff --from last~3
     """
     from psp_graph.cli.common import warn
     from psp_graph.diff import diff_rows, link_diff
