@@ -219,3 +219,18 @@ def test_cli_workshop_bad_event_is_one_line(store_url: str, runner: CliRunner) -
     assert (
         result.output.startswith("Error: no node 'event:housing-round-3'") and result.output.count("\n") == 1
     )
+
+
+def test_nodes_on_the_wall_stay_put_when_the_room_adds_something(server: WorkshopServer) -> None:
+    def places() -> dict[str, tuple[int, int]]:
+        state = json.loads(get(server, f"/api/state?token={server.token}")[1])
+        return {n["id"]: (n["x"], n["y"]) for n in state["payload"]["nodes"]}
+
+    before = places()
+    post(server, "/api/actor", {"name": "Riverside Tenants", "type": "CommunityGroup"})
+    post(
+        server, "/api/link", {"type": "PARTNERS_WITH", "from": "Riverside Tenants", "to": "Northbank Council"}
+    )
+    after = places()
+    assert "org:riverside-tenants" in after
+    assert {k: after[k] for k in before} == before

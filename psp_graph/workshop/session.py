@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from psp_graph.graph import Graph
-    from psp_graph.maps import MapOptions
+    from psp_graph.maps import MapOptions, MapPage
 
 __all__ = ["WorkshopSession"]
 
@@ -111,23 +111,29 @@ class WorkshopSession:
 
     def _current_payload(self, current: str) -> dict[str, Any]:
         if self._payload is None or self._payload[0] != current:
-            from psp_graph.maps import make_map
-
             try:
-                payload = make_map(self._graph, self.options).payload
+                payload = self._render().payload
             except PspGraphError:
                 payload = {}  # nothing to draw yet: the page shows an empty map
             self._payload = (current, payload)
         return self._payload[1]
+
+    def _render(self) -> MapPage:
+        """The map from the session's layout; places found for new nodes are saved, so nothing
+        already on the wall moves when a link is added."""
+        from psp_graph.maps import load_layout, make_map, save_layout
+
+        page = make_map(self._graph, self.options)
+        if page.positions != load_layout(self._graph.reader(), self.layout):
+            save_layout(self._graph, self.layout, page.positions)
+        return page
 
     def page(self) -> tuple[str, str]:
         """The map page's HTML (drawn from the saved layout) and its version."""
         return self._run(self._page)
 
     def _page(self) -> tuple[str, str]:
-        from psp_graph.maps import make_map
-
-        return make_map(self._graph, self.options).html, self._version()
+        return self._render().html, self._version()
 
     def choices(self) -> dict[str, list[list[str]]]:
         """The actor types and relationship types the edit panel offers, as [value, label]."""
