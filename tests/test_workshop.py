@@ -234,3 +234,17 @@ def test_nodes_on_the_wall_stay_put_when_the_room_adds_something(server: Worksho
     after = places()
     assert "org:riverside-tenants" in after
     assert {k: after[k] for k in before} == before
+
+
+def test_pages_hear_an_added_link_at_once_with_its_ends(server: WorkshopServer) -> None:
+    start = json.loads(get(server, f"/api/events?token={server.token}&after=0")[1])["seq"]
+    post(server, "/api/link", {"type": "FUNDS", "from": "Northbank Council", "to": "Eastgate Food Bank"})
+    heard = json.loads(get(server, f"/api/events?token={server.token}&after={start}")[1])
+    (event,) = heard["events"]
+    assert (event["kind"], event["from"], event["to"]) == (
+        "link",
+        "org:northbank-council",
+        "org:eastgate-food-bank",
+    )
+    assert event["rel"]["type"] == "FUNDS"
+    assert get(server, f"/api/events?after={start}")[0] == 403

@@ -23,7 +23,7 @@ from psp_graph.privacy import display_name, is_redacted, shown_by_name
 from psp_graph.records import StoredLink, StoredNode
 from psp_graph.values import format_money
 
-__all__ = ["FLAGS", "Caption", "build_payload", "caption_for", "label_text", "node_radius"]
+__all__ = ["FLAGS", "Caption", "build_payload", "caption_for", "label_text", "node_radius", "relation_row"]
 
 FLAGS = {"lived": 1, "illustrative": 2, "pseudonym": 4, "centre": 8, "alone": 16, "top": 32, "faded": 64}
 TOP_RANKS = 10
@@ -195,7 +195,7 @@ def build_payload(
         "classes": [
             {"label": c.label, "color": c.color, "shape": c.shape, "kind": c.kind} for c in class_styles
         ],
-        "relations": [_relation_row(r) for r in relation_styles],
+        "relations": [relation_row(r) for r in relation_styles],
         "types": list(types.items),
         "issues": issues,
         "sources": [selection.sources[s].name for s in sources.items],
@@ -274,7 +274,7 @@ def _place_labels(
     return [round(v, 1) for v in (frame.left, frame.top, frame.right, frame.bottom)]
 
 
-def _relation_row(rel: RelationStyle) -> dict[str, Any]:
+def relation_row(rel: RelationStyle) -> dict[str, Any]:
     return {
         "type": rel.type,
         "label": rel.label,

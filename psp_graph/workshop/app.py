@@ -51,11 +51,11 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def workshop_page(map_html: str, token: str, version: str, choices: dict[str, Any]) -> str:
+def workshop_page(map_html: str, token: str, version: str, session_seq: int, choices: dict[str, Any]) -> str:
     """The map page with the edit panel and its script added, and a CSP that lets it talk to this server."""
     script = resource_path("visualisations", "templates", "workshop.js").read_text(encoding="utf-8")
     panel = resource_path("visualisations", "templates", "workshop_panel.html").read_text(encoding="utf-8")
-    config = {"token": token, "version": version, "poll_ms": POLL_MS, **choices}
+    config = {"token": token, "version": version, "poll_ms": POLL_MS, "seq": session_seq, **choices}
     allow = html_escape(f"connect-src 'self'; script-src {_sha256(script)} ")  # as Jinja2 escaped the rest
     html = re.sub("script-src ", allow, map_html, count=1)
     html = html.replace(
@@ -71,7 +71,8 @@ def workshop_page(map_html: str, token: str, version: str, choices: dict[str, An
 
 
 def make_app(session: WorkshopSession, token: str, join_code: str | None = None) -> Starlette:
-    """The ASGI app: ``GET /`` the page, ``GET /api/state`` what changed, ``POST /api/actor|link|move|undo``."""
+    """The ASGI app: ``GET /`` the page, ``GET /api/events`` edits at once, ``GET /api/state`` the
+    redrawn map, ``POST /api/actor|link|move|undo``."""
     from starlette.applications import Starlette
     from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
     from starlette.routing import Route
@@ -91,14 +92,24 @@ def make_app(session: WorkshopSession, token: str, join_code: str | None = None)
     async def page(request: Request) -> Response:
         if not allowed(request, write=False):
             return refused()
+        seq = session.events()["seq"]  # before drawing: an edit made meanwhile is heard again, harmlessly
         html, version = await run(session.page)
-        return HTMLResponse(workshop_page(html, token, version, session.choices()), headers=_NO_STORE)
+        return HTMLResponse(workshop_page(html, token, version, seq, session.choices()), headers=_NO_STORE)
 
     async def state(request: Request) -> Response:
         if not allowed(request, write=False):
             return refused()
         result = await run(session.state, request.query_params.get("since"))
         return JSONResponse(result, headers=_NO_STORE)
+
+    async def events(request: Request) -> Response:
+        if not allowed(request, write=False):
+            return refused()
+        try:
+            after = int(request.query_params.get("after", "0"))
+        except ValueError:
+            after = 0
+        return JSONResponse(session.events(after), headers=_NO_STORE)
 
     async def join(request: Request) -> Response:
         code = str(request.path_params["code"]).upper()
@@ -129,6 +140,7 @@ def make_app(session: WorkshopSession, token: str, join_code: str | None = None)
     routes = [
         Route("/", page),
         Route("/api/state", state),
+        Route("/api/events", events),
         Route("/api/actor", writer(session.add_actor), methods=["POST"]),
         Route("/api/link", writer(session.add_link), methods=["POST"]),
         Route("/api/move", writer(lambda body: session.move(body.get("positions") or {})), methods=["POST"]),

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from psp_graph.exc import InvalidData, PspGraphError
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
     from psp_graph.graph import Graph
     from psp_graph.maps import MapOptions, MapPage
+    from psp_graph.maps.style import MapStyle
 
 __all__ = ["WorkshopSession"]
 
@@ -58,6 +61,15 @@ class WorkshopSession:
         self.options = dataclasses.replace(options or MapOptions(workshop=True), layout=layout)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="psp-workshop")
         self._graph: Graph = self._run(lambda: _open(store))
+        # Maps are drawn on a thread of their own, over a second connection, so an edit never
+        # waits for a redraw (an in-memory store has one connection, so one thread).
+        self._renderer = self._worker
+        self._view: Graph = self._graph
+        if "memory" not in self._graph.reader().url:
+            self._renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="psp-workshop-map")
+            self._view = self._renderer.submit(lambda: _open(store, read_only=True)).result()
+        self._events: list[dict[str, Any]] = []
+        self._events_lock = threading.Lock()
         try:
             self.source = self._run(lambda: self._checked_source(event, source))
         except PspGraphError:
@@ -70,12 +82,30 @@ class WorkshopSession:
     def _run(self, work: Callable[[], T]) -> T:
         return self._worker.submit(work).result()
 
+    def _draw(self, work: Callable[[], T]) -> T:
+        return self._renderer.submit(work).result()
+
     def close(self) -> None:
-        """Close the store and stop the worker thread."""
+        """Close the store and stop the worker threads."""
+        view = getattr(self, "_view", None)
+        if view is not None and view is not getattr(self, "_graph", None):
+            self._draw(view.close)
+            self._renderer.shutdown(wait=True)
         graph = getattr(self, "_graph", None)
         if graph is not None:
             self._run(graph.close)
         self._worker.shutdown(wait=True)
+
+    # -- what the pages hear at once ----------------------------------------------
+    def events(self, after: int = 0) -> dict[str, Any]:
+        """Edits made here since event ``after``, for the pages to show before the map is redrawn:
+        ``{"seq": N, "events": [...]}`` (a link with its ends' ids, an actor, a move, a refresh)."""
+        with self._events_lock:
+            return {"seq": len(self._events), "events": self._events[max(0, after) :]}
+
+    def _announce(self, event: dict[str, Any]) -> None:
+        with self._events_lock:
+            self._events.append(event)
 
     def _checked_source(self, event: str | None, source: str | None) -> str:
         if event is not None:
@@ -93,15 +123,15 @@ class WorkshopSession:
     # -- reading ------------------------------------------------------------------
     def version(self) -> str:
         """Changes whenever the store gets a change set (from here or from the CLI) or a node is dragged."""
-        return self._run(self._version)
+        return self._draw(self._version)
 
     def _version(self) -> str:
-        newest = self._graph.reader().changesets(limit=1)
+        newest = self._view.reader().changesets(limit=1)
         return f"{newest[0].id if newest else 'empty'}.{self._moves}"
 
     def state(self, since: str | None = None) -> dict[str, Any]:
         """``{"version": V}``, plus the map's ``payload`` when ``since`` is not the current version."""
-        return self._run(lambda: self._state(since))
+        return self._draw(lambda: self._state(since))
 
     def _state(self, since: str | None) -> dict[str, Any]:
         current = self._version()
@@ -123,14 +153,17 @@ class WorkshopSession:
         already on the wall moves when a link is added."""
         from psp_graph.maps import load_layout, make_map, save_layout
 
-        page = make_map(self._graph, self.options)
-        if page.positions != load_layout(self._graph.reader(), self.layout):
-            save_layout(self._graph, self.layout, page.positions)
+        page = make_map(self._view, self.options)
+        if page.positions != load_layout(self._view.reader(), self.layout):
+            if self._renderer is self._worker:
+                save_layout(self._graph, self.layout, page.positions)
+            else:
+                self._run(lambda: save_layout(self._graph, self.layout, page.positions))
         return page
 
     def page(self) -> tuple[str, str]:
         """The map page's HTML (drawn from the saved layout) and its version."""
-        return self._run(self._page)
+        return self._draw(self._page)
 
     def _page(self) -> tuple[str, str]:
         return self._render().html, self._version()
@@ -149,6 +182,12 @@ class WorkshopSession:
         links = sorted([name, rel.label] for name, rel in onto.relations.items())
         return {"actor_types": actors, "link_types": links}
 
+    @cached_property
+    def _style(self) -> MapStyle:
+        from psp_graph.maps.style import map_style
+
+        return map_style(self._graph.onto)
+
     # -- writing ------------------------------------------------------------------
     def add_actor(self, fields: dict[str, Any]) -> dict[str, str]:
         """Add (or update) an actor from the panel's fields: ``name``, ``type``, ``description``."""
@@ -166,6 +205,11 @@ class WorkshopSession:
             source_kind="workshop",
             summary="workshop: add actor",
         )
+        node = self._graph.reader().find((result.ids or [""])[-1])
+        if node is not None:  # shown as the reader shows it: a private person by pseudonym
+            look = self._style.node_class(node.types)
+            cls = {"label": look.label, "color": look.color, "shape": look.shape, "kind": look.kind}
+            self._announce({"kind": "node", "id": node.id, "l": node.name, "cls": cls})
         return {"changeset": result.changeset or "", "message": f"added {name}: {result.summary()}"}
 
     def add_link(self, fields: dict[str, Any]) -> dict[str, str]:
@@ -188,6 +232,14 @@ class WorkshopSession:
             source_kind="workshop",
             summary="workshop: add link",
         )
+        link = reader.link((result.ids or [""])[-1])
+        if link is not None:
+            from psp_graph.maps.payload import relation_row
+
+            rel = relation_row(self._style.relations[link.type])
+            self._announce(
+                {"kind": "link", "id": link.id, "from": link.source, "to": link.target, "rel": rel}
+            )
         return {
             "changeset": result.changeset or "",
             "message": f"{(result.ids or ['link'])[-1]}: {result.summary()}",
@@ -201,6 +253,7 @@ class WorkshopSession:
         if not changeset.strip():
             raise InvalidData("nothing to undo yet", field="changeset")
         result = self._graph.undo(changeset.strip())
+        self._announce({"kind": "refresh"})
         return {"changeset": result.changeset or "", "message": f"undid {changeset}: {result.summary()}"}
 
     def move(self, positions: dict[str, Any]) -> dict[str, str]:
@@ -226,13 +279,16 @@ class WorkshopSession:
             saved[str(node_id)] = (round(point[0]), round(point[1]))
         save_layout(self._graph, self.layout, saved)
         self._moves += 1
+        for node_id in positions:
+            x, y = saved[str(node_id)]
+            self._announce({"kind": "move", "id": str(node_id), "x": x, "y": y})
         return {"changeset": "", "message": f"saved {len(positions)} positions in layout {self.layout}"}
 
 
-def _open(store: str | None) -> Graph:
+def _open(store: str | None, *, read_only: bool = False) -> Graph:
     from psp_graph.graph import Graph
 
-    return Graph.open(store)
+    return Graph.open(store, read_only=read_only)
 
 
 def _text(fields: dict[str, Any], key: str, *, required: bool = True) -> str:

@@ -419,7 +419,37 @@
     fit: fitMap,
     nodeId: function (i) { return data.nodes[i].id; },
     payload: function () { return data; },
-    // A live session (psp workshop) swaps in a newer map of the same kind without reloading.
+    // A live session (psp workshop) adds what the room says at once, then swaps in the redrawn map.
+    addNode: function (id, label, cls, x, y) {
+      var known = data.nodes.findIndex(function (n) { return n.id === id; });
+      if (known >= 0) return known;
+      var c = data.classes.findIndex(function (k) { return k.label === cls.label; });
+      if (c < 0) { data.classes.push(cls); c = data.classes.length - 1; }
+      var n = { id: id, l: label, c: c, x: x, y: y, s: 12, t: [], g: [], r: [], f: 0 };  // its name is placed when the map is redrawn
+      data.nodes.push(n);
+      nodes.add(nodeItem(n, data.nodes.length - 1));
+      updateCount();
+      return data.nodes.length - 1;
+    },
+    addLink: function (fromId, toId, rel) {
+      var ids = data.nodes.map(function (n) { return n.id; });
+      var a = ids.indexOf(fromId), b = ids.indexOf(toId);
+      if (a < 0 || b < 0) return false;
+      var r = data.relations.findIndex(function (k) { return k.label === rel.label; });
+      if (r < 0) { data.relations.push(rel); r = data.relations.length - 1; }
+      var e = [a, b, r, rel.width, [], [], [], 0, 0];
+      data.edges.push(e);
+      if (data.diff) data.diff.push(0);
+      edges.add(edgeItem(e, data.edges.length - 1));
+      return true;
+    },
+    moveNode: function (id, x, y) {
+      var i = data.nodes.findIndex(function (n) { return n.id === id; });
+      if (i < 0) return;
+      data.nodes[i].x = x;
+      data.nodes[i].y = y;
+      network.moveNode(i, x, y);
+    },
     replace: function (next) {
       data = next;
       normalise();

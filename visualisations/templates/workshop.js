@@ -57,7 +57,7 @@
       say(answer.message, false);
       if (answer.changeset) { mine.push(answer.changeset); undoButton.disabled = false; }
       if (form) form.reset();
-      poll();
+      poll();  // this page hears its own edit at once
     }).catch(function (err) { say("Error: " + err.message, true); });
   }
 
@@ -95,10 +95,26 @@
     }).catch(function (err) { say("Error: " + err.message, true); });
   });
 
+  // Edits are heard at once (/api/events, from memory) and drawn as they come; the
+  // redrawn map (/api/state: sizes, names placed, edits made with psp meanwhile) follows.
+  var seq = config.seq;
+  var ticks = 0;
   var busy = false;
-  function poll() {
-    if (busy) return;
-    busy = true;
+  var redrawing = false;
+  function apply(event) {
+    var map = window.pspMap;
+    if (event.kind === "node") {
+      var view = map.network.getViewPosition();
+      map.addNode(event.id, event.l, event.cls, Math.round(view.x), Math.round(view.y));
+    } else if (event.kind === "link") {
+      map.addLink(event.from, event.to, event.rel);
+    } else if (event.kind === "move") {
+      map.moveNode(event.id, event.x, event.y);
+    }
+  }
+  function redraw() {
+    if (redrawing) return;
+    redrawing = true;
     fetch("/api/state?token=" + encodeURIComponent(config.token) + "&since=" + encodeURIComponent(version), {
       credentials: "omit", cache: "no-store"
     }).then(function (response) {
@@ -110,7 +126,26 @@
           window.pspMap.replace(answer.payload);
           names(answer.payload);
         }
-        window.pspWorkshop.updates += 1;
+        window.pspWorkshop.redraws = (window.pspWorkshop.redraws || 0) + 1;
+      }
+    }).catch(function () { /* the server may be restarting: try again later */ })
+      .then(function () { redrawing = false; });
+  }
+  function poll() {
+    ticks += 1;
+    if (ticks % 10 === 0) redraw();  // edits made with psp in a terminal show too
+    if (busy) return;
+    busy = true;
+    fetch("/api/events?token=" + encodeURIComponent(config.token) + "&after=" + seq, {
+      credentials: "omit", cache: "no-store"
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (answer) {
+      if (answer && answer.seq > seq) {
+        answer.events.forEach(apply);
+        seq = answer.seq;
+        window.pspWorkshop.updates += answer.events.length;
+        redraw();
       }
     }).catch(function () { /* the server may be restarting: try again on the next tick */ })
       .then(function () { busy = false; });
