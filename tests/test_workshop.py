@@ -21,6 +21,7 @@ from psp_graph.graph import Graph
 from psp_graph.maps.layout import load_layout
 from psp_graph.workshop import WorkshopServer, WorkshopSession
 from psp_graph.workshop.server import free_port
+from tests.conftest import ROOT
 from tests.workshop_support import EVENT, get, make_store, post, start_server
 
 
@@ -248,3 +249,32 @@ def test_pages_hear_an_added_link_at_once_with_its_ends(server: WorkshopServer) 
     )
     assert event["rel"]["type"] == "FUNDS"
     assert get(server, f"/api/events?after={start}")[0] == 403
+
+
+def test_names_typed_in_the_room_never_become_html(server: WorkshopServer) -> None:
+    name = '<img src=x onerror="alert(1)">Eastgate'
+    assert post(server, "/api/actor", {"name": name, "type": "Charity"})[0] == 200
+    page = get(server, f"/?token={server.token}")[1]
+    assert "<img src=x" not in page and "\\u003cimg src=x" in page
+    script = (ROOT / "visualisations" / "templates" / "workshop.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script
+
+
+def test_cli_workshop_lan_prints_a_join_code(store_url: str, tmp_path: Path) -> None:
+    make_store(store_url)
+    port = free_port("0.0.0.0")
+    command = [
+        sys.executable, "-c", "from psp_graph.cli import main; main()", "--store", store_url,
+        "workshop", "--source", "Round 2 notes", "--port", str(port), "--lan",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(3)]
+        code = lines[2].removeprefix("join code: ").strip()
+        assert len(code) == 8 and f":{port}/join/{code}" in lines[1]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -50,7 +50,9 @@ def workshop(
     server = serve(session, port=port or free_port("0.0.0.0" if lan else "127.0.0.1"), lan=lan)  # noqa: S104
     click.echo(f"workshop open at {server.url}")
     if server.join_code:
-        click.echo(f"on the local network: http://THIS-COMPUTER:{server.port}/join/{server.join_code}")
+        from psp_graph.workshop.server import lan_address
+
+        click.echo(f"on the local network: http://{lan_address()}:{server.port}/join/{server.join_code}")
         click.echo(f"join code: {server.join_code}")
     click.echo("every addition cites " + session.source + "; press Ctrl-C to end the session")
     try:

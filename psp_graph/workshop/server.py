@@ -12,7 +12,7 @@ from psp_graph.exc import PspGraphError
 from psp_graph.workshop.app import make_app, new_join_code, new_token
 from psp_graph.workshop.session import WorkshopSession
 
-__all__ = ["WorkshopServer", "free_port", "serve"]
+__all__ = ["WorkshopServer", "free_port", "lan_address", "serve"]
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -80,6 +80,16 @@ class WorkshopServer:
         if self._thread is not None:
             self._thread.join(timeout=10)
         self.session.close()
+
+
+def lan_address() -> str:
+    """This machine's address on the local network (no packet is sent), or a placeholder."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("10.255.255.255", 1))  # UDP connect only picks a route
+            return str(sock.getsockname()[0])
+        except OSError:
+            return "THIS-COMPUTER"
 
 
 def serve(session: WorkshopSession, *, port: int, lan: bool = False) -> WorkshopServer:
