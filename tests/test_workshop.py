@@ -278,3 +278,19 @@ def test_cli_workshop_lan_prints_a_join_code(store_url: str, tmp_path: Path) -> 
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_cli_workshop_with_nothing_to_map_says_so(store_url: str, runner: CliRunner) -> None:
+    with Graph.open(store_url) as graph:
+        graph.add(
+            {
+                "id": EVENT,
+                "name": "Housing round 2",
+                "types": ["Event"],
+                "kind": "workshop",
+                "date": "2020-05",
+            }
+        )
+    result = runner.invoke(main, ["--store", store_url, "workshop", "--event", EVENT, "--port", "0"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: nothing to map") and result.output.count("\n") == 1

@@ -47,6 +47,11 @@ def workshop(
 
     options = MapOptions(issue=issue, workshop=True)
     session = WorkshopSession(store, event=event, source=source_title, layout=layout, options=options)
+    try:
+        session.page()  # draws and saves the layout now, and says so if there is nothing to map
+    except BaseException:
+        session.close()
+        raise
     server = serve(session, port=port or free_port("0.0.0.0" if lan else "127.0.0.1"), lan=lan)  # noqa: S104
     click.echo(f"workshop open at {server.url}")
     if server.join_code:

@@ -93,7 +93,10 @@ def make_app(session: WorkshopSession, token: str, join_code: str | None = None)
         if not allowed(request, write=False):
             return refused()
         seq = session.events()["seq"]  # before drawing: an edit made meanwhile is heard again, harmlessly
-        html, version = await run(session.page)
+        try:
+            html, version = await run(session.page)
+        except PspGraphError as err:  # e.g. nothing left to map
+            return PlainTextResponse(f"Error: {' '.join(str(err).split())}", 409, headers=_NO_STORE)
         return HTMLResponse(workshop_page(html, token, version, seq, session.choices()), headers=_NO_STORE)
 
     async def state(request: Request) -> Response:
