@@ -36,7 +36,7 @@ browser:
 	  echo "warning: cannot install chromium and chromium-driver (needs root and apt): browser tests skip outside CI"
 
 maps: setup browser
-	$(BIN)/python -m psp_graph.maps.examples visualisations/gallery
+	$(BIN)/python -m tools.gallery visualisations/gallery
 
 neo4j: setup
 	$(BIN)/python tools/neo4j/server.py

@@ -113,6 +113,18 @@ class Graph:
                 node = self.validator.node(raw)
                 self._no_conflict(nodes, node.id, node, raw, what="id")
                 nodes[node.id] = (node, raw)
+        return self.write_validated(nodes, links, summary=summary, dry_run=dry_run)
+
+    def write_validated(
+        self,
+        nodes: dict[str, tuple[StoredNode, RawRecord]],
+        links: dict[str, tuple[StoredLink, RawRecord]],
+        *,
+        summary: str,
+        dry_run: bool = False,
+    ) -> Result:
+        """Check the references of records the validator made (by id, with the raw record
+        each came from), then write them all in one change set, or nothing."""
         from psp_graph.references import check_references
 
         check_references(self.validator, self._store, nodes, links)
@@ -221,6 +233,37 @@ class Graph:
             if cs.action != "undo":
                 break
         raise NodeNotFound("there is nothing to redo (redo follows undo, before any new change)")
+
+    def write_changes(
+        self,
+        nodes: list[StoredNode],
+        links: list[StoredLink],
+        *,
+        delete_nodes: Iterable[str] = (),
+        action: str,
+        summary: str,
+    ) -> Result:
+        """Upsert validated nodes and links and delete nodes (with the links not upserted)
+        as one change set, recorded in history and undoable (used by psp merge)."""
+        batch, result = self._plan(nodes, links, action, summary)
+        kept = {link.id for link in links}
+        for node_id in delete_nodes:
+            node = self.backend.get_node(node_id)
+            if node is None:
+                raise NodeNotFound(f"no node '{node_id}'{self._store.suggest(node_id)}")
+            gone = [g for g in self.backend.links_of(node_id) if g.id not in kept]
+            privates = self.log.private_ids([node_id, *(e for g in gone for e in (g.source, g.target))])
+            for link in gone:
+                batch.delete_links.append(link.id)
+                self.log.record(batch, "delete", link, None, privates)
+            batch.delete_nodes.append(node_id)
+            self.log.record(batch, "delete", node, None, privates)
+            result.deleted += 1 + len(gone)
+        if batch.is_empty():
+            return Result(unchanged=result.unchanged)
+        result.changeset = batch.changeset.id
+        self.backend.apply(batch)
+        return result
 
     def undo(self, changeset: str, *, action: str = "undo") -> Result:
         """Apply the inverse of a change set (an id, or ``last``) as a new change set."""

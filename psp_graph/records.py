@@ -60,6 +60,11 @@ class StoredNode:
     name: str
     props: dict[str, Any] = field(default_factory=dict)
 
+    def search_text(self) -> str:
+        """What name search looks at besides the name: description, aliases and identifiers."""
+        extra = [*self.props.get("aliases", []), *self.props.get("identifiers", [])]
+        return " ".join([self.props.get("description") or "", *map(str, extra)]).strip()
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

@@ -38,8 +38,21 @@ SECTION_KINDS = {
     "resources": "Resource",
     "decision_spaces": "DecisionSpace",
     "initiatives": "Initiative",
+    # the community of practice's learning (issue 12)
+    "events": "Event",
+    "pinboard": "PinboardItem",
+    "burning_issues": "BurningIssue",
+    "insights": "Insight",
+    "stories": "Story",
+    "practice_examples": "PracticeExample",
+    "pilots": "Pilot",
+    "recommendations": "Recommendation",
+    "places": "Place",
 }
 _LINK_ALIASES = {"from": "source", "to": "target", "relationship": "type", "rel": "type"}
+# Attributes added with grant data: stored only when not empty (or true), so records
+# without them are stored exactly as before.
+_OMIT_EMPTY = frozenset({"aliases", "classifications", "places", "related_activity", "unregistered"})
 
 
 def _clean_keys(data: dict[str, Any]) -> dict[str, Any]:
@@ -100,11 +113,14 @@ class Validator:
         props = model.model_dump(mode="json", exclude_none=True)
         for key in ("id", "types", "name"):
             props.pop(key, None)
+        props = {k: v for k, v in props.items() if k not in _OMIT_EMPTY or v not in ([], False)}
         if "amount" in props:
             props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))
             del props["amount"]
         if "privacy" not in props:
-            props["privacy"] = "private" if cls.name == "Person" else "public"
+            props["privacy"] = cls.default_privacy or "public"
+        if cls.kind == "Story" and not props.get("consent_to_share"):
+            raise InvalidData("a story is recorded only with the teller's consent", field="consent_to_share")
         if cls.name == "Person" or props["privacy"] != "public":
             props["pseudonym"] = pseudonym_for(model.id, kind_words(cls.name))
         return StoredNode(
@@ -230,6 +246,12 @@ class Validator:
         props = model.model_dump(mode="json", exclude_none=True)
         for key in ("id", "type", "source", "target"):
             props.pop(key, None)
+        props = {k: v for k, v in props.items() if k not in _OMIT_EMPTY or v not in ([], False)}
+        if "amount_disbursed" in props:
+            props["amount_disbursed_minor"] = minor_units(
+                model.amount_disbursed, props.get("currency", "GBP")
+            )
+            del props["amount_disbursed"]
         if "amount" in props:
             props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))
             del props["amount"]

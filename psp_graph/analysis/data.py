@@ -24,6 +24,7 @@ __all__ = [
     "is_valid_on",
     "load_data",
     "select_issues",
+    "select_places",
 ]
 
 
@@ -137,3 +138,44 @@ def select_issues(reader: Reader, issue: str | None) -> list[str] | None:
                 selected.add(child)
                 frontier.append(child)
     return sorted(selected)
+
+
+def select_places(reader: Reader, place: str | None) -> list[str] | None:
+    """The codes of a place and every place within it (shipped table and the store's
+    Place nodes), sorted; None when no place is given. ``place`` is a code, an id or a name.
+    """
+    if place is None:
+        return None
+    from psp_graph.io.places import place_id, read_places
+
+    within: dict[str, str | None] = {}
+    names: dict[str, str] = {}
+    for code, (name, parent) in read_places().items():
+        within[code], names[code] = parent, name
+    for node in reader.iter_nodes("Place"):
+        code = str(node.props.get("code") or node.id.split(":", 1)[1].upper())
+        parent = node.props.get("within")
+        within[code] = str(parent).split(":", 1)[1].upper() if parent else within.get(code)
+        names[code] = node.name
+    text = place.strip()
+    by_id = {place_id(code): code for code in within}
+    wanted = text.upper() if text.upper() in within else by_id.get(text.lower()) or by_id.get(place_id(text))
+    if wanted is None:
+        matches = [c for c, n in names.items() if n.casefold() == text.casefold()]
+        if len(matches) != 1:
+            raise InvalidData(
+                f"no place '{place}'{did_you_mean(text, sorted(names.values()), list_all=False)}",
+                field="place",
+            )
+        wanted = matches[0]
+    children: dict[str, list[str]] = {}
+    for code, parent in within.items():
+        if parent:
+            children.setdefault(parent, []).append(code)
+    found, todo = set(), [wanted]
+    while todo:
+        code = todo.pop()
+        if code not in found:
+            found.add(code)
+            todo.extend(children.get(code, []))
+    return sorted(found)

@@ -15,12 +15,19 @@ def _concerns(link_issues: list[str], issues: list[str] | None) -> bool:
     return issues is None or bool(set(link_issues) & set(issues))
 
 
+def _for_places(link_places: list[str], places: list[str] | None) -> bool:
+    return places is None or bool(set(link_places) & set(places))
+
+
 @twin("funding-flows")
 def funding_flows(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
-    """Every FUNDS link (concerning the selected issues). O(links)."""
+    """Every FUNDS link (concerning the selected issues and places). O(links)."""
+    places = params.get("places")
     rows = []
     for link in data.of_type(*data.onto.relations_with_role("money")):
         if not _concerns(link.props.get("issues", []), issues):
+            continue
+        if not _for_places(link.props.get("places", []), places):
             continue
         rows.append(
             {
@@ -61,13 +68,18 @@ def funding_concentration(
     data: AnalysisData, issues: list[str] | None, params: Params
 ) -> list[dict[str, Any]]:
     """Concentration per (issue or '*', start year or '*', currency). O(links)."""
+    places = params.get("places")
     groups: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     grants: dict[tuple[str, str, str], int] = defaultdict(int)
     for link in data.of_type(*data.onto.relations_with_role("money")):
         amount = link.props.get("amount_minor")
         link_issues = link.props.get("issues", [])
-        if amount is None or not _concerns(link_issues, issues):
-            continue
+        if (
+            not amount
+            or not _concerns(link_issues, issues)
+            or not _for_places(link.props.get("places", []), places)
+        ):
+            continue  # zero-amount (child) grants are not grants here: they move no money
         issue_keys = ["*", *sorted({i for i in link_issues if issues is None or i in issues})]
         start = link.props.get("valid_from")
         year_keys = ["*", start[:4]] if start else ["*"]

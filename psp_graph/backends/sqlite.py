@@ -14,6 +14,7 @@ block), and a missing file is an error instead of a new empty store.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -69,6 +70,11 @@ def sqlite_path(url: str) -> str | None:
     return None if "://" in url else url
 
 
+def _fts_rowid(node_id: str) -> int:
+    """A node's rowid in the name index: 63 bits of SHA-256 of its id (stable, no look-up)."""
+    return int.from_bytes(hashlib.sha256(node_id.encode()).digest()[:8], "big") >> 1
+
+
 def _path_from_url(url: str) -> str:
     rest = url.removeprefix("sqlite:")
     if rest in {"//:memory:", ":memory:", "///:memory:"}:
@@ -115,6 +121,7 @@ class SQLiteBackend:
             self.conn.execute(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
             )
+            self._key_search_index_by_node()
         except sqlite3.DatabaseError as err:
             raise StoreUnavailable(f"cannot open store {self.url}: {err}") from err
 
@@ -173,6 +180,24 @@ class SQLiteBackend:
         except sqlite3.DatabaseError as err:
             raise StoreUnavailable(f"cannot purge store {self.url}: {err}") from err
 
+    def _key_search_index_by_node(self) -> None:
+        """Once per store: rebuild the name index with rowids derived from node ids."""
+        if self.get_meta("fts_rowid") == "sha256":
+            return
+        rows = self.conn.execute("SELECT id, types, labels, name, props FROM nodes").fetchall()
+        nodes = [
+            StoredNode(i, tuple(json.loads(t)), tuple(json.loads(lb)), n, json.loads(p))
+            for i, t, lb, n, p in rows
+        ]
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("DELETE FROM names_fts")
+        self.conn.executemany(
+            "INSERT INTO names_fts(rowid, node_id, name, description) VALUES (?, ?, ?, ?)",
+            [(_fts_rowid(n.id), n.id, n.name, n.search_text()) for n in nodes],
+        )
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_rowid', 'sha256')")
+        self.conn.execute("COMMIT")
+
     # -- writes ----------------------------------------------------------------
     def apply(self, batch: Batch) -> None:
         cur = self.conn.cursor()
@@ -181,7 +206,9 @@ class SQLiteBackend:
             cur.executemany("DELETE FROM links WHERE id = ?", [(i,) for i in batch.delete_links])
             if batch.delete_nodes:
                 ids = [(i,) for i in batch.delete_nodes]
-                cur.executemany("DELETE FROM names_fts WHERE node_id = ?", ids)
+                cur.executemany(
+                    "DELETE FROM names_fts WHERE rowid = ?", [(_fts_rowid(i),) for i in batch.delete_nodes]
+                )
                 cur.executemany("DELETE FROM nodes WHERE id = ?", ids)
             self._upsert_nodes(cur, batch.upsert_nodes)
             self._upsert_links(cur, batch.upsert_links)
@@ -253,10 +280,11 @@ class SQLiteBackend:
             "INSERT INTO identifiers(identifier, node_id) VALUES (?, ?)",
             [(ident, n.id) for n in nodes for ident in n.props.get("identifiers", [])],
         )
-        cur.executemany("DELETE FROM names_fts WHERE node_id = ?", ids)
+        # By rowid: node_id is an UNINDEXED column, and deleting by it scans the whole index.
+        cur.executemany("DELETE FROM names_fts WHERE rowid = ?", [(_fts_rowid(n.id),) for n in nodes])
         cur.executemany(
-            "INSERT INTO names_fts(node_id, name, description) VALUES (?, ?, ?)",
-            [(n.id, n.name, n.props.get("description", "")) for n in nodes],
+            "INSERT INTO names_fts(rowid, node_id, name, description) VALUES (?, ?, ?, ?)",
+            [(_fts_rowid(n.id), n.id, n.name, n.search_text()) for n in nodes],
         )
 
     def _upsert_links(self, cur: sqlite3.Cursor, links: list[StoredLink]) -> None:

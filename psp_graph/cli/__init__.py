@@ -24,15 +24,22 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "undo": ("edit", "undo", "Undo a change set ('last': step back through history)."),
     "redo": ("edit", "redo", "Redo what the last undo took back."),
     "erase": ("erase", "erase", "Erase a person for good: store, history, index and files."),
+    "merge": ("merge", "merge", "Merge two nodes for one organisation (recorded, undoable)."),
     "show": ("browse", "show", "Show a node or a link, its links and sources."),
     "search": ("browse", "search", "Search names and descriptions."),
     "stats": ("browse", "stats", "Count nodes and links."),
     "history": ("browse", "history", "List change sets, or the changes of one."),
     "query": ("query", "query", "Run a named query: who holds power, where the gaps are."),
     "map": ("maps", "map_command", "Draw a self-contained HTML network map for workshops."),
-    "export": ("export", "export", "Write the graph as GraphML, GEXF, JSON or RDF (Turtle)."),
+    "export": ("export", "export", "Write the graph as GraphML, GEXF, JSON, Kumu or RDF (Turtle, JSON-LD)."),
+    "template": ("template", "template", "Write a blank spreadsheet with the ontology's columns and values."),
     "demo": ("demo", "demo", "Load the seed graph into psp-demo.db and show who holds power."),
     "sync": ("sync", "sync", "Copy the store to another store (e.g. Neo4j)."),
+    "record": ("learning", "record", "Record events, who took part, burning issues, insights, stories."),
+    "pin": ("learning", "pin", "Pin a resource on the Resource Pinboard."),
+    "pinboard": ("learning", "pinboard", "List the Resource Pinboard."),
+    "insights": ("learning", "insights", "List insights with their evidence."),
+    "brief": ("learning", "brief", "Write a publishable brief of one deep dive (HTML or Markdown)."),
 }
 
 

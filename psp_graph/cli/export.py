@@ -22,7 +22,7 @@ from psp_graph.io.writers import EXPORT_FORMATS
     type=click.Choice(EXPORT_FORMATS),
     default="graphml",
     show_default=True,
-    help="graphml (yEd, Gephi), gexf (Gephi), json (node-link) or ttl (RDF Turtle).",
+    help="graphml (yEd, Gephi), gexf (Gephi), json (node-link), kumu (Kumu blueprint), ttl or jsonld (RDF).",
 )
 @click.option("-o", "--output", metavar="FILE", default="-", help="Write to FILE instead of stdout ('-').")
 @follow_symlinks_option

@@ -68,9 +68,10 @@ def records_from_rdf(path: Path, text: str, fmt: str) -> Iterator[RawRecord]:
             plain = sorted(o.toPython() if isinstance(o, rdflib.Literal) else str(o) for o in objs)
             spec = onto.attributes.get(key)
             out[key] = plain if (spec is not None and spec.multiple) or len(plain) > 1 else plain[0]
-        if "amount_minor" in out:
-            digits = minor_digits(str(out.get("currency", "GBP")))
-            out["amount"] = str(Decimal(int(out.pop("amount_minor"))).scaleb(-digits))
+        for stored, given in (("amount_minor", "amount"), ("amount_disbursed_minor", "amount_disbursed")):
+            if stored in out:
+                digits = minor_digits(str(out.get("currency", "GBP")))
+                out[given] = str(Decimal(int(out.pop(stored))).scaleb(-digits))
         return out
 
     known = set(onto.classes) | set(onto.roles)

@@ -17,15 +17,17 @@ MAX_YAML_NODES nodes (an "alias bomb").
 from __future__ import annotations
 
 import csv
-import itertools
+import io
 import json
 import sys
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from psp_graph.exc import InvalidData
+from psp_graph.io.giving360 import StoreLookup
+from psp_graph.io.problems import Problems
 from psp_graph.validate import SECTION_KINDS, RawRecord
 
 __all__ = ["MAX_CELL_CHARS", "MAX_DEPTH", "MAX_FILE_BYTES", "SECTIONS", "read_records"]
@@ -73,16 +75,20 @@ def _check_depth_and_cells(path: Path, data: Any) -> None:
             stack.extend((key, depth + 1) for key in value if isinstance(key, str))
 
 
-def _read_text(path: Path) -> str:
-    _too_big(path, MAX_FILE_BYTES)
+def _read_bytes(path: Path, limit: int | None = None) -> bytes:
+    _too_big(path, MAX_FILE_BYTES if limit is None else limit)
     try:
-        raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+        return sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except FileNotFoundError:
         raise InvalidData("file not found", file=str(path)) from None
     except IsADirectoryError:
         raise InvalidData("is a folder, not a file", file=str(path)) from None
     except OSError as err:
         raise InvalidData(f"cannot read: {err.strerror}", file=str(path)) from None
+
+
+def _read_text(path: Path) -> str:
+    raw = _read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -95,18 +101,58 @@ def _read_text(path: Path) -> str:
     return text
 
 
+def _is_360giving_csv(path: Path) -> bool:
+    """Whether a CSV's first line has the 360Giving standard's titles, reading only that
+    line: other CSV files are then read as a stream, in bounded memory."""
+    from psp_graph.io.giving360_fields import is_360giving_header
+
+    if str(path) == "-":
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65536).decode("utf-8-sig", errors="replace")
+        first = next(csv.reader(io.StringIO(head, newline="")), [])
+    except (OSError, csv.Error):
+        return False  # the CSV reader reports it
+    return is_360giving_header(first)
+
+
 def read_records(
-    path: Path, fmt: str | None = None, *, owner_of: Callable[[str], str | None] | None = None
+    path: Path,
+    fmt: str | None = None,
+    *,
+    store: StoreLookup | None = None,
+    problems: Problems | None = None,
+    issue_map: dict[str, list[str]] | None = None,
 ) -> Iterator[RawRecord]:
     """Yield the records of a file; raise InvalidData (with file and row) if it is malformed.
 
-    360Giving files (JSON with ``grants``, or CSV with the standard's columns) are
-    recognised; ``owner_of`` maps an org-id to an actor already in the store.
+    360Giving files (JSON, CSV or XLSX, recognised by their content) are read by
+    psp_graph.io.giving360; their problems go to ``problems`` when given (rows with
+    errors yield nothing), else the first error is raised. ``store`` finds actors
+    already in the store by org-id.
     """
-    from psp_graph.io.giving360 import is_360giving_csv, records_from_360giving
-
-    lookup = owner_of or (lambda _: None)
     fmt = (fmt or path.suffix.lstrip(".") or "yaml").lower()
+    if fmt in {"json", "xlsx", "xlsm"} or (fmt == "csv" and _is_360giving_csv(path)):
+        from psp_graph.io.classifications import read_classification_map
+        from psp_graph.io.giving360_files import read_360giving
+
+        sink = problems if problems is not None else Problems()
+        if fmt in {"xlsx", "xlsm"}:
+            _check_xlsx_parts(path)  # before openpyxl looks for the standard's titles
+        # Published grant files are big (a year of UK grants is hundreds of MB): the stream limit.
+        raw = _read_bytes(path, MAX_STREAM_BYTES)
+        try:
+            grants = read_360giving(
+                path, raw, fmt, problems=sink, store=store, issue_map=issue_map or read_classification_map()
+            )
+        except RecursionError:
+            raise InvalidData(f"nested more than {MAX_DEPTH} levels deep", file=str(path)) from None
+        if grants is not None:
+            if problems is None and sink.errors():
+                raise sink.first_error()
+            yield from grants
+            return
     if fmt in {"yaml", "yml"}:
         yield from _sectioned(path, _load_yaml(path))
     elif fmt == "json":
@@ -117,22 +163,9 @@ def read_records(
         except RecursionError:
             raise InvalidData(f"nested more than {MAX_DEPTH} levels deep", file=str(path)) from None
         _check_depth_and_cells(path, data)
-        if isinstance(data, dict) and isinstance(data.get("grants"), list):
-            grants = [(n, g) for n, g in enumerate(data["grants"], start=1) if isinstance(g, dict)]
-            if not grants:
-                raise InvalidData("the 360Giving file has no grants", file=str(path))
-            yield from records_from_360giving(path, grants, csv=False, owner_of=lookup)
-            return
         yield from _sectioned(path, data)
     elif fmt == "csv":
-        records = _csv(path)
-        first = next(records)
-        if is_360giving_csv(list(first.data)):
-            rows = ((r.row, r.data) for r in itertools.chain([first], records))
-            yield from records_from_360giving(path, rows, csv=True, owner_of=lookup)  # type: ignore[arg-type]
-            return
-        yield first
-        yield from records
+        yield from _csv(path)
     elif fmt in {"xlsx", "xlsm"}:
         yield from _xlsx(path)
     elif fmt in {"ttl", "nt", "rdf", "jsonld"}:
@@ -370,7 +403,11 @@ def _xlsx(path: Path) -> Iterator[RawRecord]:
             yield RawRecord(f"{path}[{section}]", number, section, record)
             found = True
     if not found:
-        raise InvalidData(f"no records; name sheets like the sections: {', '.join(SECTIONS)}", file=str(path))
+        raise InvalidData(
+            f"no records; name sheets like the sections ({', '.join(SECTIONS)}) "
+            "or use the 360Giving standard's column titles",
+            file=str(path),
+        )
 
 
 def _check_xlsx_parts(path: Path) -> None:

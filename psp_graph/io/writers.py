@@ -1,4 +1,4 @@
-"""Write the graph for other tools: GraphML, GEXF, node-link JSON and RDF (Turtle).
+"""Write the graph for other tools: GraphML, GEXF, node-link JSON, Kumu, RDF (Turtle, JSON-LD).
 
 Every export applies privacy the way maps and query output do: a node shown by
 pseudonym keeps only its pseudonym, and its possibly personal attributes (and
@@ -19,7 +19,7 @@ from psp_graph.privacy import REDACTED
 
 __all__ = ["EXPORT_FORMATS", "export_graph"]
 
-EXPORT_FORMATS = ("graphml", "gexf", "json", "ttl")
+EXPORT_FORMATS = ("graphml", "gexf", "json", "kumu", "ttl", "jsonld")
 # Not exported: the pseudonym is shown as the name already, who recorded a fact is the
 # team's business, and the read door's redaction mark is internal.
 _SKIP = {"pseudonym", "recorded_by", REDACTED}
@@ -66,21 +66,63 @@ def export_graph(graph: Graph, fmt: str, *, include_private: bool = False) -> st
         return (
             json.dumps({"nodes": nodes, "links": links}, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
         )
-    if fmt == "ttl":
-        return _turtle(nodes, links)
+    if fmt in {"ttl", "jsonld"}:
+        return _rdf(nodes, links, "turtle" if fmt == "ttl" else "json-ld")
+    if fmt == "kumu":
+        return _kumu(graph, nodes, links)
     import networkx as nx
 
     multi = nx.MultiDiGraph()
     for node in nodes:
         multi.add_node(xml_safe(node["id"]), **{xml_safe(k): _flat(v) for k, v in node.items() if k != "id"})
     for link in links:
-        attrs = {xml_safe(k): _flat(v) for k, v in link.items() if k not in ("source", "target")}
+        attrs = {xml_safe(k): _flat(v) for k, v in link.items() if k not in ("source", "target", "type")}
+        # GEXF's own edge "type" means directed/undirected: the relationship goes under its own name.
+        attrs.update(relationship=xml_safe(link["type"]), label=xml_safe(link["type"]))
         multi.add_edge(xml_safe(link["source"]), xml_safe(link["target"]), key=xml_safe(link["id"]), **attrs)
     lines = nx.generate_graphml(multi) if fmt == "graphml" else nx.generate_gexf(multi)
     return "\n".join(lines) + "\n"
 
 
-def _turtle(nodes: list[dict[str, Any]], links: list[dict[str, Any]]) -> str:
+def _kumu(graph: Graph, nodes: list[dict[str, Any]], links: list[dict[str, Any]]) -> str:
+    """A Kumu blueprint: elements (unique labels) and connections between them by label."""
+    labels: dict[str, str] = {}
+    taken: set[str] = set()
+    for node in sorted(nodes, key=lambda n: n["id"]):
+        label = node["name"] if node["name"] not in taken else f"{node['name']} ({node['id']})"
+        labels[node["id"]] = label
+        taken.add(label)
+
+    def fields(item: dict[str, Any], skip: set[str]) -> dict[str, Any]:
+        return {
+            k.replace("_", " "): _flat(v) for k, v in item.items() if k not in skip and v not in (None, [])
+        }
+
+    elements = [
+        {
+            "label": labels[n["id"]],
+            "type": n["types"][0],
+            "psp id": n["id"],
+            "tags": n["types"][1:],
+            **fields(n, {"id", "name", "types"}),
+        }
+        for n in nodes
+    ]
+    connections = [
+        {
+            "from": labels[link["source"]],
+            "to": labels[link["target"]],
+            "type": link["type"],
+            "direction": "mutual" if graph.onto.relations[link["type"]].symmetric else "directed",
+            "psp id": link["id"],
+            **fields(link, {"id", "type", "source", "target"}),
+        }
+        for link in links
+    ]
+    return json.dumps({"elements": elements, "connections": connections}, indent=1, ensure_ascii=False) + "\n"
+
+
+def _rdf(nodes: list[dict[str, Any]], links: list[dict[str, Any]], rdf_format: str) -> str:
     """RDF with the ontology's terms; each link is also an n-ary psp:Link node carrying its attributes."""
     import rdflib
     from rdflib.namespace import RDF, RDFS
@@ -116,4 +158,4 @@ def _turtle(nodes: list[dict[str, Any]], links: list[dict[str, Any]]) -> str:
         out.add((subject, psp.linkTarget, target))
         out.add((subject, psp.linkId, rdflib.Literal(link["id"])))
         literal_triples(subject, link, {"id", "type", "source", "target"})
-    return str(out.serialize(format="turtle"))
+    return str(out.serialize(format=rdf_format))
