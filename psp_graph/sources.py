@@ -26,7 +26,7 @@ def cited_sources(
     ids: list[str] = []
     new: list[dict[str, Any]] = []
     for text in texts:
-        if text.startswith("src:") and reader.has(text):
+        if text.startswith(("src:", "event:")) and reader.has(text):  # an event a fact was heard at
             ids.append(text)
             continue
         source_id = text if text.startswith("src:") else f"src:{slugify(text)[:60]}"

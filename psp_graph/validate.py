@@ -38,6 +38,15 @@ SECTION_KINDS = {
     "resources": "Resource",
     "decision_spaces": "DecisionSpace",
     "initiatives": "Initiative",
+    # the community of practice's learning (issue 12)
+    "events": "Event",
+    "pinboard": "PinboardItem",
+    "burning_issues": "BurningIssue",
+    "insights": "Insight",
+    "stories": "Story",
+    "practice_examples": "PracticeExample",
+    "pilots": "Pilot",
+    "recommendations": "Recommendation",
     "places": "Place",
 }
 _LINK_ALIASES = {"from": "source", "to": "target", "relationship": "type", "rel": "type"}
@@ -109,7 +118,9 @@ class Validator:
             props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))
             del props["amount"]
         if "privacy" not in props:
-            props["privacy"] = "private" if cls.name == "Person" else "public"
+            props["privacy"] = cls.default_privacy or "public"
+        if cls.kind == "Story" and not props.get("consent_to_share"):
+            raise InvalidData("a story is recorded only with the teller's consent", field="consent_to_share")
         if cls.name == "Person" or props["privacy"] != "public":
             props["pseudonym"] = pseudonym_for(model.id, kind_words(cls.name))
         return StoredNode(

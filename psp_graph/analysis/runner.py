@@ -97,6 +97,8 @@ def run_query(
         rows = TWINS[name](load_data(store, values.get("as_of")), issues, values)
     if name in FINISHERS:
         rows = FINISHERS[name](rows, values, graph.onto)
+    if name == "recommendation-targets":  # targets joined to power-ranking, the same on every store
+        _join_power_ranking(graph, rows, include_private)
     rows = [{c: _clean(row.get(c)) for c in spec.raw_columns} for row in rows]
     _fill_names(shown, spec, rows)
     _sort(spec, rows)
@@ -104,6 +106,17 @@ def run_query(
     if limit:
         rows = rows[:limit]
     return Table(name, list(spec.column_names), [{c: row.get(c) for c in spec.column_names} for row in rows])
+
+
+def _join_power_ranking(graph: Graph, rows: list[dict[str, Any]], include_private: bool) -> None:
+    """Add each target's rank and score from power-ranking over the whole graph."""
+    if not rows:
+        return
+    ranking = {r["id"]: r for r in run_query(graph, "power-ranking", include_private=include_private).rows}
+    for row in rows:
+        ranked = ranking.get(row["target_id"])
+        row["power_rank"] = ranked["rank"] if ranked else None
+        row["power_score"] = ranked["score"] if ranked else None
 
 
 def _fill_names(reader: Reader, spec: QuerySpec, rows: list[dict[str, Any]]) -> None:

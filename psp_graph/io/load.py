@@ -111,20 +111,23 @@ def screen(
     def missing(ref: str, attr: str) -> InvalidData:
         return InvalidData(f"no node '{ref}'{store.suggest(ref, nodes)}", field=attr)
 
-    def need(ref: str, label: str, attr: str) -> None:
+    source_labels = graph.onto.attributes["sources"].ref_classes  # a Source, or an Event heard at
+
+    def need(ref: str, label: str | tuple[str, ...], attr: str) -> None:
         if ref in graph.onto.issues and label == "Issue":
             return
         node = find(ref)
         if node is None:
             raise missing(ref, attr)
-        if label not in node.labels:
-            raise InvalidData(f"'{ref}' is a {node.types[0]}, not a {label}", field=attr)
+        labels = (label,) if isinstance(label, str) else label
+        if not set(labels) & set(node.labels):
+            raise InvalidData(f"'{ref}' is a {node.types[0]}, not a {' or '.join(labels)}", field=attr)
 
     claimed: dict[str, str] = {}
     for node_id, (node, raw) in list(nodes.items()):
         try:
             for src in node.props.get("sources", []):
-                need(src, "Source", "sources")
+                need(src, source_labels, "sources")
             if "broader" in node.props:
                 need(node.props["broader"], "Issue", "broader")
             for ident in node.props.get("identifiers", []):
@@ -145,7 +148,7 @@ def screen(
                 ends.append(found)
             graph.validator.check_ends(link, ends[0], ends[1])
             for src in link.props.get("sources", []):
-                need(src, "Source", "sources")
+                need(src, source_labels, "sources")
             for issue in link.props.get("issues", []):
                 need(issue, "Issue", "issues")
         except InvalidData as err:

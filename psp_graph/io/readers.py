@@ -17,6 +17,7 @@ MAX_YAML_NODES nodes (an "alias bomb").
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 import zipfile
@@ -74,8 +75,8 @@ def _check_depth_and_cells(path: Path, data: Any) -> None:
             stack.extend((key, depth + 1) for key in value if isinstance(key, str))
 
 
-def _read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    _too_big(path, limit)
+def _read_bytes(path: Path, limit: int | None = None) -> bytes:
+    _too_big(path, MAX_FILE_BYTES if limit is None else limit)
     try:
         return sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except FileNotFoundError:
@@ -100,6 +101,22 @@ def _read_text(path: Path) -> str:
     return text
 
 
+def _is_360giving_csv(path: Path) -> bool:
+    """Whether a CSV's first line has the 360Giving standard's titles, reading only that
+    line: other CSV files are then read as a stream, in bounded memory."""
+    from psp_graph.io.giving360_fields import is_360giving_header
+
+    if str(path) == "-":
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65536).decode("utf-8-sig", errors="replace")
+        first = next(csv.reader(io.StringIO(head, newline="")), [])
+    except (OSError, csv.Error):
+        return False  # the CSV reader reports it
+    return is_360giving_header(first)
+
+
 def read_records(
     path: Path,
     fmt: str | None = None,
@@ -116,7 +133,7 @@ def read_records(
     already in the store by org-id.
     """
     fmt = (fmt or path.suffix.lstrip(".") or "yaml").lower()
-    if fmt in {"json", "csv", "xlsx", "xlsm"}:
+    if fmt in {"json", "xlsx", "xlsm"} or (fmt == "csv" and _is_360giving_csv(path)):
         from psp_graph.io.classifications import read_classification_map
         from psp_graph.io.giving360_files import read_360giving
 
