@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 from psp_graph.backends import Backend, open_backend
 from psp_graph.changes import ChangeLog, Result
 from psp_graph.exc import InvalidData, NodeNotFound, PspGraphError
-from psp_graph.history import PROVENANCE_KEYS, inverse_batch
+from psp_graph.history import PROVENANCE_KEYS
 from psp_graph.ids import new_person_id
-from psp_graph.ontology import Ontology, did_you_mean, load_ontology
-from psp_graph.privacy import is_private, names_a_person
+from psp_graph.ontology import Ontology, load_ontology
 from psp_graph.reading import Reader
 from psp_graph.records import Batch, Change, ChangeSet, RawRecord, StoredLink, StoredNode
-from psp_graph.sources import cited_sources
+from psp_graph.sources import cited_sources, private_cited_sources
+from psp_graph.undo import changeset_to_redo, undo_batch
 from psp_graph.values import parse_list
 
 if TYPE_CHECKING:
@@ -130,7 +130,9 @@ class Graph:
         check_references(self.validator, self._store, nodes, links)
         if not dry_run:  # only now: a file with an error writes nothing, not even the init change set
             self.initialise()
-        planned = self._private_sources([n for n, _ in nodes.values()], [link for link, _ in links.values()])
+        planned = private_cited_sources(
+            self.validator, self.backend, [n for n, _ in nodes.values()], [link for link, _ in links.values()]
+        )
         batch, result = self._plan(*planned, "load", summary)
         if dry_run or result.changeset is None:
             return result
@@ -203,36 +205,9 @@ class Graph:
         self.backend.apply(batch)
         return Result(changeset=batch.changeset.id, deleted=len(batch.changes), ids=[entity_id])
 
-    def _last_to_undo(self) -> str:
-        """The newest change set still in effect: undo change sets and what they undid are skipped
-        (so ``undo last`` twice steps back twice); a redo counts as a change again."""
-        undone: set[str] = set()
-        redone: set[str] = set()
-        for cs in self.backend.changesets():
-            if cs.action == "init":
-                continue
-            if cs.action == "undo":
-                if cs.id not in redone and cs.undoes:
-                    undone.add(cs.undoes)
-                continue
-            if cs.action == "redo" and cs.undoes:
-                redone.add(cs.undoes)
-            if cs.id not in undone:
-                return cs.id
-        raise NodeNotFound("there is no change set left to undo")
-
     def redo(self) -> Result:
         """Re-apply what the newest ``undo`` took back (undoing that undo), while no new change came after."""
-        redone: set[str] = set()
-        for cs in self.backend.changesets():
-            if cs.action == "redo" and cs.undoes:
-                redone.add(cs.undoes)
-                continue
-            if cs.action == "undo" and cs.id not in redone:
-                return self.undo(cs.id, action="redo")
-            if cs.action != "undo":
-                break
-        raise NodeNotFound("there is nothing to redo (redo follows undo, before any new change)")
+        return self.undo(changeset_to_redo(self.backend), action="redo")
 
     def write_changes(
         self,
@@ -267,39 +242,7 @@ class Graph:
 
     def undo(self, changeset: str, *, action: str = "undo") -> Result:
         """Apply the inverse of a change set (an id, or ``last``) as a new change set."""
-        if changeset == "last":
-            changeset = self._last_to_undo()
-        original = self.backend.get_changeset(changeset)
-        if original is None:
-            recent = [c.id for c in self.backend.changesets(limit=200)]
-            raise NodeNotFound(f"no change set '{changeset}'{did_you_mean(changeset, recent)}")
-        if original.action == "init":
-            raise PspGraphError("the init change set adds the ontology's issues and cannot be undone")
-        changes = self.backend.changes(changeset)
-        touched = {x.entity_id for x in changes}
-        later = [
-            c.id
-            for c in self.backend.changesets()
-            if (c.at, c.id) > (original.at, original.id)
-            and any(ch.entity_id in touched for ch in self.backend.changes(c.id))
-        ]
-        batch = self.log.new_batch(action, f"{action} {changeset}", undoes=changeset)
-        current_nodes = self.backend.get_nodes(c.entity_id for c in changes if c.entity == "node")
-        current_links = self.backend.get_links(c.entity_id for c in changes if c.entity == "link")
-        inverse_batch(changes, batch, current_nodes, current_links, self.onto, later)
-        gone = [current_links[i] for i in batch.delete_links if i in current_links]
-        privates = self.log.private_ids(
-            [n.id for n in batch.upsert_nodes]
-            + [e for link in [*batch.upsert_links, *gone] for e in (link.source, link.target)]
-        )
-        current: dict[str, StoredNode | StoredLink] = {**current_nodes, **current_links}
-        for entity_id in batch.delete_nodes + batch.delete_links:
-            if entity_id in current:
-                self.log.record(batch, "delete", current[entity_id], None, privates)
-        restored: list[StoredNode | StoredLink] = [*batch.upsert_nodes, *batch.upsert_links]
-        for item in restored:
-            before = current.get(item.id)
-            self.log.record(batch, "update" if before else "create", before, item, privates)
+        batch = undo_batch(self.backend, self.log, changeset, action=action)
         self.backend.apply(batch)
         ops = [c.op for c in batch.changes]
         return Result(
@@ -307,7 +250,7 @@ class Graph:
             created=ops.count("create"),
             updated=ops.count("update"),
             deleted=ops.count("delete"),
-            ids=[changeset],
+            ids=[batch.changeset.undoes or changeset],
         )
 
     # -- erasure (orchestrated by psp_graph.erase) ---------------------------------
@@ -372,42 +315,6 @@ class Graph:
         self.backend.set_meta(key, value)
 
     # -- planning ----------------------------------------------------------------
-    def _private_sources(
-        self, nodes: list[StoredNode], links: list[StoredLink]
-    ) -> tuple[list[StoredNode], list[StoredLink]]:
-        """Sources the batch creates that name a private person it cites them for become
-        private too, so a title such as "Interview with Amina" never shows the name."""
-        new_sources = {n.id: n for n in nodes if "Source" in n.labels and not self.backend.get_node(n.id)}
-        if not new_sources:
-            return nodes, links
-        people: dict[str, StoredNode] = {n.id: n for n in nodes if is_private(n)}
-        ends = {e for link in links for e in (link.source, link.target)} - set(people)
-        people.update({i: n for i, n in self.backend.get_nodes(ends).items() if is_private(n)})
-        named: set[str] = set()
-        items: list[StoredNode | StoredLink] = [*nodes, *links]
-        for item in items:
-            about = [item.id] if isinstance(item, StoredNode) else [item.source, item.target]
-            names = [people[i].name for i in about if i in people]
-            named.update(
-                s
-                for s in item.props.get("sources", [])
-                if s in new_sources and names and names_a_person(new_sources[s].name, names)
-            )
-        if not named:
-            return nodes, links
-        private = {i: self.validator.made_private(new_sources[i]) for i in named}
-        renamed = {i: n.id for i, n in private.items()}
-
-        def cite(item: Any) -> Any:
-            cited = item.props.get("sources")
-            if not cited or not renamed.keys() & set(cited):
-                return item
-            return dataclasses.replace(
-                item, props={**item.props, "sources": [renamed.get(s, s) for s in cited]}
-            )
-
-        return [cite(private.get(n.id, n)) for n in nodes], [cite(link) for link in links]
-
     def _plan(
         self, nodes: list[StoredNode], links: list[StoredLink], action: str, summary: str
     ) -> tuple[Batch, Result]:
