@@ -26,6 +26,7 @@ from psp_graph.cli.common import (
 @click.option("--layout", metavar="NAME", help="Reuse and update the layout saved under NAME in the store.")
 @click.option("--include-private", is_flag=True, help="Show private persons' names (prints a warning).")
 @click.option("--title", help="The map's title (default: from the selection).")
+@click.option("--place", help="Only grants for this place or a place within it: E09000030, Tower Hamlets.")
 @click.option("--as-of", metavar="DATE", help="Only links valid on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option(
     "--format",
@@ -55,6 +56,7 @@ def map_command(
     layout: str | None,
     include_private: bool,
     title: str | None,
+    place: str | None,
     as_of: str | None,
     fmt: str | None,
     paper: str,
@@ -75,7 +77,9 @@ def map_command(
     output = output or f"map.{fmt}"
     check_output(output)
     chosen = tuple(t.strip() for t in (types or "").split(",") if t.strip())
-    options = MapOptions(issue, ego, hops, chosen, highlight, workshop, layout, include_private, title, as_of)
+    options = MapOptions(
+        issue, ego, hops, chosen, highlight, workshop, layout, include_private, title, as_of, place=place
+    )
     if fmt != "html":
         from psp_graph.exc import InvalidData
         from psp_graph.maps.poster import FORMATS, PosterOptions
