@@ -141,11 +141,21 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_graph(store: str | None, *, read_only: bool = False) -> Any:
-    """Open the Graph service (imported here so --help stays light); ``read_only`` for reads."""
+def open_graph(store: str | None, *, read_only: bool = False, writes_facts: bool = False) -> Any:
+    """Open the Graph service (imported here so --help stays light); ``read_only`` for reads;
+    ``writes_facts`` for commands that record what the team learns (the sources policy)."""
     from psp_graph.graph import Graph
 
-    return Graph.open(store, read_only=read_only)
+    return Graph.open(store, read_only=read_only, require_sources=writes_facts)
+
+
+def session_sources(given: tuple[str, ...]) -> tuple[str, ...]:
+    """The sources given with --source, else the session's source from PSP_SOURCE (one
+    title, URL or src: id, set once for a workshop)."""
+    import os
+
+    session = os.environ.get("PSP_SOURCE", "").strip()
+    return given or ((session,) if session else ())
 
 
 BIG_FILE = 5_000  # records: above this a load shows a progress bar on stderr
