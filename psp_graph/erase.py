@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from psp_graph.exc import PspGraphError
 from psp_graph.graph import Graph
 
-__all__ = ["Erasure", "erase_person"]
+__all__ = ["Erasure", "erase_person", "erasure_words"]
 
 
 @dataclass
@@ -74,7 +74,7 @@ def erase_person(graph: Graph, person: str) -> Erasure:
         if link.id not in link_ids and cited:
             cited.difference_update(link.props.get("sources", []))
     sources = sorted(s for s in cited if reader.find(s) is not None)
-    words = [node.name, *_name_words(node.name)] if node.name else []
+    words = erasure_words(node.name)
     changeset = graph.erase_records([person_id, *sources], sorted(link_ids), words, summary="erase a person")
     still = (
         [n.id for n in graph.reader(include_private=True).search(node.name, limit=10)] if node.name else []
@@ -82,8 +82,8 @@ def erase_person(graph: Graph, person: str) -> Erasure:
     return Erasure(changeset, 1, len(link_ids), len(sources), still)
 
 
-def _name_words(name: str) -> list[str]:
-    """The words of a name long enough to name someone in a summary ("load dana-notes.csv")."""
+def erasure_words(name: str | None) -> list[str]:
+    """The name and its words long enough to name someone in a summary ("load dana-notes.csv")."""
     import re
 
-    return [w for w in re.findall(r"\w+", name) if len(w) >= 4]
+    return [name, *(w for w in re.findall(r"\w+", name) if len(w) >= 4)] if name else []

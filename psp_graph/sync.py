@@ -188,7 +188,9 @@ def _pass_on_removals(source: Graph, target: Graph) -> tuple[int, int]:
     erase_links = [i for i in extra_links if tombstone(i) in tombs]
     erased = 0
     if erase_nodes or erase_links:
-        names = [n.name for n in erase_nodes if "Person" in n.labels and n.name]
+        from psp_graph.erase import erasure_words
+
+        names = [w for n in erase_nodes if "Person" in n.labels for w in erasure_words(n.name)]
         gone = {n.id for n in erase_nodes}
         erase_links += [
             link.id for n in erase_nodes for link in ours.links_of(n.id) if link.id not in erase_links

@@ -619,3 +619,24 @@ def test_a_json_file_without_grants_is_read_as_sections_not_as_360giving(tmp_pat
     )
     with Graph.open("sqlite://:memory:") as graph:
         assert load_file(graph, path).created == 1
+
+
+def test_a_place_map_shows_only_the_grants_for_the_place_and_their_ends(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    from psp_graph.maps.build import MapOptions, select_map
+
+    rows = [
+        grant("G-1", ("GB-CHC-1", "P"), **{"Beneficiary Location:0:Geographic Code": "E09000030"}),
+        grant("G-2", ("GB-CHC-2", "Q"), **{"Beneficiary Location:0:Geographic Code": "E09000001"}),
+    ]
+    with Graph.open("sqlite://:memory:") as graph:
+        load_file(graph, write_csv(tmp_path / "g.csv", rows))
+        selection = select_map(graph, MapOptions(place="Tower Hamlets"))
+        assert [link.id for link in selection.links] == ["G-1"]
+        assert set(selection.nodes) == {"org:360g-fenwold", "org:gb-chc-1"}
+    assert runner.invoke(main, ["load", str(tmp_path / "g.csv")]).exit_code == 0
+    drawn = runner.invoke(main, ["map", "--place", "E09000030", "-o", "th.html"])
+    assert drawn.exit_code == 0, drawn.output
+    unknown = runner.invoke(main, ["map", "--place", "Atlantis", "-o", "x.html"])
+    assert unknown.exit_code == 1 and "no place 'Atlantis'" in unknown.stderr

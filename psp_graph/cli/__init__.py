@@ -17,7 +17,7 @@ __all__ = ["main"]
 # name -> (module, attribute, one-line help shown by ``psp --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("data", "init", "Create the store and add the ontology's issues."),
-    "load": ("data", "load", "Load YAML, CSV, XLSX or JSON files, each all-or-nothing."),
+    "load": ("data", "load", "Load YAML, JSON, CSV, XLSX, 360Giving or RDF files, each all-or-nothing."),
     "validate": ("data", "validate", "Check files against the ontology; write nothing."),
     "add": ("edit", "add", "Add an actor, a link or an issue."),
     "remove": ("edit", "remove", "Remove a node (with its links) or a link."),

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from psp_graph.exc import PspGraphError
+from psp_graph.views import cell_text
 
 __all__ = [
     "check_output",
@@ -91,7 +92,7 @@ def terminal_safe(text: str) -> str:
 
 def csv_safe(value: Any) -> str:
     """A CSV cell a spreadsheet shows as text: formula-like text gets a leading apostrophe."""
-    text = _cell(value)
+    text = cell_text(value)
     if not isinstance(value, int | float) and text.startswith(_FORMULA_START):
         return "'" + text
     return text
@@ -141,11 +142,21 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_graph(store: str | None, *, read_only: bool = False) -> Any:
-    """Open the Graph service (imported here so --help stays light); ``read_only`` for reads."""
+def open_graph(store: str | None, *, read_only: bool = False, writes_facts: bool = False) -> Any:
+    """Open the Graph service (imported here so --help stays light); ``read_only`` for reads;
+    ``writes_facts`` for commands that record what the team learns (the sources policy)."""
     from psp_graph.graph import Graph
 
-    return Graph.open(store, read_only=read_only)
+    return Graph.open(store, read_only=read_only, require_sources=writes_facts)
+
+
+def session_sources(given: tuple[str, ...]) -> tuple[str, ...]:
+    """The sources given with --source, else the session's source from PSP_SOURCE (one
+    title, URL or src: id, set once for a workshop)."""
+    import os
+
+    session = os.environ.get("PSP_SOURCE", "").strip()
+    return given or ((session,) if session else ())
 
 
 BIG_FILE = 5_000  # records: above this a load shows a progress bar on stderr
@@ -208,14 +219,6 @@ def emit_text(text: str, output: str, *, append: bool = False) -> None:
         handle.write(text)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
-    return str(value)
-
-
 def _rounded(value: Any) -> Any:
     """Floats to four decimals for people; CSV and JSON keep full precision."""
     return f"{value:.4f}" if isinstance(value, float) else value
@@ -233,7 +236,7 @@ def _table(
         table.add_column(column, overflow="fold")
     for row in rows:
         # Data is shown as text, never as rich markup, and control characters as \xNN.
-        table.add_row(*[Text(terminal_safe(_cell(_rounded(row.get(c))))) for c in columns])
+        table.add_row(*[Text(terminal_safe(cell_text(_rounded(row.get(c))))) for c in columns])
     buffer = io.StringIO()
     console = Console(
         file=buffer,

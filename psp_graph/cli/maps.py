@@ -29,6 +29,7 @@ from psp_graph.cli.common import (
 @click.option("--layout", metavar="NAME", help="Reuse and update the layout saved under NAME in the store.")
 @click.option("--include-private", is_flag=True, help="Show private persons' names (prints a warning).")
 @click.option("--title", help="The map's title (default: from the selection).")
+@click.option("--place", help="Only grants for this place or a place within it: E09000030, Tower Hamlets.")
 @click.option("--as-of", metavar="DATE", help="Only links valid on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option(
     "--format",
@@ -69,6 +70,7 @@ def map_command(
     layout: str | None,
     include_private: bool,
     title: str | None,
+    place: str | None,
     as_of: str | None,
     fmt: str | None,
     diff_from: str | None,
@@ -107,6 +109,7 @@ def map_command(
         include_private,
         title,
         as_of,
+        place=place,
         diff_from=diff_from,
     )
     if fmt != "html":

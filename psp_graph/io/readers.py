@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from psp_graph.exc import InvalidData
+from psp_graph.io import INPUT_FORMATS, input_formats_text
 from psp_graph.io.giving360 import StoreLookup
 from psp_graph.io.problems import Problems
 from psp_graph.validate import SECTION_KINDS, RawRecord
@@ -133,12 +134,12 @@ def read_records(
     already in the store by org-id.
     """
     fmt = (fmt or path.suffix.lstrip(".") or "yaml").lower()
-    if fmt in {"json", "xlsx", "xlsm"} or (fmt == "csv" and _is_360giving_csv(path)):
+    if fmt in {*INPUT_FORMATS["json"], *INPUT_FORMATS["xlsx"]} or (fmt == "csv" and _is_360giving_csv(path)):
         from psp_graph.io.classifications import read_classification_map
         from psp_graph.io.giving360_files import read_360giving
 
         sink = problems if problems is not None else Problems()
-        if fmt in {"xlsx", "xlsm"}:
+        if fmt in INPUT_FORMATS["xlsx"]:
             _check_xlsx_parts(path)  # before openpyxl looks for the standard's titles
         # Published grant files are big (a year of UK grants is hundreds of MB): the stream limit.
         raw = _read_bytes(path, MAX_STREAM_BYTES)
@@ -153,7 +154,7 @@ def read_records(
                 raise sink.first_error()
             yield from grants
             return
-    if fmt in {"yaml", "yml"}:
+    if fmt in INPUT_FORMATS["yaml"]:
         yield from _sectioned(path, _load_yaml(path))
     elif fmt == "json":
         try:
@@ -166,15 +167,17 @@ def read_records(
         yield from _sectioned(path, data)
     elif fmt == "csv":
         yield from _csv(path)
-    elif fmt in {"xlsx", "xlsm"}:
+    elif fmt in INPUT_FORMATS["xlsx"]:
         yield from _xlsx(path)
-    elif fmt in {"ttl", "nt", "rdf", "jsonld"}:
+    elif fmt in INPUT_FORMATS["rdf"]:
         from psp_graph.io.rdf import records_from_rdf
 
         yield from records_from_rdf(path, _read_text(path), fmt)
     else:
         raise InvalidData(
-            f"unknown file type '.{fmt}'; use .yaml, .json, .csv, .xlsx or .ttl", file=str(path)
+            f"unknown file type '.{fmt}'; psp reads {input_formats_text()}: "
+            + ", ".join(f".{s}" for suffixes in INPUT_FORMATS.values() for s in suffixes),
+            file=str(path),
         )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from psp_graph.analysis import run_query
-from psp_graph.analysis.data import is_valid_on, select_issues
+from psp_graph.analysis.data import is_valid_on, select_issues, select_places
 from psp_graph.exc import InvalidData, PspGraphError
 from psp_graph.graph import Graph
 from psp_graph.maps.style import drawable_kinds
@@ -44,6 +44,7 @@ class MapOptions:
     include_private: bool = False
     title: str | None = None
     as_of: str | None = None  # only links (and nodes) valid on this date: YYYY, YYYY-MM or YYYY-MM-DD
+    place: str | None = None  # only grants for this place (or a place within it) and their ends
     diff_from: str | None = None  # a date or change set: draw links added, removed, changed since then
 
 
@@ -137,6 +138,7 @@ def select_map(graph: Graph, options: MapOptions) -> Selection:
     node_types, link_types = _resolve_types(onto, options.types)
     reader = graph.reader(include_private=options.include_private)
     scope = select_issues(reader, options.issue)
+    places = select_places(graph.reader(include_private=True), options.place)
     centre = reader.resolve(options.ego) if options.ego else None
     everything = {n.id: n for n in reader.iter_nodes()}
     links = [link for link in reader.iter_links() if is_valid_on(link.props, as_of)]
@@ -167,7 +169,11 @@ def select_map(graph: Graph, options: MapOptions) -> Selection:
         and link.target in nodes
         and (not link_types or link.type in link_types)
         and (scope is None or not link.props.get("issues") or set(link.props["issues"]) & set(scope))
+        and (places is None or bool(set(link.props.get("places", [])) & set(places)))
     ]
+    if places is not None:  # a place map shows the grants for the place and who gives and gets them
+        ends = {e for link in drawn for e in (link.source, link.target)}
+        nodes = {i: n for i, n in nodes.items() if i in ends or i == centre}
     if link_types:
         ends = {e for link in drawn for e in (link.source, link.target)}
         nodes = {i: n for i, n in nodes.items() if i in ends or i == centre}
@@ -234,6 +240,8 @@ def _describe(options: MapOptions) -> str:
         parts.append("--types " + ",".join(options.types))
     if options.as_of:
         parts.append(f"--as-of {options.as_of}")
+    if options.place:
+        parts.append(f"--place {options.place}")
     return " ".join(parts) or "the store"
 
 
