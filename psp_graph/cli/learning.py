@@ -10,8 +10,17 @@ from typing import Any
 import click
 
 from psp_graph.cli.common import emit, emit_text, handle_errors, open_graph, store_option, warn
-from psp_graph.cli.edit import with_source_options
-from psp_graph.cli.record import _about_links, _done, _issue_option, _need_name, _node_id, _resolve, _write
+from psp_graph.cli.record import (
+    Citation,
+    _about_links,
+    _done,
+    _issue_option,
+    _need_name,
+    _node_id,
+    _resolve,
+    _write,
+    citing,
+)
 
 _LIST_FORMATS = click.Choice(["table", "csv", "json", "md", "html"])
 
@@ -26,7 +35,7 @@ _LIST_FORMATS = click.Choice(["table", "csv", "json", "md", "html"])
 @click.option("--publisher")
 @click.option("--id", "node_id", help="An id such as pin:social-change-grid.")
 @_issue_option
-@with_source_options
+@citing
 @store_option
 @handle_errors
 def pin(
@@ -37,9 +46,7 @@ def pin(
     pinned_by: str | None,
     pinned_on: str | None,
     issues: tuple[str, ...],
-    sources: tuple[str, ...],
-    source_kind: str | None,
-    illustrative: bool | None,
+    cite: Citation,
     **fields: Any,
 ) -> None:
     """Pin a resource on the Resource Pinboard (needs a title and a URL).
@@ -59,7 +66,7 @@ def pin(
             if pinned_on:
                 link["date"] = pinned_on
             links.append(link)
-        result = _write(graph, node, "pinboard", links, sources, source_kind, illustrative, "pin")
+        result = _write(graph, node, "pinboard", links, cite, "pin")
         _done(result, node["id"])
 
 

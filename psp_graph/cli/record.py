@@ -7,12 +7,41 @@ The listings and the brief are in psp_graph/cli/learning.py.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import Any
 
 import click
 
-from psp_graph.cli.common import handle_errors, open_graph, store_option, warn
+from psp_graph.cli.common import handle_errors, open_graph, session_sources, store_option, warn
 from psp_graph.cli.edit import with_source_options
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What a record command cites: its sources (--source, else PSP_SOURCE), the kind of a
+    new source, and whether the record is made-up example data."""
+
+    sources: tuple[str, ...]
+    kind: str | None
+    illustrative: bool | None
+
+
+def citing(func: Any) -> Any:
+    """--source, --source-kind, --confidence and --illustrative, handed to the command as
+    one ``cite`` (a Citation); --confidence stays with the record's fields."""
+
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        sources: tuple[str, ...] = (),
+        source_kind: str | None = None,
+        illustrative: bool | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        return func(*args, cite=Citation(session_sources(sources), source_kind, illustrative), **kwargs)
+
+    return with_source_options(wrapper)
 
 
 def _write(
@@ -20,15 +49,14 @@ def _write(
     node: dict[str, Any] | None,
     section: str,
     links: list[dict[str, Any]],
-    sources: tuple[str, ...],
-    source_kind: str | None,
-    illustrative: bool | None,
+    cite: Citation,
     summary: str,
 ) -> Any:
     """One change set: new sources, the node and its links (all cite the same sources)."""
     from psp_graph.sources import cited_sources
     from psp_graph.validate import RawRecord
 
+    sources, source_kind, illustrative = cite.sources, cite.kind, cite.illustrative
     ids, new_sources = cited_sources(graph.reader(include_private=True), sources, source_kind)
     records = [RawRecord("", None, "sources", s) for s in new_sources]
     extra: dict[str, Any] = {}
@@ -118,7 +146,7 @@ def record() -> None:
 @click.option("--id", "node_id", help="An id such as event:cop-may-2020 (made from the name if left out).")
 @click.option("--description")
 @_issue_option
-@with_source_options
+@citing
 @store_option
 @handle_errors
 def record_event(
@@ -127,9 +155,7 @@ def record_event(
     node_id: str | None,
     organiser: str | None,
     issues: tuple[str, ...],
-    sources: tuple[str, ...],
-    source_kind: str | None,
-    illustrative: bool | None,
+    cite: Citation,
     **fields: Any,
 ) -> None:
     """Record an event: when, which stage and phase, and how many took part by experience
@@ -158,7 +184,7 @@ def record_event(
         links = _about_links(graph, node["id"], issues)
         if organiser:
             links.append({"type": "ORGANISES", "from": _resolve(graph, organiser), "to": node["id"]})
-        result = _write(graph, node, "events", links, sources, source_kind, illustrative, "record event")
+        result = _write(graph, node, "events", links, cite, "record event")
         stored = graph.reader(include_private=True).node(node["id"])
         for flag in event_flags(graph.onto, stored.props):
             warn(f"{node['id']}: {flag}")
@@ -171,7 +197,7 @@ def record_event(
 @click.option("--name", help="A person's name: stored privately (shown by pseudonym) unless --consent.")
 @click.option("--experience", help="lived, learnt or both.")
 @click.option("--consent", is_flag=True, default=None, help="The person agreed to be named.")
-@with_source_options
+@citing
 @store_option
 @handle_errors
 def record_participant(
@@ -181,9 +207,7 @@ def record_participant(
     name: str | None,
     experience: str | None,
     consent: bool | None,
-    sources: tuple[str, ...],
-    source_kind: str | None,
-    illustrative: bool | None,
+    cite: Citation,
     **_: Any,
 ) -> None:
     """Name one participant of an event. A person without recorded consent is private:
@@ -210,9 +234,7 @@ def record_participant(
         link: dict[str, Any] = {"type": "TAKES_PART_IN", "from": who, "to": event_id}
         if experience:
             link["experience"] = experience
-        result = _write(
-            graph, node, "actors", [link], sources, source_kind, illustrative, "record participant"
-        )
+        result = _write(graph, node, "actors", [link], cite, "record participant")
         if name and not consent:
             warn(f"{who}: no consent recorded, so this person is private (shown by pseudonym)")
         _done(result, f"{who} took part in {event_id}")
@@ -224,16 +246,14 @@ def record_participant(
 @click.option("--kind", "support_kind", required=True, help="paid_time, expenses or equipment.")
 @click.option("--amount", help="How much, in pounds.")
 @click.option("--people", type=click.IntRange(min=0), help="How many people it reached.")
-@with_source_options
+@citing
 @store_option
 @handle_errors
 def record_support(
     store: str | None,
     event: str,
     giver: str,
-    sources: tuple[str, ...],
-    source_kind: str | None,
-    illustrative: bool | None,
+    cite: Citation,
     confidence: str | None,
     **fields: Any,
 ) -> None:
@@ -250,7 +270,7 @@ def record_support(
         link.update({k: v for k, v in fields.items() if v is not None})
         if confidence:
             link["confidence"] = confidence
-        result = _write(graph, None, "links", [link], sources, source_kind, illustrative, "record support")
+        result = _write(graph, None, "links", [link], cite, "record support")
         _done(result, str((result.ids or ["support"])[-1]))
 
 
@@ -261,7 +281,7 @@ def record_support(
 @click.option("--id", "node_id", help="An id such as burning:short-term-funding.")
 @_raised_option
 @_issue_option
-@with_source_options
+@citing
 @store_option
 @handle_errors
 def record_burning_issue(
@@ -270,9 +290,7 @@ def record_burning_issue(
     node_id: str | None,
     raised_at: tuple[str, ...],
     issues: tuple[str, ...],
-    sources: tuple[str, ...],
-    source_kind: str | None,
-    illustrative: bool | None,
+    cite: Citation,
     **fields: Any,
 ) -> None:
     """Add a burning issue (a barrier or enabler of power sharing, not a topic), or record
@@ -293,9 +311,7 @@ def record_burning_issue(
             None if again else node,  # raised again: add where, keep what is recorded about it
             "burning_issues",
             links,
-            sources,
-            source_kind,
-            illustrative,
+            cite,
             "record burning issue",
         )
         _done(result, burning_id)
@@ -314,7 +330,7 @@ def record_burning_issue(
 )
 @_raised_option
 @_issue_option
-@with_source_options
+@citing
 @store_option
 @handle_errors
 def record_insight(
@@ -324,9 +340,7 @@ def record_insight(
     evidence: tuple[str, ...],
     raised_at: tuple[str, ...],
     issues: tuple[str, ...],
-    sources: tuple[str, ...],
-    source_kind: str | None,
-    illustrative: bool | None,
+    cite: Citation,
     **fields: Any,
 ) -> None:
     """Record an insight with where it was raised and its evidence. An insight without
@@ -344,7 +358,7 @@ def record_insight(
             {"type": "EVIDENCED_BY", "from": node["id"], "to": e} for e in _resolve_all(graph, evidence)
         ]
         links += _about_links(graph, node["id"], issues)
-        result = _write(graph, node, "insights", links, sources, source_kind, illustrative, "record insight")
+        result = _write(graph, node, "insights", links, cite, "record insight")
         if not evidence:
             warn(f"{node['id']}: no evidence yet; psp insights lists it as unevidenced")
         _done(result, node["id"])
@@ -366,7 +380,7 @@ def record_insight(
 @click.option("--id", "node_id", help="An id such as story:from-consulted-to-chair.")
 @_raised_option
 @_issue_option
-@with_source_options
+@citing
 @store_option
 @handle_errors
 def record_story(
@@ -377,9 +391,7 @@ def record_story(
     told_by: str | None,
     raised_at: tuple[str, ...],
     issues: tuple[str, ...],
-    sources: tuple[str, ...],
-    source_kind: str | None,
-    illustrative: bool | None,
+    cite: Citation,
     **fields: Any,
 ) -> None:
     """Record a change-maker's story: only with the teller's consent, private by default.
@@ -397,7 +409,7 @@ def record_story(
         if told_by:
             links.append({"type": "TOLD_BY", "from": node["id"], "to": _resolve(graph, told_by)})
         links += _about_links(graph, node["id"], issues)
-        result = _write(graph, node, "stories", links, sources, source_kind, illustrative, "record story")
+        result = _write(graph, node, "stories", links, cite, "record story")
         _done(result, node["id"])
 
 
@@ -416,7 +428,7 @@ def record_story(
 @click.option("--date", help="YYYY-MM-DD.")
 @click.option("--id", "node_id", help="An id such as rec:pay-for-participation.")
 @_issue_option
-@with_source_options
+@citing
 @store_option
 @handle_errors
 def record_recommendation(
@@ -426,9 +438,7 @@ def record_recommendation(
     targets: tuple[str, ...],
     evidence: tuple[str, ...],
     issues: tuple[str, ...],
-    sources: tuple[str, ...],
-    source_kind: str | None,
-    illustrative: bool | None,
+    cite: Citation,
     **fields: Any,
 ) -> None:
     """Record a recommendation and whom it is addressed to (at least one target).
@@ -449,9 +459,7 @@ def record_recommendation(
             {"type": "EVIDENCED_BY", "from": node["id"], "to": e} for e in _resolve_all(graph, evidence)
         ]
         links += _about_links(graph, node["id"], issues)
-        result = _write(
-            graph, node, "recommendations", links, sources, source_kind, illustrative, "record recommendation"
-        )
+        result = _write(graph, node, "recommendations", links, cite, "record recommendation")
         _done(result, node["id"])
 
 
@@ -463,7 +471,7 @@ def record_recommendation(
 @click.option("--stage", help="1-5 (usually 4).")
 @click.option("--id", "node_id", help="An id such as pilot:metro-food-aid-network-shares-power.")
 @_issue_option
-@with_source_options
+@citing
 @store_option
 @handle_errors
 def record_pilot(
@@ -472,9 +480,7 @@ def record_pilot(
     node_id: str | None,
     organisation: str,
     issues: tuple[str, ...],
-    sources: tuple[str, ...],
-    source_kind: str | None,
-    illustrative: bool | None,
+    cite: Citation,
     **fields: Any,
 ) -> None:
     """Record a pilot: an organisation exploring power sharing. What it changes is read
@@ -489,5 +495,5 @@ def record_pilot(
         node["id"] = _node_id(graph, "pilot", title, node_id)
         links = [{"type": "PILOTED_BY", "from": node["id"], "to": _resolve(graph, organisation)}]
         links += _about_links(graph, node["id"], issues)
-        result = _write(graph, node, "pilots", links, sources, source_kind, illustrative, "record pilot")
+        result = _write(graph, node, "pilots", links, cite, "record pilot")
         _done(result, node["id"])
