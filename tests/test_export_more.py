@@ -85,9 +85,9 @@ def test_psp_template_writes_sheets_with_columns_and_allowed_values_and_a_filled
     header = [c.value for c in actors[1]]
     actors.append([{"name": "Quillmead Renters Forum", "types": "CommunityGroup"}.get(h) for h in header])
     book.save(tmp_path / "filled.xlsx")
-    loaded = runner.invoke(main, ["load", "filled.xlsx"])
+    loaded = runner.invoke(main, ["load", "filled.xlsx", "--source", "src:workshop-sheet"])
     assert loaded.exit_code == 0, loaded.output
-    assert "1 created" in loaded.output
+    assert "2 created" in loaded.output  # the actor and the source it cites
 
 
 def test_psp_template_refuses_a_name_that_is_not_xlsx(runner: CliRunner) -> None:

@@ -37,7 +37,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("demo", "demo", "Load the seed graph into psp-demo.db and show who holds power."),
     "workshop": ("workshop", "workshop", "Serve the map for live capture in a workshop (local web server)."),
     "sync": ("sync", "sync", "Copy the store to another store (e.g. Neo4j)."),
-    "record": ("learning", "record", "Record events, who took part, burning issues, insights, stories."),
+    "record": ("record", "record", "Record events, who took part, burning issues, insights, stories."),
     "pin": ("learning", "pin", "Pin a resource on the Resource Pinboard."),
     "pinboard": ("learning", "pinboard", "List the Resource Pinboard."),
     "insights": ("learning", "insights", "List insights with their evidence."),
