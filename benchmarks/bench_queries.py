@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from psp_graph.analysis import QUERIES  # noqa: E402
 from psp_graph.backends import open_backend  # noqa: E402
-from tests.generate import generate_graph, load_generated  # noqa: E402
+from psp_graph.generate import generate_graph  # noqa: E402
+from tests.generate import load_generated  # noqa: E402
 
 # collaboration-gaps lists every pair of actors on an issue with no path: its output
 # grows with the square of the actors per issue (10M rows at 10k actors here).

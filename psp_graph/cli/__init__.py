@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("export", "export", "Write the graph as GraphML, GEXF, JSON or RDF (Turtle)."),
     "demo": ("demo", "demo", "Load the seed graph into psp-demo.db and show who holds power."),
     "sync": ("sync", "sync", "Copy the store to another store (e.g. Neo4j)."),
+    "generate": ("generate", "generate", "Make up a realistic graph of any size (to a file or the store)."),
 }
 
 
