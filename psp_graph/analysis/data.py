@@ -6,10 +6,9 @@ covers, and who counts as a lived-experience actor.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import Any
 
 from psp_graph.exc import InvalidData
 from psp_graph.ontology import Ontology, did_you_mean
@@ -18,21 +17,11 @@ from psp_graph.records import StoredNode
 
 __all__ = [
     "AnalysisData",
-    "LazyLink",
-    "LinkLike",
+    "Row",
     "experience_of",
-    "is_valid_on",
     "load_data",
     "select_issues",
 ]
-
-
-def is_valid_on(props: dict[str, Any], as_of: str | None) -> bool:
-    """True when a link holds on ``as_of`` (ISO date text); every link holds when as_of is None."""
-    if as_of is None:
-        return True
-    start, end = props.get("valid_from"), props.get("valid_to")
-    return (start is None or start <= as_of) and (end is None or end >= as_of)
 
 
 def experience_of(node: StoredNode) -> str:
@@ -43,65 +32,52 @@ def experience_of(node: StoredNode) -> str:
     return "lived" if "LivedExperienceGroup" in node.labels else "unknown"
 
 
-class LinkLike(Protocol):
-    """What analyses read of a link (StoredLink, or a LazyLink from the fast path)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def type(self) -> str: ...
-    @property
-    def source(self) -> str: ...
-    @property
-    def target(self) -> str: ...
-    @property
-    def props(self) -> dict[str, Any]: ...
-
-
-class LazyLink:
-    """A link whose attributes are decoded from JSON only when first read."""
-
-    __slots__ = ("_props", "_raw", "id", "source", "target", "type")
-
-    def __init__(self, link_id: str, rel_type: str, source: str, target: str, raw: str) -> None:
-        self.id, self.type, self.source, self.target, self._raw = link_id, rel_type, source, target, raw
-        self._props: dict[str, Any] | None = None
-
-    @property
-    def props(self) -> dict[str, Any]:
-        if self._props is None:
-            self._props = json.loads(self._raw)
-        return self._props
+Row = tuple[Any, ...]
+"""A link as read by analyses: (id, type, source, target, *attribute values)."""
 
 
 @dataclass
 class AnalysisData:
-    """All nodes, and the links valid on the analysis date, of one store."""
+    """What an analysis reads of one store, on one date: links of the types it needs,
+    with the attributes it needs, filtered in the store when it can
+    (:meth:`Reader.link_columns`); node ids by label. Nothing else is read, and
+    every read is made once."""
 
-    nodes: dict[str, StoredNode]
-    links: list[LinkLike]
+    reader: Reader
+    as_of: str | None
     onto: Ontology
+    _links: dict[tuple[Any, ...], list[Row]] = field(default_factory=dict)
+    _labelled: dict[str, set[str]] = field(default_factory=dict)
 
-    def of_type(self, *types: str) -> Iterable[LinkLike]:
-        wanted = set(types)
-        return (link for link in self.links if link.type in wanted)
+    def links(
+        self, types: Iterable[str], attributes: tuple[str, ...] = (), issues: list[str] | None = None
+    ) -> list[Row]:
+        """Links of these types valid on the date (concerning the issues, when given)."""
+        key = (frozenset(types), attributes, None if issues is None else tuple(issues))
+        if key not in self._links:
+            self._links[key] = self.reader.link_columns(key[0], attributes, as_of=self.as_of, issues=issues)
+        return self._links[key]
 
-    def has(self, node_id: str, label: str) -> bool:
-        node = self.nodes.get(node_id)
-        return node is not None and label in node.labels
+    def ids(self, label: str) -> set[str]:
+        """Ids of the nodes with the label."""
+        if label not in self._labelled:
+            self._labelled[label] = {row[0] for row in self.reader.node_columns(label)}
+        return self._labelled[label]
+
+    def values(self, label: str, *attributes: str) -> dict[str, Row]:
+        """The attributes of the nodes with the label, by id."""
+        return {row[0]: row[1:] for row in self.reader.node_columns(label, attributes)}
+
+    def experience(self, actors: Iterable[str]) -> dict[str, str]:
+        """lived, learnt, both or unknown for each actor (as :func:`experience_of`)."""
+        recorded = {i: v[0] for i, v in self.values("Actor", "experience").items()}
+        groups = self.ids("LivedExperienceGroup")
+        return {a: recorded.get(a) or ("lived" if a in groups else "unknown") for a in actors}
 
 
 def load_data(reader: Reader, as_of: str | None) -> AnalysisData:
-    """Read every node and the links valid on ``as_of``. O(nodes + links).
-
-    Links come as compact rows (:meth:`Reader.link_rows`), so attributes are
-    decoded only for the links an analysis reads.
-    """
-    nodes = {n.id: n for n in reader.iter_nodes()}
-    links: list[LinkLike] = [LazyLink(*row) for row in reader.link_rows()]
-    if as_of is not None:
-        links = [link for link in links if is_valid_on(link.props, as_of)]
-    return AnalysisData(nodes, links, reader.onto)
+    """The data of one store on ``as_of`` (None: every link); nothing is read until asked."""
+    return AnalysisData(reader, as_of, reader.onto)
 
 
 def select_issues(reader: Reader, issue: str | None) -> list[str] | None:

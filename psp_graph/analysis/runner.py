@@ -56,6 +56,8 @@ def cypher_parameters(onto: Ontology, params: dict[str, Any], issues: list[str] 
         "issue_types": sorted(onto.relations_with_role("issue")),
         "affected_types": sorted(onto.relations_with_role("affected")),
         "collaboration_types": sorted(onto.relations_with_role("collaboration")),
+        "money_types": sorted(onto.relations_with_role("money")),
+        "seat_types": sorted(onto.relations_with_role("seats")),
         "reach_types": sorted(onto.relations_with_role(*power.REACH_ROLES, *power.BROKER_ROLES)),
         "broker_types": sorted(onto.relations_with_role(*power.BROKER_ROLES)),
         "authority_types": sorted(onto.relations_with_role("authority", power_flow="source")),

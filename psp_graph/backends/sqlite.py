@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, Store
 __all__ = ["SQLiteBackend"]
 
 SCHEMA_VERSION = "1"
+_ATTRIBUTE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nodes (
@@ -152,6 +153,9 @@ class SQLiteBackend:
         if not nodes:
             return
         ids = [(n.id,) for n in nodes]
+        # The full-text index is not keyed by node_id: clear only the nodes that had a
+        # row (a scan each), so a first load stays linear.
+        existing = {(row[0],) for row in self._rows_by_id("SELECT id FROM nodes", [n.id for n in nodes])}
         cur.executemany(
             "INSERT INTO nodes(id, types, labels, name, props) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET types = excluded.types, labels = excluded.labels, "
@@ -171,7 +175,7 @@ class SQLiteBackend:
             "INSERT INTO identifiers(identifier, node_id) VALUES (?, ?)",
             [(ident, n.id) for n in nodes for ident in n.props.get("identifiers", [])],
         )
-        cur.executemany("DELETE FROM names_fts WHERE node_id = ?", ids)
+        cur.executemany("DELETE FROM names_fts WHERE node_id = ?", [i for i in ids if i in existing])
         cur.executemany(
             "INSERT INTO names_fts(node_id, name, description) VALUES (?, ?, ?)",
             [(n.id, n.name, n.props.get("description", "")) for n in nodes],
@@ -262,6 +266,56 @@ class SQLiteBackend:
         for analyses, which decode attributes only for the links they need."""
         rows = self.conn.execute("SELECT id, type, source, target, props FROM links")
         return map(LinkRow._make, rows)
+
+    @staticmethod
+    def _extracts(attributes: Sequence[str], column: str) -> tuple[str, list[str]]:
+        """``, json_extract(props, ?)…`` for the attributes, their paths as parameters."""
+        for name in attributes:
+            if not _ATTRIBUTE.match(name):
+                raise ValueError(f"not an attribute name: {name!r}")
+        return "".join(f", json_extract({column}, ?)" for _ in attributes), [f"$.{a}" for a in attributes]
+
+    def link_columns(
+        self,
+        types: Collection[str],
+        attributes: Sequence[str] = (),
+        *,
+        as_of: str | None = None,
+        issues: Collection[str] | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """Links as columns, filtered in SQL (see :class:`psp_graph.backends.base.ColumnStore`)."""
+        types = sorted(types)
+        if not types:
+            return []
+        extracts, args = self._extracts(attributes, "props")
+        # Only placeholders and fixed text are formatted in; every value is a parameter.
+        marks = ",".join("?" * len(types))
+        sql = f"SELECT id, type, source, target{extracts} FROM links WHERE type IN ({marks})"  # noqa: S608
+        args += types
+        if as_of is not None:
+            sql += (
+                " AND coalesce(json_extract(props, '$.valid_from') <= ?, 1)"
+                " AND coalesce(json_extract(props, '$.valid_to') >= ?, 1)"
+            )
+            args += [as_of, as_of]
+        if issues is not None:
+            marks = ",".join("?" * len(issues))
+            sql += (
+                f" AND (target IN ({marks}) OR EXISTS (SELECT 1 FROM json_each(props, '$.issues')"  # noqa: S608
+                f" WHERE value IN ({marks})))"
+            )
+            args += [*issues, *issues]
+        return self.conn.execute(sql, args).fetchall()
+
+    def node_columns(self, label: str, attributes: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+        """Nodes with the label as columns (see :class:`psp_graph.backends.base.ColumnStore`)."""
+        if not attributes:
+            return self.conn.execute("SELECT node_id FROM node_labels WHERE label = ?", (label,)).fetchall()
+        extracts, args = self._extracts(attributes, "n.props")
+        return self.conn.execute(
+            f"SELECT n.id{extracts} FROM node_labels l JOIN nodes n ON n.id = l.node_id WHERE l.label = ?",  # noqa: S608
+            [*args, label],
+        ).fetchall()
 
     def node_for_identifier(self, identifier: str) -> str | None:
         row = self.conn.execute(
