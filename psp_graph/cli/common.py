@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
-import json
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -106,18 +103,23 @@ def emit(
     title: str | None = None,
     append: bool = False,
 ) -> None:
-    """Write rows as a table, CSV or JSON to stdout or a file (``append`` adds to the file)."""
-    if fmt == "json":
-        text = json.dumps([{c: r.get(c) for c in columns} for r in rows], indent=2, ensure_ascii=False) + "\n"
-    elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows([{c: _cell(r.get(c)) for c in columns} for r in rows])
-        text = buffer.getvalue()
-    else:
-        text = _table(rows, columns, title, to_terminal=output == "-" and sys.stdout.isatty())
-    emit_text(text, output, append=append)
+    """Write rows as a table, CSV or JSON to stdout or a file (``append`` adds to the file).
+
+    A table shows the first rows and says how many more there are; CSV and JSON
+    carry every row and are streamed (psp_graph.cli.output)."""
+    from psp_graph.cli import output as out
+
+    if fmt in ("json", "csv"):
+        with out.open_output(output, append=append) as handle:
+            if fmt == "json":
+                out.write_json(handle, rows, columns)
+            else:
+                out.write_csv(handle, rows, columns, _cell)
+        return
+    shown, more = out.capped(rows)
+    emit_text(
+        _table(shown, columns, title, to_terminal=out.to_terminal(output)) + more, output, append=append
+    )
 
 
 def emit_text(text: str, output: str, *, append: bool = False) -> None:

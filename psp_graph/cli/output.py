@@ -1,0 +1,62 @@
+"""Writing rows for people and programs: tables capped, CSV and JSON streamed.
+
+A table is for reading, so it shows at most :data:`TABLE_ROWS` rows and says how
+many more there are; CSV and JSON are for programs, so they carry every row and
+are written row by row (no second copy of a large result as one string).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import IO, Any
+
+__all__ = ["TABLE_ROWS", "capped", "open_output", "write_csv", "write_json"]
+
+TABLE_ROWS = 100
+"""Rows a table shows before it says how many more there are."""
+
+
+@contextmanager
+def open_output(output: str, *, append: bool = False) -> Iterator[IO[str]]:
+    """stdout for '-', else the file (appended to with ``append``)."""
+    if output == "-":
+        yield sys.stdout
+        return
+    with open(output, "a" if append else "w", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+def write_csv(out: IO[str], rows: Sequence[dict[str, Any]], columns: Sequence[str], cell: Any) -> None:
+    """A header and one line per row, written as they are made."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell(row.get(c)) for c in columns])
+
+
+def write_json(out: IO[str], rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    """A JSON array of objects (two-space indent, as before), one row at a time."""
+    if not rows:
+        out.write("[]\n")
+        return
+    out.write("[\n")
+    for n, row in enumerate(rows):
+        text = json.dumps({c: row.get(c) for c in columns}, indent=2, ensure_ascii=False)
+        out.write("  " + text.replace("\n", "\n  ") + (",\n" if n < len(rows) - 1 else "\n"))
+    out.write("]\n")
+
+
+def capped(rows: Sequence[dict[str, Any]], limit: int = TABLE_ROWS) -> tuple[Sequence[dict[str, Any]], str]:
+    """The rows a table shows, and the line that says what was left out ('' when nothing)."""
+    if len(rows) <= limit:
+        return rows, ""
+    more = len(rows) - limit
+    return rows[:limit], f"… {more:,} more rows; use --format csv or --limit\n"
+
+
+def to_terminal(output: str) -> bool:
+    return output == "-" and sys.stdout.isatty()
