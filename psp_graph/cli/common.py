@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import io
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -117,9 +116,8 @@ def emit(
                 out.write_csv(handle, rows, columns, _cell)
         return
     shown, more = out.capped(rows)
-    emit_text(
-        _table(shown, columns, title, to_terminal=out.to_terminal(output)) + more, output, append=append
-    )
+    formatted = [{c: _cell(_rounded(r.get(c))) for c in columns} for r in shown]
+    emit_text(out.table(formatted, columns, title) + more, output, append=append)
 
 
 def emit_text(text: str, output: str, *, append: bool = False) -> None:
@@ -142,31 +140,3 @@ def _cell(value: Any) -> str:
 def _rounded(value: Any) -> Any:
     """Floats to four decimals for people; CSV and JSON keep full precision."""
     return f"{value:.4f}" if isinstance(value, float) else value
-
-
-def _table(
-    rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None, *, to_terminal: bool
-) -> str:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        # Data is shown as text, never as rich markup.
-        from rich.text import Text
-
-        table.add_row(*[Text(_cell(_rounded(row.get(c)))) for c in columns])
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=120 if not to_terminal else None,
-        force_terminal=to_terminal,
-        no_color=not to_terminal,
-    )
-    if rows:
-        console.print(table)
-    else:
-        console.print(f"{title + ': ' if title else ''}no results")
-    return buffer.getvalue()
