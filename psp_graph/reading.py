@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from psp_graph.backends.base import Backend, ColumnStore, CypherStore, LinkRow, LinkRowStore
 from psp_graph.exc import NodeNotFound
 from psp_graph.ontology import Ontology, did_you_mean
-from psp_graph.privacy import redact_link, redact_node, shown_by_name
+from psp_graph.privacy import display_name, redact_link, redact_node, shown_by_name
 from psp_graph.records import Change, ChangeSet, Stats, StoredLink, StoredNode
 
 if TYPE_CHECKING:
@@ -63,6 +63,14 @@ class Reader:
     def nodes(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
         """The nodes among these ids that exist, by id."""
         return {i: self.shown(n) for i, n in self._backend.get_nodes(node_ids).items()}
+
+    def names(self, node_ids: Iterable[str]) -> dict[str, str]:
+        """The names to show for the nodes among these ids that exist (pseudonyms for
+        those that may not be named), without reading their other attributes."""
+        if isinstance(self._backend, ColumnStore):
+            briefs = self._backend.node_briefs(node_ids)
+            return {i: display_name(n, include_private=self.include_private) for i, n in briefs.items()}
+        return {i: n.name for i, n in self.nodes(node_ids).items()}
 
     def iter_nodes(self, label: str | None = None) -> Iterator[StoredNode]:
         """Every node (with the label), sorted by id."""

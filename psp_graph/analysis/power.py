@@ -62,12 +62,19 @@ def selected_actors(data: AnalysisData, issues: list[str] | None) -> set[str]:
 
 
 def _edges(data: AnalysisData, nodes: set[str], types: frozenset[str]) -> list[Edge]:
-    weighted = {name for name, rel in data.onto.relations.items() if "strength" in rel.attributes}
-    return [
-        (source, target, rel_type, float(strength) if rel_type in weighted and strength is not None else 1.0)
-        for _, rel_type, source, target, strength in data.links(types, ("strength",))
+    weighted = types & {name for name, rel in data.onto.relations.items() if "strength" in rel.attributes}
+    edges = [
+        (source, target, rel_type, 1.0 if strength is None else float(strength))
+        for _, rel_type, source, target, strength in data.links(weighted, ("strength",))
         if source in nodes and target in nodes
     ]
+    # The other types carry no weight: read only their ends.
+    edges += [
+        (source, target, rel_type, 1.0)
+        for _, rel_type, source, target in data.links(types - weighted)
+        if source in nodes and target in nodes
+    ]
+    return edges
 
 
 @twin("power-ranking")

@@ -111,11 +111,10 @@ def _fill_names(reader: Reader, spec: QuerySpec, rows: list[dict[str, Any]]) -> 
     if not name_columns or not rows:
         return
     ids = {row[c.name_of] for row in rows for c in name_columns if c.name_of and row.get(c.name_of)}
-    nodes = reader.nodes(ids)
+    names = reader.names(ids)
     for row in rows:
         for column in name_columns:
-            node = nodes.get(str(row.get(column.name_of or "")))
-            row[column.name] = node.name if node else None
+            row[column.name] = names.get(str(row.get(column.name_of or "")))
 
 
 def _sort(spec: QuerySpec, rows: list[dict[str, Any]]) -> None:

@@ -128,3 +128,7 @@ class ColumnStore(Protocol):
 
     def node_columns(self, label: str, attributes: Sequence[str] = ()) -> list[tuple[Any, ...]]:
         """``(id, *attribute values)`` of the nodes with this label, in any order."""
+
+    def node_briefs(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
+        """The nodes among these ids, with only the attributes that say how they may be
+        shown (privacy, consent, pseudonym): enough for names, without decoding the rest."""

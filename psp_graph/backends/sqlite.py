@@ -20,6 +20,7 @@ from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, Store
 __all__ = ["SQLiteBackend"]
 
 SCHEMA_VERSION = "1"
+_BRIEF = ("privacy", "consent", "pseudonym")
 _ATTRIBUTE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -316,6 +317,20 @@ class SQLiteBackend:
             f"SELECT n.id{extracts} FROM node_labels l JOIN nodes n ON n.id = l.node_id WHERE l.label = ?",  # noqa: S608
             [*args, label],
         ).fetchall()
+
+    def node_briefs(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
+        """Nodes with only privacy, consent and pseudonym (see ColumnStore)."""
+        select = (
+            "SELECT id, types, labels, name, json_extract(props, '$.privacy'),"
+            " json_extract(props, '$.consent'), json_extract(props, '$.pseudonym') FROM nodes"
+        )
+        found = {}
+        for row in self._rows_by_id(select, node_ids):
+            brief = {k: v for k, v in zip(_BRIEF, row[4:], strict=True) if v is not None}
+            found[row[0]] = StoredNode(
+                row[0], tuple(json.loads(row[1])), tuple(json.loads(row[2])), row[3], brief
+            )
+        return found
 
     def node_for_identifier(self, identifier: str) -> str | None:
         row = self.conn.execute(

@@ -93,3 +93,20 @@ def test_an_attribute_name_never_reaches_sql_as_text() -> None:
     store = SQLiteBackend("sqlite://:memory:")
     with pytest.raises(ValueError, match="not an attribute name"):
         store.link_columns({"FUNDS"}, ("x') FROM links; --",))
+
+
+def test_names_come_from_briefs_with_privacy_applied(filled: Backend) -> None:
+    person = StoredNode(
+        "person:k7q2m9xa3b",
+        ("Person",),
+        ("Actor", "Person"),
+        "Amina Yusuf",
+        {"privacy": "private", "pseudonym": "Person MPZRF", "location": "Ashmere"},
+    )
+    write(filled, nodes=[person])
+    onto = load_ontology()
+    shown = Reader(filled, onto).names(["org:a", person.id, "org:missing"])
+    assert shown == {"org:a": "A", person.id: "Person MPZRF"}
+    assert Reader(filled, onto, include_private=True).names([person.id]) == {person.id: "Amina Yusuf"}
+    # The same names as the records the read door shows.
+    assert shown[person.id] == Reader(filled, onto).node(person.id).name
