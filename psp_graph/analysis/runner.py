@@ -97,13 +97,15 @@ def run_query(
         rows = TWINS[name](load_data(store, values.get("as_of")), issues, values)
     if name in FINISHERS:
         rows = FINISHERS[name](rows, values, graph.onto)
-    rows = [{c: _clean(row.get(c)) for c in spec.raw_columns} for row in rows]
-    _fill_names(shown, spec, rows)
-    _sort(spec, rows)
+    raw = spec.raw_columns
+    rows = [{c: _clean(row.get(c)) for c in raw} for row in rows]
+    _sort(spec, rows)  # sort keys are never name columns, so names can wait for the limit
     limit = int(values.get("limit") or 0)
     if limit:
         rows = rows[:limit]
-    return Table(name, list(spec.column_names), [{c: row.get(c) for c in spec.column_names} for row in rows])
+    _fill_names(shown, spec, rows)
+    columns = spec.column_names
+    return Table(name, list(columns), [{c: row.get(c) for c in columns} for row in rows])
 
 
 def _fill_names(reader: Reader, spec: QuerySpec, rows: list[dict[str, Any]]) -> None:

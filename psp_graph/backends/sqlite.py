@@ -325,11 +325,12 @@ class SQLiteBackend:
             " json_extract(props, '$.consent'), json_extract(props, '$.pseudonym') FROM nodes"
         )
         found = {}
+        lists: dict[str, tuple[str, ...]] = {}  # few distinct type and label lists: decode each once
         for row in self._rows_by_id(select, node_ids):
             brief = {k: v for k, v in zip(_BRIEF, row[4:], strict=True) if v is not None}
-            found[row[0]] = StoredNode(
-                row[0], tuple(json.loads(row[1])), tuple(json.loads(row[2])), row[3], brief
-            )
+            types = lists.get(row[1]) or lists.setdefault(row[1], tuple(json.loads(row[1])))
+            labels = lists.get(row[2]) or lists.setdefault(row[2], tuple(json.loads(row[2])))
+            found[row[0]] = StoredNode(row[0], types, labels, row[3], brief)
         return found
 
     def node_for_identifier(self, identifier: str) -> str | None:
