@@ -192,7 +192,8 @@ def main() -> int:
                 result = run_child(CHILD, str(ROOT), store, name, json.dumps(params_for(name, org)))
                 neo_s = f"{neo[name]:8.2f}" if name in neo else f"{'-':>8}"
                 print(
-                    f"{name:30} {result['seconds']:9.2f} {result['peak_mib']:9.0f} {result['rows']:10,} {neo_s}"
+                    f"{name:30} {result['seconds']:7.2f} {result['cpu']:7.2f} {result['peak_mib']:9.0f}"
+                    f" {result['rows']:10,} {neo_s}"
                 )
                 if name == "power-ranking":
                     ref = run_child(IGRAPH_REFERENCE, str(path))

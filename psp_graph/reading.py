@@ -97,7 +97,14 @@ class Reader:
     def _hidden_among(self, ids: Iterable[str]) -> Callable[[str], bool]:
         if self.include_private:
             return lambda _: False
-        hidden = {i for i, n in self._backend.get_nodes(set(ids)).items() if not shown_by_name(n)}
+        wanted = set(ids)
+        # Only privacy, consent and labels decide it: a store that can gives just those.
+        found = (
+            self._backend.node_briefs(wanted)
+            if isinstance(self._backend, ColumnStore)
+            else self._backend.get_nodes(wanted)
+        )
+        hidden = {i for i, n in found.items() if not shown_by_name(n)}
         return hidden.__contains__
 
     def link(self, link_id: str) -> StoredLink | None:
