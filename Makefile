@@ -8,7 +8,8 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: setup demo test lint neo4j bench clean
 
-setup: $(STAMP) browser
+# setup and demo install Python packages only; Chromium comes with test and maps.
+setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +20,7 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/psp demo
 
-test: setup lint
+test: setup browser lint
 	$(BIN)/python -m pytest
 
 lint: setup
@@ -34,8 +35,8 @@ browser:
 	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium chromium-driver; } || \
 	  echo "warning: cannot install chromium and chromium-driver (needs root and apt): browser tests skip outside CI"
 
-maps: setup
-	$(BIN)/python -m psp_graph.maps.examples visualisations/gallery
+maps: setup browser
+	$(BIN)/python -m tools.gallery visualisations/gallery
 
 neo4j: setup
 	$(BIN)/python tools/neo4j/server.py

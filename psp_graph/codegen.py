@@ -132,7 +132,7 @@ def generate_model_source(onto: Ontology | None = None) -> str:
         name = f"{kind}Record"
         record_names[kind] = name
         out += [f"class {name}(NodeRecord):", f'    """{cls.label}: {cls.comment}"""']
-        out += _body([_field(onto.attributes[a], kind, onto, required=False) for a in own])
+        out += _body([_field(onto.attributes[a], kind, onto, required=a in cls.required) for a in own])
     out += ["NODE_RECORDS: dict[str, type[NodeRecord]] = {"]
     out += [f'    "{kind}": {name},' for kind, name in record_names.items()]
     out += ["}", "", ""]

@@ -20,19 +20,26 @@ from typing import TYPE_CHECKING, Any
 from psp_graph.backends import Backend, open_backend
 from psp_graph.changes import ChangeLog, Result
 from psp_graph.exc import InvalidData, NodeNotFound, PspGraphError
-from psp_graph.history import PROVENANCE_KEYS, inverse_batch
+from psp_graph.history import PROVENANCE_KEYS
 from psp_graph.ids import new_person_id
-from psp_graph.ontology import Ontology, did_you_mean, load_ontology
-from psp_graph.privacy import is_private, names_a_person
+from psp_graph.ontology import Ontology, load_ontology
 from psp_graph.reading import Reader
 from psp_graph.records import Batch, Change, ChangeSet, RawRecord, StoredLink, StoredNode
-from psp_graph.sources import cited_sources
+from psp_graph.sources import cited_sources, private_cited_sources
+from psp_graph.undo import changeset_to_redo, undo_batch
 from psp_graph.values import parse_list
 
 if TYPE_CHECKING:
     from psp_graph.validate import Validator
 
-__all__ = ["Graph", "Result"]
+__all__ = ["Graph", "Result", "tombstone"]
+
+
+def tombstone(entity_id: str) -> str:
+    """What the history keeps of an erased record: a hash of its id, never the id."""
+    import hashlib
+
+    return "erased:" + hashlib.sha256(entity_id.encode("utf-8")).hexdigest()[:32]
 
 
 def _same_record(old: StoredNode | StoredLink, new: StoredNode | StoredLink) -> bool:
@@ -56,10 +63,11 @@ class Graph:
         self._store = Reader(backend, self.onto, include_private=True)  # the service's own reads
 
     @classmethod
-    def open(cls, url: str | None = None) -> Graph:
-        """Open the store at ``url`` (``--store``, ``PSP_STORE`` or ``sqlite:///psp.db``)."""
+    def open(cls, url: str | None = None, *, read_only: bool = False) -> Graph:
+        """Open the store at ``url`` (``--store``, ``PSP_STORE`` or ``sqlite:///psp.db``);
+        ``read_only`` for commands that only read (no write lock, no set-up, no new store)."""
         onto = load_ontology()
-        return cls(open_backend(url, onto), onto)
+        return cls(open_backend(url, onto, read_only=read_only), onto)
 
     def close(self) -> None:
         self.backend.close()
@@ -105,12 +113,26 @@ class Graph:
                 node = self.validator.node(raw)
                 self._no_conflict(nodes, node.id, node, raw, what="id")
                 nodes[node.id] = (node, raw)
+        return self.write_validated(nodes, links, summary=summary, dry_run=dry_run)
+
+    def write_validated(
+        self,
+        nodes: dict[str, tuple[StoredNode, RawRecord]],
+        links: dict[str, tuple[StoredLink, RawRecord]],
+        *,
+        summary: str,
+        dry_run: bool = False,
+    ) -> Result:
+        """Check the references of records the validator made (by id, with the raw record
+        each came from), then write them all in one change set, or nothing."""
         from psp_graph.references import check_references
 
         check_references(self.validator, self._store, nodes, links)
         if not dry_run:  # only now: a file with an error writes nothing, not even the init change set
             self.initialise()
-        planned = self._private_sources([n for n, _ in nodes.values()], [link for link, _ in links.values()])
+        planned = private_cited_sources(
+            self.validator, self.backend, [n for n, _ in nodes.values()], [link for link, _ in links.values()]
+        )
         batch, result = self._plan(*planned, "load", summary)
         if dry_run or result.changeset is None:
             return result
@@ -183,44 +205,44 @@ class Graph:
         self.backend.apply(batch)
         return Result(changeset=batch.changeset.id, deleted=len(batch.changes), ids=[entity_id])
 
-    def undo(self, changeset: str) -> Result:
+    def redo(self) -> Result:
+        """Re-apply what the newest ``undo`` took back (undoing that undo), while no new change came after."""
+        return self.undo(changeset_to_redo(self.backend), action="redo")
+
+    def write_changes(
+        self,
+        nodes: list[StoredNode],
+        links: list[StoredLink],
+        *,
+        delete_nodes: Iterable[str] = (),
+        action: str,
+        summary: str,
+    ) -> Result:
+        """Upsert validated nodes and links and delete nodes (with the links not upserted)
+        as one change set, recorded in history and undoable (used by psp merge)."""
+        batch, result = self._plan(nodes, links, action, summary)
+        kept = {link.id for link in links}
+        for node_id in delete_nodes:
+            node = self.backend.get_node(node_id)
+            if node is None:
+                raise NodeNotFound(f"no node '{node_id}'{self._store.suggest(node_id)}")
+            gone = [g for g in self.backend.links_of(node_id) if g.id not in kept]
+            privates = self.log.private_ids([node_id, *(e for g in gone for e in (g.source, g.target))])
+            for link in gone:
+                batch.delete_links.append(link.id)
+                self.log.record(batch, "delete", link, None, privates)
+            batch.delete_nodes.append(node_id)
+            self.log.record(batch, "delete", node, None, privates)
+            result.deleted += 1 + len(gone)
+        if batch.is_empty():
+            return Result(unchanged=result.unchanged)
+        result.changeset = batch.changeset.id
+        self.backend.apply(batch)
+        return result
+
+    def undo(self, changeset: str, *, action: str = "undo") -> Result:
         """Apply the inverse of a change set (an id, or ``last``) as a new change set."""
-        if changeset == "last":
-            newest = [c for c in self.backend.changesets(limit=1) if c.action != "init"]
-            if not newest:
-                raise NodeNotFound("there is no change set to undo")
-            changeset = newest[0].id
-        original = self.backend.get_changeset(changeset)
-        if original is None:
-            recent = [c.id for c in self.backend.changesets(limit=200)]
-            raise NodeNotFound(f"no change set '{changeset}'{did_you_mean(changeset, recent)}")
-        if original.action == "init":
-            raise PspGraphError("the init change set adds the ontology's issues and cannot be undone")
-        changes = self.backend.changes(changeset)
-        touched = {x.entity_id for x in changes}
-        later = [
-            c.id
-            for c in self.backend.changesets()
-            if (c.at, c.id) > (original.at, original.id)
-            and any(ch.entity_id in touched for ch in self.backend.changes(c.id))
-        ]
-        batch = self.log.new_batch("undo", f"undo {changeset}", undoes=changeset)
-        current_nodes = self.backend.get_nodes(c.entity_id for c in changes if c.entity == "node")
-        current_links = self.backend.get_links(c.entity_id for c in changes if c.entity == "link")
-        inverse_batch(changes, batch, current_nodes, current_links, self.onto, later)
-        gone = [current_links[i] for i in batch.delete_links if i in current_links]
-        privates = self.log.private_ids(
-            [n.id for n in batch.upsert_nodes]
-            + [e for link in [*batch.upsert_links, *gone] for e in (link.source, link.target)]
-        )
-        current: dict[str, StoredNode | StoredLink] = {**current_nodes, **current_links}
-        for entity_id in batch.delete_nodes + batch.delete_links:
-            if entity_id in current:
-                self.log.record(batch, "delete", current[entity_id], None, privates)
-        restored: list[StoredNode | StoredLink] = [*batch.upsert_nodes, *batch.upsert_links]
-        for item in restored:
-            before = current.get(item.id)
-            self.log.record(batch, "update" if before else "create", before, item, privates)
+        batch = undo_batch(self.backend, self.log, changeset, action=action)
         self.backend.apply(batch)
         ops = [c.op for c in batch.changes]
         return Result(
@@ -228,8 +250,39 @@ class Graph:
             created=ops.count("create"),
             updated=ops.count("update"),
             deleted=ops.count("delete"),
-            ids=[changeset],
+            ids=[batch.changeset.undoes or changeset],
         )
+
+    # -- erasure (orchestrated by psp_graph.erase) ---------------------------------
+    def erase_records(self, node_ids: list[str], link_ids: list[str], words: list[str], summary: str) -> str:
+        """Delete nodes and links for good: one ``erase`` change set holding only tombstones
+        (hashes of the ids, so a sync can pass the erasure on), every earlier history entry
+        about them forgotten, change-set summaries naming ``words`` blanked, and the store
+        purged. Cannot be undone. Returns the change set id."""
+        from psp_graph.backends.base import ErasableStore
+
+        if not isinstance(self.backend, ErasableStore):
+            raise PspGraphError(f"the store {self.backend.url} cannot erase (no forget/purge)")
+        batch = self.log.new_batch("erase", summary)
+        batch.delete_links.extend(link_ids)
+        batch.delete_nodes.extend(node_ids)
+        for kind, ids in (("link", link_ids), ("node", node_ids)):
+            for entity_id in ids:
+                batch.changes.append(
+                    Change(
+                        batch.changeset.id,
+                        len(batch.changes),
+                        "erase",
+                        kind,
+                        tombstone(entity_id),
+                        None,
+                        None,
+                    )
+                )
+        self.backend.apply(batch)
+        self.backend.forget([*node_ids, *link_ids], [*words, *node_ids, *link_ids])
+        self.backend.purge()
+        return batch.changeset.id
 
     # -- copying another store in (psp sync) ------------------------------------
     def copy_changeset(self, changeset: ChangeSet, changes: list[Change]) -> None:
@@ -262,42 +315,6 @@ class Graph:
         self.backend.set_meta(key, value)
 
     # -- planning ----------------------------------------------------------------
-    def _private_sources(
-        self, nodes: list[StoredNode], links: list[StoredLink]
-    ) -> tuple[list[StoredNode], list[StoredLink]]:
-        """Sources the batch creates that name a private person it cites them for become
-        private too, so a title such as "Interview with Amina" never shows the name."""
-        new_sources = {n.id: n for n in nodes if "Source" in n.labels and not self.backend.get_node(n.id)}
-        if not new_sources:
-            return nodes, links
-        people: dict[str, StoredNode] = {n.id: n for n in nodes if is_private(n)}
-        ends = {e for link in links for e in (link.source, link.target)} - set(people)
-        people.update({i: n for i, n in self.backend.get_nodes(ends).items() if is_private(n)})
-        named: set[str] = set()
-        items: list[StoredNode | StoredLink] = [*nodes, *links]
-        for item in items:
-            about = [item.id] if isinstance(item, StoredNode) else [item.source, item.target]
-            names = [people[i].name for i in about if i in people]
-            named.update(
-                s
-                for s in item.props.get("sources", [])
-                if s in new_sources and names and names_a_person(new_sources[s].name, names)
-            )
-        if not named:
-            return nodes, links
-        private = {i: self.validator.made_private(new_sources[i]) for i in named}
-        renamed = {i: n.id for i, n in private.items()}
-
-        def cite(item: Any) -> Any:
-            cited = item.props.get("sources")
-            if not cited or not renamed.keys() & set(cited):
-                return item
-            return dataclasses.replace(
-                item, props={**item.props, "sources": [renamed.get(s, s) for s in cited]}
-            )
-
-        return [cite(private.get(n.id, n)) for n in nodes], [cite(link) for link in links]
-
     def _plan(
         self, nodes: list[StoredNode], links: list[StoredLink], action: str, summary: str
     ) -> tuple[Batch, Result]:

@@ -76,7 +76,8 @@ def inverse_batch(
             target.append(change.entity_id)
         elif change.entity == "node":
             node = StoredNode.from_dict({k: v for k, v in (change.before or {}).items() if k != "redacted"})
-            if isinstance(current, StoredNode):  # keep personal fields the log never held
+            if isinstance(current, StoredNode) and (change.before or {}).get("redacted"):
+                # keep personal fields the log never held (a public node's log holds them all)
                 kept = {k: v for k, v in current.props.items() if k not in node.props}
                 personal = onto.personal_attributes
                 node = StoredNode(

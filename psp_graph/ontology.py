@@ -52,6 +52,8 @@ class Vocabulary:
     comments: dict[str, str]
     ranks: dict[str, int]
     groups: dict[str, str]
+    starts: dict[str, str] = field(default_factory=dict)  # code -> ISO date (schema:startDate)
+    ends: dict[str, str] = field(default_factory=dict)  # code -> ISO date (schema:endDate)
 
     def code(self, text: str) -> str | None:
         """The stored code for user text, or None when it is not in the vocabulary."""
@@ -77,6 +79,9 @@ class AttributeSpec:
     maximum: int | None = None
     default: Any = None
     private: bool = False
+    ref_classes: tuple[
+        str, ...
+    ] = ()  # classes a reference may point at (schema:rangeIncludes, else the range)
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,8 @@ class NodeClass:
     attributes: tuple[str, ...]
     kind_vocabulary: str | None
     is_role: bool = False
+    required: tuple[str, ...] = ()  # node attributes a record must give (psp:requiredAttribute)
+    default_privacy: str | None = None  # psp:defaultPrivacy, e.g. "private" for persons and stories
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ class _Reader:
         vocabularies: dict[str, Vocabulary] = {}
         for scheme in self.g.subjects(self.rdf.type, self.skos.ConceptScheme):
             name = self.local(scheme).removesuffix("Scheme")
-            if name == "Issues":
+            if name in {"Issues", "BurningIssues"}:  # concepts are nodes (data), not codes
                 continue
             concepts = sorted(
                 self.g.subjects(self.skos.inScheme, scheme),
@@ -131,6 +131,16 @@ class _Reader:
                     for code, c in zip(codes, concepts, strict=True)
                     if self.g.value(c, self.ns.ladderGroup) is not None
                 },
+                starts={
+                    code: self.text(c, self.schema.startDate)
+                    for code, c in zip(codes, concepts, strict=True)
+                    if self.g.value(c, self.schema.startDate) is not None
+                },
+                ends={
+                    code: self.text(c, self.schema.endDate)
+                    for code, c in zip(codes, concepts, strict=True)
+                    if self.g.value(c, self.schema.endDate) is not None
+                },
             )
         return vocabularies
 
@@ -150,6 +160,7 @@ class _Reader:
                 if vocabulary and vocabulary not in vocabularies:
                     raise InvalidOntology(f"{self.path}: {name} uses unknown vocabulary {vocabulary}")
                 ref_class = None
+                includes = tuple(self.local(c) for c in self.objects(prop, self.schema.rangeIncludes))
                 if vocabulary:
                     datatype = "code"
                 elif range_node is not None and str(range_node).startswith(PSP):
@@ -171,6 +182,7 @@ class _Reader:
                     maximum=_int_or_none(self.g.value(prop, self.ns.maxValue)),
                     default=default_node.toPython() if isinstance(default_node, rdflib.Literal) else None,
                     private=self.text(prop, self.ns.private) == "true",
+                    ref_classes=includes or ((ref_class,) if ref_class else ()),
                 )
         return dict(sorted(attributes.items()))
 
@@ -204,7 +216,8 @@ class _Reader:
             kind = chain[-2] if len(chain) >= 2 else "Node"
             node = self.ns[name]
             attrs: list[str] = []
-            prefix = section = kind_vocab = None
+            prefix = section = kind_vocab = privacy = None
+            required: list[str] = []
             for ancestor in chain:
                 a = self.ns[ancestor]
                 attrs.extend(_snake(self.local(x)) for x in self.objects(a, self.ns.nodeAttribute))
@@ -212,6 +225,8 @@ class _Reader:
                 section = section or (self.text(a, self.ns.section) or None)
                 kv = self.g.value(a, self.ns.kindVocabulary)
                 kind_vocab = kind_vocab or (self.local(kv).removesuffix("Scheme") if kv else None)
+                required.extend(_snake(self.local(x)) for x in self.objects(a, self.ns.requiredAttribute))
+                privacy = privacy or (self.text(a, self.ns.defaultPrivacy) or None)
             for attr in attrs:
                 if attr not in attributes:
                     raise InvalidOntology(f"{self.path}: class {name} lists unknown attribute {attr}")
@@ -226,6 +241,8 @@ class _Reader:
                 section=section,
                 attributes=tuple(dict.fromkeys(attrs)),
                 kind_vocabulary=kind_vocab,
+                required=tuple(dict.fromkeys(required)),
+                default_privacy=privacy,
             )
         roles = {
             self.local(r): NodeClass(

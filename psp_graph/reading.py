@@ -233,6 +233,11 @@ class Reader:
         pseudonym, or an issue; NodeNotFound (listing the candidates) otherwise."""
         if self._backend.get_node(text) or self._backend.get_link(text):
             return text
+        owner = self._backend.node_for_identifier(text.strip())  # an org-id such as GB-CHC-1000147
+        if owner is not None:
+            node = self._backend.get_node(owner)
+            if node is not None and shown_by_name(node, include_private=self.include_private):
+                return owner
         matches = [n.id for n in self.search(text, limit=10) if n.name.lower() == text.lower()]
         if len(matches) == 1:
             return matches[0]

@@ -12,6 +12,7 @@ from itertools import islice
 from typing import Any, TypeVar
 
 __all__ = [
+    "MAX_INDEXED_BYTES",
     "Batch",
     "Change",
     "ChangeSet",
@@ -20,6 +21,7 @@ __all__ = [
     "StoredLink",
     "StoredNode",
     "canonical_json",
+    "check_index_limits",
     "chunked",
 ]
 
@@ -57,6 +59,11 @@ class StoredNode:
     labels: tuple[str, ...]
     name: str
     props: dict[str, Any] = field(default_factory=dict)
+
+    def search_text(self) -> str:
+        """What name search looks at besides the name: description, aliases and identifiers."""
+        extra = [*self.props.get("aliases", []), *self.props.get("identifiers", [])]
+        return " ".join([self.props.get("description") or "", *map(str, extra)]).strip()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -163,3 +170,26 @@ class Stats:
     nodes_by_label: dict[str, int]
     links_by_type: dict[str, int]
     changesets: int
+
+
+# Neo4j 5.26 refuses a range-index key of more than 8,164 bytes (measured on the test server);
+# ids, names and identifiers are indexed there. Both stores keep the same, slightly lower, limit
+# so a store that SQLite accepts always syncs to Neo4j.
+MAX_INDEXED_BYTES = 8000
+
+
+def check_index_limits(item: StoredNode | StoredLink) -> None:
+    """Refuse an id, name or identifier longer than MAX_INDEXED_BYTES (UTF-8), naming the field."""
+    from psp_graph.exc import InvalidData
+
+    values: list[tuple[str, Any]] = [("id", item.id)]
+    if isinstance(item, StoredNode):
+        values.append(("name", item.name))
+        values.extend(("identifiers", v) for v in item.props.get("identifiers", []))
+    for name, value in values:
+        size = len(str(value).encode("utf-8"))
+        if size > MAX_INDEXED_BYTES:
+            raise InvalidData(
+                f"{size:,} bytes; at most {MAX_INDEXED_BYTES:,} bytes (UTF-8) fit in a store index",
+                field=name,
+            )

@@ -55,20 +55,26 @@ def check_references(
     known.update(ontology_issue_nodes(validator, missing))
     known.update(store.nodes(i for i in missing if i not in known))
 
-    def need(ref: str, label: str, raw: RawRecord, attr: str) -> None:
+    source_labels = validator.onto.attributes["sources"].ref_classes  # a Source, or an Event heard at
+
+    def need(ref: str, label: str | tuple[str, ...], raw: RawRecord, attr: str) -> None:
         node = known.get(ref)
         if node is None:
             raise InvalidData(
                 f"no node '{ref}'{store.suggest(ref, known)}", file=raw.file, row=raw.row, field=attr
             )
-        if label not in node.labels:
+        labels = (label,) if isinstance(label, str) else label
+        if not set(labels) & set(node.labels):
             raise InvalidData(
-                f"'{ref}' is a {node.types[0]}, not a {label}", file=raw.file, row=raw.row, field=attr
+                f"'{ref}' is a {node.types[0]}, not a {' or '.join(labels)}",
+                file=raw.file,
+                row=raw.row,
+                field=attr,
             )
 
     for node, raw in nodes.values():
         for src in node.props.get("sources", []):
-            need(src, "Source", raw, "sources")
+            need(src, source_labels, raw, "sources")
         if "broader" in node.props:
             need(node.props["broader"], "Issue", raw, "broader")
         for ident in node.props.get("identifiers", []):
@@ -92,6 +98,6 @@ def check_references(
         except InvalidData as err:
             raise err.located(file=raw.file, row=raw.row) from None
         for src in link.props.get("sources", []):
-            need(src, "Source", raw, "sources")
+            need(src, source_labels, raw, "sources")
         for issue in link.props.get("issues", []):
             need(issue, "Issue", raw, "issues")

@@ -12,7 +12,7 @@ from psp_graph.resources import resource_path
 __all__ = ["SEED_FILES", "load_seed", "seed_paths"]
 
 # Facts with sources first; the illustrative network refers to their issues and initiatives.
-SEED_FILES = ("power_sharing_project.yaml", "illustrative_london.yaml")
+SEED_FILES = ("power_sharing_project.yaml", "illustrative_london.yaml", "community_of_practice.yaml")
 
 
 def seed_paths() -> list[Path]:

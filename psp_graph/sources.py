@@ -9,14 +9,20 @@ URL) that becomes a new Source node.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psp_graph.ids import slugify
-from psp_graph.privacy import opaque_id
+from psp_graph.privacy import is_private, names_a_person, opaque_id
 from psp_graph.reading import Reader
+from psp_graph.records import StoredLink, StoredNode
 
-__all__ = ["cited_sources"]
+if TYPE_CHECKING:
+    from psp_graph.backends.base import Backend
+    from psp_graph.validate import Validator
+
+__all__ = ["cited_sources", "private_cited_sources"]
 
 
 def cited_sources(
@@ -26,7 +32,7 @@ def cited_sources(
     ids: list[str] = []
     new: list[dict[str, Any]] = []
     for text in texts:
-        if text.startswith("src:") and reader.has(text):
+        if text.startswith(("src:", "event:")) and reader.has(text):  # an event a fact was heard at
             ids.append(text)
             continue
         source_id = text if text.startswith("src:") else f"src:{slugify(text)[:60]}"
@@ -41,3 +47,38 @@ def cited_sources(
             new.append(record)
         ids.append(source_id)
     return ids, new
+
+
+def private_cited_sources(
+    validator: Validator, backend: Backend, nodes: list[StoredNode], links: list[StoredLink]
+) -> tuple[list[StoredNode], list[StoredLink]]:
+    """Sources the batch creates that name a private person it cites them for become
+    private too, so a title such as "Interview with Amina" never shows the name."""
+    new_sources = {n.id: n for n in nodes if "Source" in n.labels and not backend.get_node(n.id)}
+    if not new_sources:
+        return nodes, links
+    people: dict[str, StoredNode] = {n.id: n for n in nodes if is_private(n)}
+    ends = {e for link in links for e in (link.source, link.target)} - set(people)
+    people.update({i: n for i, n in backend.get_nodes(ends).items() if is_private(n)})
+    named: set[str] = set()
+    items: list[StoredNode | StoredLink] = [*nodes, *links]
+    for item in items:
+        about = [item.id] if isinstance(item, StoredNode) else [item.source, item.target]
+        names = [people[i].name for i in about if i in people]
+        named.update(
+            s
+            for s in item.props.get("sources", [])
+            if s in new_sources and names and names_a_person(new_sources[s].name, names)
+        )
+    if not named:
+        return nodes, links
+    private = {i: validator.made_private(new_sources[i]) for i in named}
+    renamed = {i: n.id for i, n in private.items()}
+
+    def cite(item: Any) -> Any:
+        cited = item.props.get("sources")
+        if not cited or not renamed.keys() & set(cited):
+            return item
+        return dataclasses.replace(item, props={**item.props, "sources": [renamed.get(s, s) for s in cited]})
+
+    return [cite(private.get(n.id, n)) for n in nodes], [cite(link) for link in links]

@@ -11,8 +11,12 @@ stored (private persons included, exactly as the source keeps them):
   any other write (personal fields of private persons left out), so it can be
   undone and shows in ``psp history``.
 - Extras in the target (nodes, links or change sets the source does not have)
-  are kept, never deleted, and counted in the result: a sync adds and updates,
-  so a store that others also write to loses nothing.
+  are kept and counted in the result, so a store that others also write to
+  loses nothing, with two exceptions: removals are passed on. A record the
+  source's history shows as removed (``psp remove``) and no longer holds is
+  removed from the target too, and a record whose tombstone an ``erase``
+  change set of the source holds (``psp erase``) is erased in the target
+  (history forgotten, store purged).
 
 A second sync with no change in between writes nothing and reports 0 changes.
 A failed sync can be run again: every batch is all-or-nothing and the next run
@@ -63,11 +67,18 @@ class SyncResult:
     links: Counts = field(default_factory=Counts)
     changesets_copied: int = 0
     extra_changesets: int = 0
+    removed: int = 0
+    erased: int = 0
 
     @property
     def changes(self) -> int:
         """Records written: change sets copied plus nodes and links created or updated."""
-        return self.changesets_copied + sum(c.created + c.updated for c in (self.nodes, self.links))
+        return (
+            self.changesets_copied
+            + self.removed
+            + self.erased
+            + sum(c.created + c.updated for c in (self.nodes, self.links))
+        )
 
     def summary(self) -> str:
         lines = [
@@ -76,6 +87,8 @@ class SyncResult:
             f"  links: {self.links}",
             f"  change sets copied: {self.changesets_copied}",
         ]
+        if self.removed or self.erased:
+            lines.append(f"  removals passed on: {self.removed} removed, {self.erased} erased")
         if self.nodes.extra or self.links.extra or self.extra_changesets:
             lines.append(
                 f"  kept in the target only (not deleted): {self.nodes.extra} nodes, "
@@ -122,6 +135,7 @@ def sync(source: Graph, target: Graph, progress: Progress | None = None) -> Sync
         "links",
         report,
     )
+    result.removed, result.erased = _pass_on_removals(source, target)
     for key in META_KEYS:
         value = theirs.meta(key)
         if value is not None and ours.meta(key) is None:
@@ -150,3 +164,52 @@ def _copy(
         report(stage, done, total)
     counts.extra = sum(1 for item in there() if item.id not in seen)
     return counts
+
+
+def _pass_on_removals(source: Graph, target: Graph) -> tuple[int, int]:
+    """Remove from the target what the source removed, and erase what it erased (found by
+    tombstone hashes). Returns (removed, erased). Reads the source's whole history: O(changes)."""
+    from psp_graph.graph import tombstone
+
+    theirs, ours = source.reader(include_private=True), target.reader(include_private=True)
+    deleted: set[str] = set()
+    tombs: set[str] = set()
+    for cs in theirs.changesets():
+        for change in theirs.changes(cs.id):
+            if change.op == "erase":
+                tombs.add(change.entity_id)
+            elif change.op == "delete":
+                deleted.add(change.entity_id)
+    if not deleted and not tombs:
+        return 0, 0
+    extra_nodes = [n for n in ours.iter_nodes() if not theirs.has(n.id)]
+    extra_links = [link.id for link in ours.iter_links() if theirs.link(link.id) is None]
+    erase_nodes = [n for n in extra_nodes if tombstone(n.id) in tombs]
+    erase_links = [i for i in extra_links if tombstone(i) in tombs]
+    erased = 0
+    if erase_nodes or erase_links:
+        from psp_graph.erase import erasure_words
+
+        names = [w for n in erase_nodes if "Person" in n.labels for w in erasure_words(n.name)]
+        gone = {n.id for n in erase_nodes}
+        erase_links += [
+            link.id for n in erase_nodes for link in ours.links_of(n.id) if link.id not in erase_links
+        ]
+        target.erase_records(
+            sorted(gone), sorted(set(erase_links)), names, summary="erase (passed on by sync)"
+        )
+        erased = len(gone) + len(set(erase_links))
+    removed = 0
+    for node in extra_nodes:
+        if (
+            node.id in deleted
+            and tombstone(node.id) not in tombs
+            and target.reader(include_private=True).has(node.id)
+        ):
+            target.remove(node.id)
+            removed += 1
+    for link_id in extra_links:
+        if link_id in deleted and target.reader(include_private=True).link(link_id) is not None:
+            target.remove(link_id)
+            removed += 1
+    return removed, erased

@@ -17,10 +17,18 @@ from psp_graph.ids import ID_PATTERN, keyed_link_id, slugify
 from psp_graph.model import LINK_RECORDS, NODE_RECORDS
 from psp_graph.ontology import NodeClass, Ontology, RelationSpec, did_you_mean
 from psp_graph.privacy import kind_words, opaque_id, pseudonym_for
-from psp_graph.records import RawRecord, StoredLink, StoredNode
-from psp_graph.values import minor_units, parse_bool, parse_date, parse_decimal, parse_list
+from psp_graph.records import RawRecord, StoredLink, StoredNode, check_index_limits
+from psp_graph.values import (
+    minor_units,
+    parse_bool,
+    parse_currency,
+    parse_date,
+    parse_decimal,
+    parse_list,
+)
 
 __all__ = ["SECTION_KINDS", "RawRecord", "Validator"]
+
 
 # YAML section -> the node kind its records default to.
 SECTION_KINDS = {
@@ -30,8 +38,21 @@ SECTION_KINDS = {
     "resources": "Resource",
     "decision_spaces": "DecisionSpace",
     "initiatives": "Initiative",
+    # the community of practice's learning (issue 12)
+    "events": "Event",
+    "pinboard": "PinboardItem",
+    "burning_issues": "BurningIssue",
+    "insights": "Insight",
+    "stories": "Story",
+    "practice_examples": "PracticeExample",
+    "pilots": "Pilot",
+    "recommendations": "Recommendation",
+    "places": "Place",
 }
 _LINK_ALIASES = {"from": "source", "to": "target", "relationship": "type", "rel": "type"}
+# Attributes added with grant data: stored only when not empty (or true), so records
+# without them are stored exactly as before.
+_OMIT_EMPTY = frozenset({"aliases", "classifications", "places", "related_activity", "unregistered"})
 
 
 def _clean_keys(data: dict[str, Any]) -> dict[str, Any]:
@@ -65,7 +86,9 @@ class Validator:
     def node(self, raw: RawRecord) -> StoredNode:
         """A validated node, or InvalidData naming the field."""
         try:
-            return self._node(raw)
+            node = self._node(raw)
+            check_index_limits(node)
+            return node
         except InvalidData as err:
             raise err.located(file=raw.file, row=raw.row) from None
 
@@ -90,11 +113,14 @@ class Validator:
         props = model.model_dump(mode="json", exclude_none=True)
         for key in ("id", "types", "name"):
             props.pop(key, None)
+        props = {k: v for k, v in props.items() if k not in _OMIT_EMPTY or v not in ([], False)}
         if "amount" in props:
             props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))
             del props["amount"]
         if "privacy" not in props:
-            props["privacy"] = "private" if cls.name == "Person" else "public"
+            props["privacy"] = cls.default_privacy or "public"
+        if cls.kind == "Story" and not props.get("consent_to_share"):
+            raise InvalidData("a story is recorded only with the teller's consent", field="consent_to_share")
         if cls.name == "Person" or props["privacy"] != "public":
             props["pseudonym"] = pseudonym_for(model.id, kind_words(cls.name))
         return StoredNode(
@@ -180,7 +206,9 @@ class Validator:
     def link(self, raw: RawRecord) -> StoredLink:
         """A validated link (ends not yet checked against the store)."""
         try:
-            return self._link(raw)
+            link = self._link(raw)
+            check_index_limits(link)
+            return link
         except InvalidData as err:
             raise err.located(file=raw.file, row=raw.row) from None
 
@@ -218,6 +246,12 @@ class Validator:
         props = model.model_dump(mode="json", exclude_none=True)
         for key in ("id", "type", "source", "target"):
             props.pop(key, None)
+        props = {k: v for k, v in props.items() if k not in _OMIT_EMPTY or v not in ([], False)}
+        if "amount_disbursed" in props:
+            props["amount_disbursed_minor"] = minor_units(
+                model.amount_disbursed, props.get("currency", "GBP")
+            )
+            del props["amount_disbursed"]
         if "amount" in props:
             props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))
             del props["amount"]
@@ -286,10 +320,7 @@ class Validator:
             if spec.datatype == "ref" and spec.ref_class == "Issue":
                 return _prefixed(value, "issue")
             if attr == "currency":
-                code = str(value).strip().upper()
-                if not re.fullmatch(r"[A-Z]{3}", code):
-                    raise InvalidData(f"'{value}' is not a currency code such as GBP")
-                return code
+                return parse_currency(value)
             return value
         except InvalidData as err:
             raise InvalidData(err.reason, field=attr) from None

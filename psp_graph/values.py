@@ -11,16 +11,55 @@ from typing import Any
 from psp_graph.exc import InvalidData
 
 __all__ = [
+    "CURRENCIES",
     "format_money",
+    "minor_digits",
     "minor_units",
     "parse_bool",
+    "parse_currency",
     "parse_date",
     "parse_decimal",
     "parse_list",
 ]
 
-# ISO 4217 currencies whose minor unit is not 1/100.
-_MINOR_DIGITS = {"JPY": 0, "KRW": 0, "ISK": 0, "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3}
+# The one currency table: ISO 4217 active codes (list one, 2024; precious metals, test and
+# no-currency codes left out) with their minor-unit digits. Everything reads it through
+# minor_digits()/parse_currency(); nothing else keeps a copy.
+_TWO_DIGITS = """
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP BYN BZD
+CAD CDF CHE CHF CHW CNY COP COU CRC CUC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL
+GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD KZT LAK LBP LKR LRD
+LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN
+PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL
+THB TJS TMT TOP TRY TTD TWD TZS UAH USD USN UYU UZS VED VES WST XCD XCG YER ZAR ZMW ZWG ZWL
+"""
+CURRENCIES: dict[str, int] = {
+    **dict.fromkeys(_TWO_DIGITS.split(), 2),
+    **dict.fromkeys(
+        [
+            "BIF",
+            "CLP",
+            "DJF",
+            "GNF",
+            "ISK",
+            "JPY",
+            "KMF",
+            "KRW",
+            "PYG",
+            "RWF",
+            "UGX",
+            "UYI",
+            "VND",
+            "VUV",
+            "XAF",
+            "XOF",
+            "XPF",
+        ],
+        0,
+    ),
+    **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
+    **dict.fromkeys(["CLF", "UYW"], 4),
+}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
@@ -64,9 +103,29 @@ def parse_decimal(value: Any) -> Decimal:
     return amount
 
 
+def parse_currency(value: Any) -> str:
+    """An ISO 4217 code (``gbp`` -> ``GBP``); ``GPB`` is refused with a did-you-mean."""
+    code = str(value).strip().upper()
+    if code in CURRENCIES:
+        return code
+    common = ["GBP", "EUR", "USD"]
+    swapped = [c for c in CURRENCIES if sorted(c) == sorted(code)]
+    one_off = [
+        c for c in CURRENCIES if len(code) == 3 and sum(a != b for a, b in zip(c, code, strict=True)) == 1
+    ]
+    close = sorted(dict.fromkeys(swapped + one_off), key=lambda c: (c not in swapped, c not in common, c))[:3]
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise InvalidData(f"'{value}' is not an ISO 4217 currency code such as GBP{hint}")
+
+
+def minor_digits(currency: str | None) -> int:
+    """Digits after the point in the currency's minor unit (2 for GBP, 3 for KWD, 0 for JPY)."""
+    return CURRENCIES.get((currency or "GBP").upper(), 2)
+
+
 def minor_units(amount: Decimal, currency: str) -> int:
     """Money as an integer number of minor units (pence for GBP); refuses fractions of a penny."""
-    digits = _MINOR_DIGITS.get(currency.upper(), 2)
+    digits = minor_digits(currency)
     scaled = amount.scaleb(digits)
     if scaled != scaled.to_integral_value():
         raise InvalidData(f"{amount} {currency} has more than {digits} decimal places")
@@ -78,7 +137,7 @@ def format_money(amount_minor: int | None, currency: str | None) -> str:
     if amount_minor is None:
         return ""
     code = (currency or "GBP").upper()
-    digits = _MINOR_DIGITS.get(code, 2)
+    digits = minor_digits(code)
     major = Decimal(amount_minor).scaleb(-digits)
     return f"{code} {major:,.{digits}f}"
 

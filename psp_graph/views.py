@@ -18,7 +18,14 @@ from psp_graph.values import format_money
 __all__ = ["describe", "history_rows", "link_row", "node_row", "search_rows"]
 
 # Shown in columns of their own (sources, amount) or not for reading (when, by whom).
-_NOT_ATTRIBUTES = PROVENANCE_FIELDS | {"pseudonym", REDACTED, "sources", "amount_minor", "currency"}
+_NOT_ATTRIBUTES = PROVENANCE_FIELDS | {
+    "pseudonym",
+    REDACTED,
+    "sources",
+    "amount_minor",
+    "amount_disbursed_minor",
+    "currency",
+}
 
 
 def _attributes(props: dict[str, Any]) -> str:
@@ -28,6 +35,8 @@ def _attributes(props: dict[str, Any]) -> str:
         if key in _NOT_ATTRIBUTES or value in (None, [], False, ""):
             continue
         shown.append(f"{key}={'; '.join(map(str, value)) if isinstance(value, list) else value}")
+    if "amount_disbursed_minor" in props:
+        shown.insert(0, f"disbursed={format_money(props['amount_disbursed_minor'], props.get('currency'))}")
     if "amount_minor" in props:
         shown.insert(0, f"amount={format_money(props['amount_minor'], props.get('currency'))}")
     return ", ".join(shown)

@@ -8,7 +8,8 @@
 MATCH (a:Entity {id: $actor})
 WITH a, CASE WHEN a:Issue THEN [] ELSE [a] END AS frontier, [a] AS seen,
      [{id: a.id, types: a.types, distance: 0}] AS found
-CALL (frontier, seen) {
+CALL {
+  WITH frontier, seen
   UNWIND CASE WHEN $hops >= 1 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
   WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}
@@ -16,7 +17,8 @@ CALL (frontier, seen) {
 }
 WITH next1 AS frontier, seen, found
 WITH frontier, seen + frontier AS seen, found + [n IN frontier | {id: n.id, types: n.types, distance: 1}] AS found
-CALL (frontier, seen) {
+CALL {
+  WITH frontier, seen
   UNWIND CASE WHEN $hops >= 2 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
   WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}
@@ -24,7 +26,8 @@ CALL (frontier, seen) {
 }
 WITH next2 AS frontier, seen, found
 WITH frontier, seen + frontier AS seen, found + [n IN frontier | {id: n.id, types: n.types, distance: 2}] AS found
-CALL (frontier, seen) {
+CALL {
+  WITH frontier, seen
   UNWIND CASE WHEN $hops >= 3 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
   WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}
@@ -32,7 +35,8 @@ CALL (frontier, seen) {
 }
 WITH next3 AS frontier, seen, found
 WITH frontier, seen + frontier AS seen, found + [n IN frontier | {id: n.id, types: n.types, distance: 3}] AS found
-CALL (frontier, seen) {
+CALL {
+  WITH frontier, seen
   UNWIND CASE WHEN $hops >= 4 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
   WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}
@@ -40,7 +44,8 @@ CALL (frontier, seen) {
 }
 WITH next4 AS frontier, seen, found
 WITH frontier, seen + frontier AS seen, found + [n IN frontier | {id: n.id, types: n.types, distance: 4}] AS found
-CALL (frontier, seen) {
+CALL {
+  WITH frontier, seen
   UNWIND CASE WHEN $hops >= 5 THEN frontier ELSE [] END AS f
   OPTIONAL MATCH (f)-[r]-(n:Entity)
   WHERE NOT n:Issue AND NOT n IN seen AND {{valid(r)}}

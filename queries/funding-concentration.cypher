@@ -1,11 +1,12 @@
 // name: funding-concentration
 // description: How concentrated money is among funders: HHI, Gini and top-5 share, overall, per issue and per year.
-// parameters: issue, as_of
+// parameters: issue, place, as_of
 // columns: issue, year, currency, funders, grants, total_minor, hhi, gini, top5_share
-// cypher-parameters: $issues, $as_of
+// cypher-parameters: $issues, $places, $as_of
 MATCH (f:Entity)-[r:FUNDS]->(:Entity)
-WHERE r.amount_minor IS NOT NULL AND {{valid(r)}}
+WHERE r.amount_minor IS NOT NULL AND r.amount_minor > 0 AND {{valid(r)}}
   AND ($issues IS NULL OR any(i IN coalesce(r.issues, []) WHERE i IN $issues))
+  AND ($places IS NULL OR any(p IN coalesce(r.places, []) WHERE p IN $places))
 WITH f, r,
      reduce(keys = ['*'], i IN coalesce(r.issues, []) |
             CASE WHEN i IN keys OR NOT ($issues IS NULL OR i IN $issues) THEN keys ELSE keys + i END) AS issue_keys,

@@ -7,17 +7,20 @@
 // cypher-parameters: $issues, $as_of, $currency, $issue_types, $authority_types, $reach_types
 MATCH (a:Actor)
 WHERE {{on_selected_issue(a)}}
-CALL (a) {
+CALL {
+  WITH a
   OPTIONAL MATCH (a)-[f:FUNDS]->(:Entity)
   WHERE {{valid(f)}} AND f.currency = $currency AND f.amount_minor IS NOT NULL
     AND ($issues IS NULL OR any(i IN coalesce(f.issues, []) WHERE i IN $issues))
   RETURN coalesce(sum(f.amount_minor), 0) AS money
 }
-CALL (a) {
+CALL {
+  WITH a
   OPTIONAL MATCH (a)-[c:CONTROLS]->(:Entity) WHERE {{valid(c)}}
   RETURN count(c) AS resources
 }
-CALL (a) {
+CALL {
+  WITH a
   OPTIONAL MATCH (a)-[x]->(:Entity) WHERE type(x) IN $authority_types AND {{valid(x)}}
   RETURN count(x) AS authority
 }

@@ -3,7 +3,7 @@
 ``chromium`` (session) is a selenium WebDriver on ``/usr/bin/chromium`` through
 ``Service("/usr/bin/chromedriver")``, with the flags of ARCHITECTURE §8, a fresh
 ``--user-data-dir`` and every http(s)/ws(s) URL blocked through the DevTools
-protocol (see :func:`psp_graph.maps.browser.headless_chromium`). Without
+protocol (see :func:`tools.browser.headless_chromium`). Without
 Chromium the browser tests skip with one reason, except under ``CI=true``,
 where a missing or broken browser is an error, never a skip.
 
@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from psp_graph.maps.browser import chromium_available, headless_chromium, wait_until_drawn
+from tools.browser import chromium_available, headless_chromium, wait_until_drawn
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

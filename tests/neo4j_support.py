@@ -7,8 +7,14 @@ one reason, except under ``CI=true``, where a Neo4j that cannot start is an erro
 
 ``neo4j_store`` (function) wipes the database and returns its URL, with the
 backend's credential variables set from ``PSP_TEST_NEO4J_USER``/``_PASSWORD``/
-``_DATABASE`` (or cleared). It wipes only a database marked as a test one (a
-``:PspMeta`` marker it creates in an empty database) and fails on any other.
+``_DATABASE`` (or cleared).
+
+Isolation cannot fail open: a wipe deletes data only in a database this test run
+claimed. A database is claimed when it is empty (nothing but, at most, a test
+marker), by writing this run's token into its ``:PspMeta`` marker; later wipes in
+the same run check the token. A marker left by an earlier run (a "stale" marker)
+authorises nothing: a database holding data under any other token is refused,
+whatever its marker says (tests/test_trust.py proves it).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -26,6 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 TEST_MARKER = "psp_test_database"
 _CREDENTIALS = ("USER", "PASSWORD", "DATABASE")
+# This run's claim on a test database: a marker with any other value authorises no wipe.
+RUN_TOKEN = f"psp-test-run-{uuid.uuid4().hex}"
+
+
+class RefusedWipe(RuntimeError):
+    """The database holds data this test run did not put there."""
 
 
 def neo4j_tools() -> ModuleType:
@@ -79,8 +92,12 @@ def _test_credentials() -> tuple[str, str | None, str | None]:
     )
 
 
-def wipe_test_database(uri: str) -> None:
-    """Delete everything but the test marker; mark an empty database; refuse any other."""
+def wipe_test_database(uri: str, token: str = RUN_TOKEN) -> None:
+    """Empty a database this run claimed (or claim an empty one); refuse any other.
+
+    Raises RefusedWipe, deleting nothing, when the database holds data and its
+    marker is missing or carries another run's token.
+    """
     from neo4j import GraphDatabase
 
     user, password, database = _test_credentials()
@@ -91,16 +108,19 @@ def wipe_test_database(uri: str) -> None:
             records, _, _ = driver.execute_query(text, params, database_=database)
             return [r.data() for r in records]
 
-        marked = query("MATCH (m:PspMeta {key: $key}) RETURN count(m) AS n", key=TEST_MARKER)[0]["n"]
-        if not marked:
-            if query("MATCH (n) RETURN count(n) AS n")[0]["n"]:
-                pytest.fail(
-                    f"refusing to wipe the Neo4j database at {uri}: it holds data and has no "
-                    f"(:PspMeta {{key: '{TEST_MARKER}'}}) marker; point PSP_TEST_NEO4J_URI at an empty "
-                    "or test database",
-                    pytrace=False,
+        markers = query("MATCH (m:PspMeta {key: $key}) RETURN m.value AS value", key=TEST_MARKER)
+        if not any(m["value"] == token for m in markers):
+            others = query(
+                "MATCH (n) WHERE NOT (n:PspMeta AND n.key = $key) RETURN count(n) AS n", key=TEST_MARKER
+            )[0]["n"]
+            if others:
+                stale = " (its test marker is from another run)" if markers else ""
+                raise RefusedWipe(
+                    f"refusing to wipe the Neo4j database at {uri}: it holds {others} nodes this test run "
+                    f"did not create{stale}; point PSP_TEST_NEO4J_URI at an empty database"
                 )
-            query("MERGE (m:PspMeta {key: $key}) SET m.value = 'wipe me'", key=TEST_MARKER)
+            query("MATCH (m:PspMeta {key: $key}) DELETE m", key=TEST_MARKER)
+            query("CREATE (m:PspMeta {key: $key, value: $token})", key=TEST_MARKER, token=token)
         while query(
             "MATCH (n) WHERE NOT (n:PspMeta AND n.key = $key) WITH n LIMIT 10000 DETACH DELETE n "
             "RETURN count(*) AS n",
@@ -112,7 +132,10 @@ def wipe_test_database(uri: str) -> None:
 @pytest.fixture
 def neo4j_store(neo4j_server_uri: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """The URL of an empty test database, with the backend's credentials set for it."""
-    wipe_test_database(neo4j_server_uri)
+    try:
+        wipe_test_database(neo4j_server_uri)
+    except RefusedWipe as err:
+        pytest.fail(str(err), pytrace=False)
     for name, value in zip(_CREDENTIALS, _test_credentials(), strict=True):
         if value is None:
             monkeypatch.delenv(f"PSP_NEO4J_{name}", raising=False)

@@ -192,6 +192,7 @@ def test_output_formats_and_files(runner: CliRunner, tmp_path: Path) -> None:
 def test_output_to_an_unwritable_path_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
+    assert psp(runner, "init").exit_code == 0
     assert_user_error(psp(runner, "stats", "-o", str(blocker / "out.json")), "cannot write")
 
 

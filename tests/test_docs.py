@@ -16,7 +16,14 @@ from psp_graph.cli.reference import generate_reference
 from .conftest import ROOT
 
 BIN = Path(sys.executable).parent
-DOCS_RUN_HERE = ["README.md", "docs/data-format.md", "docs/queries.md", "docs/neo4j.md", "docs/maps.md"]
+DOCS_RUN_HERE = [
+    "README.md",
+    "docs/data-format.md",
+    "docs/queries.md",
+    "docs/neo4j.md",
+    "docs/maps.md",
+    "docs/trust.md",
+]
 
 
 def console_commands(path: Path) -> list[str]:

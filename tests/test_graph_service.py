@@ -132,6 +132,10 @@ def test_a_sources_own_id_becomes_the_link_id(graph: Graph) -> None:
         {"id": "360G-example-123", "type": "FUNDS", "from": "org:funder", "to": "org:grantee"}
     )
     assert result.ids == ["360G-example-123"]
+    # The same given id, now of another type: one link, of the new type, on both stores.
+    add_orgs(graph, "Board")
+    graph.add_link({"id": "360G-example-123", "type": "MEMBER_OF", "from": "org:funder", "to": "org:board"})
+    assert graph.reader().stats().links_by_type == {"MEMBER_OF": 1}
 
 
 def test_symmetric_links_store_the_lower_id_first(graph: Graph) -> None:

@@ -128,9 +128,15 @@ def test_workshop_map_draws_and_a_screenshot_is_a_png(
     assert console_errors(driver) == []
 
 
-def test_a_small_ego_map_settles_with_physics_and_draws(
+def test_a_small_ego_map_draws_where_it_was_laid_out(
     seed_file: Path, tmp_path: Path, open_map_page: OpenPage
 ) -> None:
-    driver = open_map_page(draw(seed_file, tmp_path, MapOptions(ego="org:northbank-tenants-union", hops=1)))
+    path = draw(seed_file, tmp_path, MapOptions(ego="org:northbank-tenants-union", hops=1))
+    driver = open_map_page(path)
     assert driver.execute_script("return window.pspMap.visibleNodeCount();") > 3
+    drawn = driver.execute_script(
+        "const p = window.pspMap.network.getPositions(); return Object.keys(p).map(k => [p[k].x, p[k].y]);"
+    )
+    data = driver.execute_script("return JSON.parse(document.getElementById('psp-data').textContent).nodes;")
+    assert drawn == [[n["x"], n["y"]] for n in data]  # no physics moved anything
     assert console_errors(driver) == []

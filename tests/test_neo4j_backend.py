@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -140,7 +141,11 @@ def test_a_given_link_id_that_changes_type_or_ends_replaces_the_old_link(store: 
         Batch(cs(1), upsert_nodes=[a, b, c], upsert_links=[StoredLink("360G-1", "FUNDS", a.id, b.id, {})])
     )
     store.apply(
-        Batch(cs(2), upsert_links=[StoredLink("360G-1", "MEMBER_OF", a.id, c.id, {"role": "trustee"})])
+        Batch(
+            cs(2),
+            upsert_links=[StoredLink("360G-1", "MEMBER_OF", a.id, c.id, {"role": "trustee"})],
+            given_link_ids={"360G-1"},  # the service says which ids a source gave
+        )
     )
     assert store.get_link("360G-1") == StoredLink("360G-1", "MEMBER_OF", a.id, c.id, {"role": "trustee"})
     assert store.stats().links_by_type == {"MEMBER_OF": 1}
@@ -224,3 +229,94 @@ def test_a_wrong_password_gives_a_clear_error_without_the_password(
 
     monkeypatch.setenv("PSP_NEO4J_PASSWORD", RIGHT_PASSWORD)
     Neo4jBackend(server_with_auth).close()
+
+
+def test_a_password_with_at_signs_never_reaches_a_message(
+    server_with_auth: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14, finding 6: no credential text in any message."""
+    monkeypatch.setenv("PSP_NEO4J_USER", "neo4j")
+    monkeypatch.setenv("PSP_NEO4J_PASSWORD", "p@ss:W0rd@guess")
+    with pytest.raises(StoreUnavailable) as err:
+        Neo4jBackend(server_with_auth)
+    assert "W0rd" not in str(err.value) and "p@ss" not in str(err.value)
+    host = server_with_auth.removeprefix("bolt://")
+    for url in (f"bolt://neo4j:p@ss:W0rd@{host}", f"neo4j://neo4j:p@ss/W0rd@{host}"):
+        result = CliRunner().invoke(main, ["stats", "--store", url])
+        assert result.exit_code == 1 and "W0rd" not in result.output + result.stderr, result.stderr
+    result = CliRunner().invoke(main, ["init", "--store", "sqlite://user:S3cret@nowhere/x/y.db"])
+    assert result.exit_code == 1 and "S3cret" not in result.output + result.stderr, result.stderr
+    # Time for the server's failed-login lock to pass before the next test logs in.
+    time.sleep(6)
+
+
+def test_after_failed_logins_the_rate_limit_is_one_clear_line(
+    server_with_auth: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14, finding 6: Neo4j locks logins after 3 failures; say so instead of a raw code."""
+    monkeypatch.setenv("PSP_NEO4J_USER", "neo4j")
+    monkeypatch.setenv("PSP_NEO4J_PASSWORD", WRONG_PASSWORD)
+    messages = []
+    for _ in range(4):
+        with pytest.raises(StoreUnavailable) as err:
+            Neo4jBackend(server_with_auth)
+        messages.append(str(err.value))
+    monkeypatch.setenv("PSP_NEO4J_PASSWORD", RIGHT_PASSWORD)
+    with pytest.raises(StoreUnavailable) as err:
+        Neo4jBackend(server_with_auth)
+    messages.append(str(err.value))
+    assert "refuses logins for a while after failed attempts" in messages[-1]
+    for message in messages:
+        assert_one_line(message, server_with_auth)
+        assert "Neo." not in message and RIGHT_PASSWORD not in message and WRONG_PASSWORD not in message
+    time.sleep(6)
+    Neo4jBackend(server_with_auth).close()
+
+
+@pytest.mark.slow
+def test_an_outage_during_a_write_is_one_quiet_line_within_seconds(capfd: pytest.CaptureFixture[str]) -> None:
+    """Issue 14, finding 6: the driver's retries are bounded and print nothing; psp says one line."""
+    tools = require_java()
+    server = tools.Neo4jServer(timeout=180).start()
+    try:
+        store = Neo4jBackend(server.uri)
+    finally:
+        server.stop()
+    capfd.readouterr()
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable) as err:
+        store.apply(Batch(cs(900), [org("outage")], [], [], [], []))
+    elapsed = time.monotonic() - started
+    store.close()
+    assert_one_line(str(err.value), "Neo4j")
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == "", captured.err[:2000]
+    # A regression bound, not a speed target: unbounded retries took 32-38 s.
+    assert elapsed < 20, f"the outage took {elapsed:.0f} s to report"
+
+
+def test_a_value_over_the_index_limit_is_refused_alike_on_both_stores(
+    neo4j_store: str, tmp_path: Any
+) -> None:
+    """Issue 14, finding 6: the same one-line error from SQLite and Neo4j, before anything is written."""
+    from psp_graph.graph import Graph
+    from psp_graph.records import MAX_INDEXED_BYTES
+
+    messages = []
+    for url in (f"sqlite:///{tmp_path / 'limit.db'}", neo4j_store):
+        with Graph.open(url) as graph:
+            with pytest.raises(InvalidData) as err:
+                graph.add_node(
+                    # "é" is two bytes in UTF-8 (the id, made from the name, is half as long)
+                    {"name": "é" * (MAX_INDEXED_BYTES // 2 + 1), "types": ["Charity"], "illustrative": True}
+                )
+            messages.append(str(err.value))
+            graph.add_node(
+                {"name": "é" * (MAX_INDEXED_BYTES // 2), "types": ["Charity"], "illustrative": True}
+            )
+            assert graph.reader().stats().nodes >= 1
+    assert messages[0] == messages[1]
+    assert "field 'name': 8,002 bytes; at most 8,000 bytes" in messages[0]
+    # A store written before the check (here: straight to the backend) fails the same way on sync.
+    with Graph.open(neo4j_store) as graph, pytest.raises(InvalidData, match="at most 8,000 bytes"):
+        graph.backend.apply(Batch(cs(901), [org("huge", "h" * 9000)], [], [], [], []))

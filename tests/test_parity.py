@@ -21,12 +21,26 @@ from .generate import generate_graph, load_generated
 
 pytestmark = pytest.mark.neo4j
 
+
+def _takes(name: str, param: str) -> bool:
+    return param in QUERIES[name].param_names
+
+
 PARAMS: list[tuple[str, dict[str, Any]]] = [
     *[(name, {}) for name in QUERIES if name != "ego"],
-    *[(name, {"issue": "housing"}) for name in QUERIES if name != "ego"],
-    *[(name, {"as_of": "2020-06-01"}) for name in QUERIES if name != "ego"],
+    *[(name, {"issue": "housing"}) for name in QUERIES if name != "ego" and _takes(name, "issue")],
+    *[(name, {"as_of": "2020-06-01"}) for name in QUERIES if name != "ego" and _takes(name, "as_of")],
     ("power-ranking", {"w_money": 2, "w_reach": 0.5, "currency": "GBP"}),
     ("brokers", {"exact_below": 2, "samples": 7, "seed": 3}),
+    *[(name, {"issue": "food-poverty"}) for name in QUERIES if name != "ego" and _takes(name, "issue")],
+    ("insight-evidence", {"stage": "2"}),
+    ("insight-evidence", {"issue": "food-poverty", "stage": "5", "as_of": "2021-06-01"}),
+    ("pilot-change", {"from": "2021-06-01", "to": "2021-08-01"}),
+    (
+        "pilot-change",
+        {"pilot": "pilot:metro-food-aid-network-shares-power", "from": "2019", "to": "2021-12-31"},
+    ),
+    ("pilot-change", {"pilot": "pilot:none"}),
 ]
 
 
@@ -78,6 +92,14 @@ def test_parity_on_the_seed_graph(pair: tuple[Graph, Graph]) -> None:
         for hops in (1, 3):
             both_tables(sqlite, neo4j, "ego", {"actor": actor, "hops": hops})
     assert run_query(neo4j, "collaboration-gaps").rows, "the seed graph has gaps"
+    for name in (
+        "community-balance",
+        "burning-issues",
+        "insight-evidence",
+        "recommendation-targets",
+        "pilot-change",
+    ):
+        assert run_query(neo4j, name).rows, f"the seed graph has rows for {name}"
 
 
 def test_parity_on_an_empty_store(pair: tuple[Graph, Graph]) -> None:

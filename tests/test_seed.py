@@ -127,3 +127,38 @@ def test_the_project_documents_facts_are_there(seeded: Graph) -> None:
     names = {n.name.lower() for n in seeded.backend.get_nodes(drawn_on).values()}
     for expected in ("social change project", "social change grid", "12 habits", "influencing change"):
         assert any(expected in name for name in names), expected
+
+
+def test_community_of_practice_records_are_illustrative_or_cite_web_sources(seeded: Graph) -> None:
+    path = next(p for p in seed_paths() if p.name == "community_of_practice.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    sources = {s.id: s for s in seeded.backend.iter_nodes("Source")}
+    real = []
+    for records in data.values():
+        for record in records:
+            if record.get("illustrative") is True:
+                # src:illustrative, or an illustrative event the fact was heard at
+                cited = seeded.backend.get_nodes(record["sources"]).values()
+                assert all(n.props.get("illustrative") for n in cited) and cited, record
+            else:
+                real.append(record["id"])
+                assert all(sources[s].props.get("url") for s in record["sources"]), record
+    assert sorted(real) == ["pin:social-change-grid", "pin:twelve-habits-of-successful-change-makers"]
+
+
+def test_learning_seed_spans_the_five_stages_within_the_project_years(seeded: Graph) -> None:
+    events = list(seeded.backend.iter_nodes("Event"))
+    assert {e.props["stage"] for e in events} == {"1", "2", "3", "4", "5"}
+    assert all("2019" <= e.props["date"] <= "2021-12-31" for e in events)
+    for kind in ("PinboardItem", "BurningIssue", "Insight", "Pilot", "Recommendation", "Story"):
+        assert list(seeded.backend.iter_nodes(kind)), kind
+    # Stories are private by default; every recommendation has a target.
+    assert all(s.props["privacy"] == "private" for s in seeded.backend.iter_nodes("Story"))
+    targeted = {link.source for link in seeded.backend.iter_links("ADDRESSED_TO")}
+    assert {r.id for r in seeded.backend.iter_nodes("Recommendation")} <= targeted
+
+
+def test_illustrative_dates_fall_within_the_project_years() -> None:
+    for path in seed_paths():
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r'valid_(from|to): "?202[2-9]', text), path.name

@@ -128,10 +128,9 @@ def test_psp_sync_moves_the_seed_graph_into_neo4j_and_again_changes_nothing(
 def test_psp_load_and_demo_work_on_neo4j(runner: CliRunner, neo4j_store: str) -> None:
     loaded = psp(runner, "load", "--store", neo4j_store, *map(str, seed_paths()))
     assert loaded.exit_code == 0, loaded.output
-    assert (
-        psp(runner, "load", "--store", neo4j_store, *map(str, seed_paths())).output.count("nothing changed")
-        == 2
-    )
+    assert psp(runner, "load", "--store", neo4j_store, *map(str, seed_paths())).output.count(
+        "nothing changed"
+    ) == len(seed_paths())
     demo = psp(runner, "demo", "--store", neo4j_store)
     assert demo.exit_code == 0, demo.output
     assert neo4j_store in demo.output and "Who holds the money" in demo.output

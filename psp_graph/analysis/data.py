@@ -6,9 +6,11 @@ covers, and who counts as a lived-experience actor.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, Protocol
 
 from psp_graph.exc import InvalidData
 from psp_graph.ontology import Ontology, did_you_mean
@@ -17,11 +19,23 @@ from psp_graph.records import StoredNode
 
 __all__ = [
     "AnalysisData",
+    "LazyLink",
+    "LinkLike",
     "Row",
     "experience_of",
+    "is_valid_on",
     "load_data",
     "select_issues",
+    "select_places",
 ]
+
+
+def is_valid_on(props: dict[str, Any], as_of: str | None) -> bool:
+    """True when a link holds on ``as_of`` (ISO date text); every link holds when as_of is None."""
+    if as_of is None:
+        return True
+    start, end = props.get("valid_from"), props.get("valid_to")
+    return (start is None or start <= as_of) and (end is None or end >= as_of)
 
 
 def experience_of(node: StoredNode) -> str:
@@ -30,6 +44,37 @@ def experience_of(node: StoredNode) -> str:
     if experience:
         return str(experience)
     return "lived" if "LivedExperienceGroup" in node.labels else "unknown"
+
+
+class LinkLike(Protocol):
+    """What analyses read of a link (StoredLink, or a LazyLink from the fast path)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def target(self) -> str: ...
+    @property
+    def props(self) -> dict[str, Any]: ...
+
+
+class LazyLink:
+    """A link whose attributes are decoded from JSON only when first read."""
+
+    __slots__ = ("_props", "_raw", "id", "source", "target", "type")
+
+    def __init__(self, link_id: str, rel_type: str, source: str, target: str, raw: str) -> None:
+        self.id, self.type, self.source, self.target, self._raw = link_id, rel_type, source, target, raw
+        self._props: dict[str, Any] | None = None
+
+    @property
+    def props(self) -> dict[str, Any]:
+        if self._props is None:
+            self._props = json.loads(self._raw)
+        return self._props
 
 
 Row = tuple[Any, ...]
@@ -49,7 +94,7 @@ class AnalysisData:
     _links: dict[tuple[Any, ...], list[Row]] = field(default_factory=dict)
     _labelled: dict[str, set[str]] = field(default_factory=dict)
 
-    def links(
+    def rows(
         self, types: Iterable[str], attributes: tuple[str, ...] = (), issues: list[str] | None = None
     ) -> list[Row]:
         """Links of these types valid on the date (concerning the issues, when given)."""
@@ -58,6 +103,29 @@ class AnalysisData:
             self._links[key] = self.reader.link_columns(key[0], attributes, as_of=self.as_of, issues=issues)
         return self._links[key]
 
+    # -- whole records, read once when first asked (for analyses not yet on columns) --
+    @cached_property
+    def nodes(self) -> dict[str, StoredNode]:
+        """Every node, by id (reads and decodes them all: prefer :meth:`ids` and :meth:`values`)."""
+        return {n.id: n for n in self.reader.iter_nodes()}
+
+    @cached_property
+    def links(self) -> list[LinkLike]:
+        """Every link valid on the date, attributes decoded when read (prefer :meth:`rows`)."""
+        links: list[LinkLike] = [LazyLink(*row) for row in self.reader.link_rows()]
+        if self.as_of is not None:
+            links = [link for link in links if is_valid_on(link.props, self.as_of)]
+        return links
+
+    def of_type(self, *types: str) -> Iterable[LinkLike]:
+        wanted = set(types)
+        return (link for link in self.links if link.type in wanted)
+
+    def has(self, node_id: str, label: str) -> bool:
+        node = self.nodes.get(node_id)
+        return node is not None and label in node.labels
+
+    # -- columns -------------------------------------------------------------------
     def ids(self, label: str) -> set[str]:
         """Ids of the nodes with the label."""
         if label not in self._labelled:
@@ -113,3 +181,44 @@ def select_issues(reader: Reader, issue: str | None) -> list[str] | None:
                 selected.add(child)
                 frontier.append(child)
     return sorted(selected)
+
+
+def select_places(reader: Reader, place: str | None) -> list[str] | None:
+    """The codes of a place and every place within it (shipped table and the store's
+    Place nodes), sorted; None when no place is given. ``place`` is a code, an id or a name.
+    """
+    if place is None:
+        return None
+    from psp_graph.io.places import place_id, read_places
+
+    within: dict[str, str | None] = {}
+    names: dict[str, str] = {}
+    for code, (name, parent) in read_places().items():
+        within[code], names[code] = parent, name
+    for node in reader.iter_nodes("Place"):
+        code = str(node.props.get("code") or node.id.split(":", 1)[1].upper())
+        parent = node.props.get("within")
+        within[code] = str(parent).split(":", 1)[1].upper() if parent else within.get(code)
+        names[code] = node.name
+    text = place.strip()
+    by_id = {place_id(code): code for code in within}
+    wanted = text.upper() if text.upper() in within else by_id.get(text.lower()) or by_id.get(place_id(text))
+    if wanted is None:
+        matches = [c for c, n in names.items() if n.casefold() == text.casefold()]
+        if len(matches) != 1:
+            raise InvalidData(
+                f"no place '{place}'{did_you_mean(text, sorted(names.values()), list_all=False)}",
+                field="place",
+            )
+        wanted = matches[0]
+    children: dict[str, list[str]] = {}
+    for code, parent in within.items():
+        if parent:
+            children.setdefault(parent, []).append(code)
+    found, todo = set(), [wanted]
+    while todo:
+        code = todo.pop()
+        if code not in found:
+            found.add(code)
+            todo.extend(children.get(code, []))
+    return sorted(found)

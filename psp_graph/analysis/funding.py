@@ -11,17 +11,35 @@ from psp_graph.analysis.spec import Params, twin
 __all__ = ["concentration", "funding_concentration", "funding_flows"]
 
 
-FLOW_ATTRIBUTES = ("amount_minor", "currency", "programme", "issues", "valid_from", "valid_to")
+FLOW_ATTRIBUTES = ("amount_minor", "currency", "programme", "issues", "valid_from", "valid_to", "places")
+
+
+def _for_places(link_places: list[str], places: list[str] | None) -> bool:
+    return places is None or bool(set(link_places) & set(places))
 
 
 @twin("funding-flows")
 def funding_flows(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
-    """Every FUNDS link (concerning the selected issues), filtered in the store. O(matching links)."""
+    """Every FUNDS link (concerning the selected issues and places), filtered by issue
+    and date in the store. O(matching links)."""
+    places = params.get("places")
     rows = []
     money = data.onto.relations_with_role("money")
-    for link_id, _, funder, recipient, amount, currency, programme, link_issues, start, end in data.links(
-        money, FLOW_ATTRIBUTES, issues
-    ):
+    for (
+        link_id,
+        _,
+        funder,
+        recipient,
+        amount,
+        currency,
+        programme,
+        link_issues,
+        start,
+        end,
+        link_places,
+    ) in data.rows(money, FLOW_ATTRIBUTES, issues):
+        if not _for_places(link_places or [], places):
+            continue
         rows.append(
             {
                 "funder": funder,
@@ -61,14 +79,17 @@ def funding_concentration(
     data: AnalysisData, issues: list[str] | None, params: Params
 ) -> list[dict[str, Any]]:
     """Concentration per (issue or '*', start year or '*', currency). O(links)."""
+    places = params.get("places")
     groups: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     grants: dict[tuple[str, str, str], int] = defaultdict(int)
     wanted = None if issues is None else set(issues)
     money = data.onto.relations_with_role("money")
-    attributes = ("amount_minor", "issues", "valid_from", "currency")
-    for _, _, funder, _, amount, link_issues, start, currency in data.links(money, attributes, issues):
-        if amount is None:
-            continue
+    attributes = ("amount_minor", "issues", "valid_from", "currency", "places")
+    for _, _, funder, _, amount, link_issues, start, currency, link_places in data.rows(
+        money, attributes, issues
+    ):
+        if not amount or not _for_places(link_places or [], places):
+            continue  # zero-amount (child) grants are not grants here: they move no money
         issue_keys = ["*", *sorted({i for i in link_issues or [] if wanted is None or i in wanted})]
         year_keys = ["*", start[:4]] if start else ["*"]
         for issue in issue_keys:

@@ -27,7 +27,7 @@ __all__ = [
 
 def _neighbours(data: AnalysisData, types: frozenset[str]) -> dict[str, set[str]]:
     adjacent: dict[str, set[str]] = defaultdict(set)
-    for _, _, source, target in data.links(types):
+    for _, _, source, target in data.rows(types):
         adjacent[source].add(target)
         adjacent[target].add(source)
     return adjacent
@@ -62,10 +62,10 @@ def collaboration_gaps(data: AnalysisData, issues: list[str] | None, params: Par
             if len(rows) == limit:  # the other kinds sort after these
                 return rows
 
-    funded = {row[3] for row in data.links(data.onto.relations_with_role("money"))}
+    funded = {row[3] for row in data.rows(data.onto.relations_with_role("money"))}
     actors = data.ids("Actor")
     affected: set[tuple[str, str]] = set()
-    for _, _, community, issue in data.links(data.onto.relations_with_role("affected")):
+    for _, _, community, issue in data.rows(data.onto.relations_with_role("affected")):
         if community in actors and (issues is None or issue in issues):
             affected.add((community, issue))
     for community, issue in affected:
@@ -73,9 +73,9 @@ def collaboration_gaps(data: AnalysisData, issues: list[str] | None, params: Par
             continue
         rows.append({"gap": "unfunded-affected", "a": community, "b": None, "issue": issue})
 
-    controlled = {row[3] for row in data.links(data.onto.relations_with_role("resources"))}
+    controlled = {row[3] for row in data.rows(data.onto.relations_with_role("resources"))}
     working = {a for group in on_issue.values() for a in group}
-    for _, _, actor, resource in data.links(data.onto.relations_with_role("needs")):
+    for _, _, actor, resource in data.rows(data.onto.relations_with_role("needs")):
         if resource in controlled or (issues is not None and actor not in working):
             continue
         rows.append({"gap": "unmet-need", "a": actor, "b": resource, "issue": None})
@@ -88,7 +88,7 @@ def ego(data: AnalysisData, issues: list[str] | None, params: Params) -> list[di
     actor, hops = str(params["actor"]), int(params["hops"])
     adjacent: dict[str, set[str]] = defaultdict(set)
     issue_nodes = data.ids("Issue")
-    for _, _, source, target in data.links(data.onto.relations):
+    for _, _, source, target in data.rows(data.onto.relations):
         if source in issue_nodes or target in issue_nodes:
             continue
         adjacent[source].add(target)
@@ -127,12 +127,12 @@ def collaboration_summary_raw(
     on_issue = actors_on_issues(data, issues)
     actors, spaces = data.ids("Actor"), data.ids("DecisionSpace")
     members = [(actor, issue) for issue, group in on_issue.items() for actor in group]
-    collab = [(s, t) for _, _, s, t in data.links(onto.relations_with_role("collaboration"))]
+    collab = [(s, t) for _, _, s, t in data.rows(onto.relations_with_role("collaboration"))]
     hubs = [
-        (s, t) for _, _, s, t in data.links(onto.relations_with_role("money")) if s in actors and t in actors
+        (s, t) for _, _, s, t in data.rows(onto.relations_with_role("money")) if s in actors and t in actors
     ]
     hubs += [
-        (t, s) for _, _, s, t in data.links(onto.relations_with_role("seats")) if s in actors and t in spaces
+        (t, s) for _, _, s, t in data.rows(onto.relations_with_role("seats")) if s in actors and t in spaces
     ]
     return SummaryRaw({"member": members, "collab": collab, "hub": hubs})
 

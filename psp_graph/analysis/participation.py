@@ -19,7 +19,7 @@ def spaces_on_issues(data: AnalysisData, issues: list[str] | None) -> set[str]:
     spaces = data.ids("DecisionSpace")
     if issues is None:
         return set(spaces)
-    return {row[2] for row in data.links(("WORKS_ON", "DECIDES_ON"), (), issues) if row[2] in spaces}
+    return {row[2] for row in data.rows(("WORKS_ON", "DECIDES_ON"), (), issues) if row[2] in spaces}
 
 
 @twin("decision-spaces")
@@ -27,7 +27,7 @@ def decision_spaces(data: AnalysisData, issues: list[str] | None, params: Params
     """Seats and the lived-experience share of seats per decision space. O(links)."""
     spaces = spaces_on_issues(data, issues)
     seats: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for _, _, holder, space, seat_type in data.links(data.onto.relations_with_role("seats"), ("seat_type",)):
+    for _, _, holder, space, seat_type in data.rows(data.onto.relations_with_role("seats"), ("seat_type",)):
         if space in spaces:
             seats[space].append((holder, seat_type))
     kinds = data.values("DecisionSpace", "space", "level")
@@ -63,7 +63,7 @@ def participation(data: AnalysisData, issues: list[str] | None, params: Params) 
     best: dict[tuple[str, str], int] = {}
     involved: dict[tuple[str, str], set[str]] = defaultdict(set)
     wanted = None if issues is None else set(issues)
-    for _, _, actor, target, rung, link_issues in data.links(
+    for _, _, actor, target, rung, link_issues in data.rows(
         data.onto.relations_with_role("participation"), ("rung", "issues"), issues
     ):
         if wanted is None:
@@ -108,7 +108,7 @@ def actors_on_issues(data: AnalysisData, issues: list[str] | None) -> dict[str, 
     actors = data.ids("Actor")
     on_issue: dict[str, set[str]] = defaultdict(set)
     wanted = None if issues is None else set(issues)
-    for _, _, actor, issue in data.links(data.onto.relations_with_role("issue"), (), issues):
+    for _, _, actor, issue in data.rows(data.onto.relations_with_role("issue"), (), issues):
         if actor in actors and (wanted is None or issue in wanted):
             on_issue[issue].add(actor)
     return on_issue
@@ -121,7 +121,7 @@ def balance(data: AnalysisData, issues: list[str] | None, params: Params) -> lis
     spaces = spaces_on_issues(data, issues)
     actors = data.ids("Actor")
     members: dict[str, set[str]] = defaultdict(set)
-    for _, _, holder, space in data.links(data.onto.relations_with_role("seats")):
+    for _, _, holder, space in data.rows(data.onto.relations_with_role("seats")):
         if space in spaces and holder in actors:
             members[space].add(holder)
     experience = data.experience({a for group in (*on_issue.values(), *members.values()) for a in group})

@@ -57,7 +57,7 @@ def selected_actors(data: AnalysisData, issues: list[str] | None) -> set[str]:
     if issues is None:
         return set(actors)
     wanted = set(issues)
-    links = data.links(data.onto.relations_with_role("issue"), (), issues)
+    links = data.rows(data.onto.relations_with_role("issue"), (), issues)
     return {source for _, _, source, target in links if source in actors and target in wanted}
 
 
@@ -65,13 +65,13 @@ def _edges(data: AnalysisData, nodes: set[str], types: frozenset[str]) -> list[E
     weighted = types & {name for name, rel in data.onto.relations.items() if "strength" in rel.attributes}
     edges = [
         (source, target, rel_type, 1.0 if strength is None else float(strength))
-        for _, rel_type, source, target, strength in data.links(weighted, ("strength",))
+        for _, rel_type, source, target, strength in data.rows(weighted, ("strength",))
         if source in nodes and target in nodes
     ]
     # The other types carry no weight: read only their ends.
     edges += [
         (source, target, rel_type, 1.0)
-        for _, rel_type, source, target in data.links(types - weighted)
+        for _, rel_type, source, target in data.rows(types - weighted)
         if source in nodes and target in nodes
     ]
     return edges
@@ -89,13 +89,13 @@ def power_raw(data: AnalysisData, issues: list[str] | None, params: Params) -> l
     authority = onto.relations_with_role("authority", power_flow="source")
     money, resources = onto.relations_with_role("money"), onto.relations_with_role("resources")
     counts: dict[str, dict[str, int]] = {a: {"money": 0, "resources": 0, "authority": 0} for a in actors}
-    for _, _, source, _, link_currency, amount in data.links(money, ("currency", "amount_minor"), issues):
+    for _, _, source, _, link_currency, amount in data.rows(money, ("currency", "amount_minor"), issues):
         if source in counts and link_currency == currency and amount is not None:
             counts[source]["money"] += int(amount)
-    for _, _, source, _ in data.links(resources - money):
+    for _, _, source, _ in data.rows(resources - money):
         if source in counts:
             counts[source]["resources"] += 1
-    for _, _, source, _ in data.links(authority):
+    for _, _, source, _ in data.rows(authority):
         if source in counts:
             counts[source]["authority"] += 1
     rows = [

@@ -14,7 +14,7 @@ from typing import Any
 
 from psp_graph.analysis import power
 from psp_graph.analysis.cypher import cypher_text, parse_header
-from psp_graph.analysis.data import load_data, select_issues
+from psp_graph.analysis.data import load_data, select_issues, select_places
 from psp_graph.analysis.spec import FINISHERS, QUERIES, TWINS, QuerySpec, coerce_param
 from psp_graph.exc import InvalidData
 from psp_graph.graph import Graph
@@ -87,6 +87,8 @@ def run_query(
     shown = graph.reader(include_private=include_private)  # names, with privacy applied
     store = graph.reader(include_private=True)  # counts and scores need every node as it is
     issues = select_issues(store, values.get("issue"))
+    if "place" in values:
+        values["places"] = select_places(store, values["place"])
     if "actor" in values:
         if not values["actor"]:
             raise InvalidData(f"query {name} needs an actor (--param actor=ID)", field="actor")
@@ -97,6 +99,8 @@ def run_query(
         rows = TWINS[name](load_data(store, values.get("as_of")), issues, values)
     if name in FINISHERS:
         rows = FINISHERS[name](rows, values, graph.onto)
+    if name == "recommendation-targets":  # targets joined to power-ranking, the same on every store
+        _join_power_ranking(graph, rows, include_private)
     raw = spec.raw_columns
     rows = [{c: _clean(row.get(c)) for c in raw} for row in rows]
     _sort(spec, rows)  # sort keys are never name columns, so names can wait for the limit
@@ -106,6 +110,17 @@ def run_query(
     _fill_names(shown, spec, rows)
     columns = spec.column_names
     return Table(name, list(columns), [{c: row.get(c) for c in columns} for row in rows])
+
+
+def _join_power_ranking(graph: Graph, rows: list[dict[str, Any]], include_private: bool) -> None:
+    """Add each target's rank and score from power-ranking over the whole graph."""
+    if not rows:
+        return
+    ranking = {r["id"]: r for r in run_query(graph, "power-ranking", include_private=include_private).rows}
+    for row in rows:
+        ranked = ranking.get(row["target_id"])
+        row["power_rank"] = ranked["rank"] if ranked else None
+        row["power_score"] = ranked["score"] if ranked else None
 
 
 def _fill_names(reader: Reader, spec: QuerySpec, rows: list[dict[str, Any]]) -> None:

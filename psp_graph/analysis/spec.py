@@ -142,6 +142,12 @@ def coerce_param(spec: ParamSpec, value: Any) -> Any:
 
 
 _ISSUE = ParamSpec("issue", "issue", None, "Only this issue and its narrower issues (e.g. housing).")
+_PLACE = ParamSpec(
+    "place",
+    "str",
+    None,
+    "Only grants for this place or a place within it (an ONS code such as E09000030, or a name).",
+)
 _AS_OF = ParamSpec("as_of", "date", None, "Only links valid on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 _LIMIT = ParamSpec("limit", "int", 0, "At most this many rows (0: all).", minimum=0)
 
@@ -150,13 +156,122 @@ def _c(name: str, type_: str, description: str, name_of: str | None = None) -> C
     return ColumnSpec(name, type_, description, name_of)
 
 
+# The project's own learning (issue 12): counts and ids only; names filled in with privacy applied.
+LEARNING_QUERIES = [
+    QuerySpec(
+        "community-balance",
+        "Who takes part in the community of practice, per stage: participants by experience (counts) and named participants by actor type; never names.",
+        (_ISSUE, _AS_OF),
+        (
+            _c("stage", "str", "The stage (1-5) of the events, or unknown."),
+            _c(
+                "dimension",
+                "str",
+                "experience (lived, learnt, both) or actor type (the participant's class).",
+            ),
+            _c("group", "str", "The experience or the actor type."),
+            _c(
+                "participants",
+                "int",
+                "How many took part (an event's counts when it has any, else its named participants).",
+            ),
+            _c("events", "int", "How many events they took part in."),
+        ),
+        keys=("stage", "dimension", "group"),
+        sort=("stage", "dimension", "group"),
+    ),
+    QuerySpec(
+        "burning-issues",
+        "Burning issues (barriers and enablers of power sharing) ranked by how many distinct events and sources raised them.",
+        (_ISSUE, _AS_OF),
+        (
+            _c("burning_id", "id", "The burning issue."),
+            _c("burning_issue", "name", "Its name.", "burning_id"),
+            _c("polarity", "str", "barrier or enabler."),
+            _c("events", "int", "Distinct events it was raised at (or that are cited as its source)."),
+            _c("sources", "int", "Distinct sources it was raised in or cites."),
+            _c("mentions", "int", "events + sources."),
+            _c("insights", "int", "Insights about it."),
+            _c("stages", "list", "Stages of the events that raised it."),
+        ),
+        keys=("burning_id",),
+        sort=("-mentions", "-events", "burning_id"),
+    ),
+    QuerySpec(
+        "insight-evidence",
+        "Each insight with where it was raised and what evidences it (events, sources, pinboard items, stories, practice examples, pilots); insights without evidence are flagged.",
+        (_ISSUE, _AS_OF, ParamSpec("stage", "str", None, "Only insights of this stage (1-5).")),
+        (
+            _c("insight_id", "id", "The insight."),
+            _c("insight", "name", "Its name.", "insight_id"),
+            _c("kind", "str", "finding, good_practice, barrier or vision."),
+            _c("stage", "str", "Its stage."),
+            _c("raised_at", "int", "Events or sources it was raised at."),
+            _c("evidence", "int", "Everything it is evidenced by."),
+            _c("events", "int", "Evidence: events."),
+            _c("sources", "int", "Evidence: sources."),
+            _c("pinboard", "int", "Evidence: pinboard items."),
+            _c("evidence_ids", "list", "Ids of the evidence."),
+            _c("unevidenced", "bool", "True when nothing evidences it yet."),
+        ),
+        keys=("insight_id",),
+        sort=("stage", "insight_id"),
+    ),
+    QuerySpec(
+        "recommendation-targets",
+        "Which actors and decision spaces the recommendations address, joined to the targets' power ranking (over the whole graph): are we asking the powerful to change?",
+        (_ISSUE, _AS_OF),
+        (
+            _c("recommendation_id", "id", "The recommendation."),
+            _c("recommendation", "name", "Its name.", "recommendation_id"),
+            _c("target_id", "id", "An actor or decision space it is addressed to."),
+            _c("target", "name", "Its name (a private person by pseudonym).", "target_id"),
+            _c("target_type", "str", "The target's class."),
+            _c("evidence", "int", "What the recommendation is evidenced by."),
+            _c("power_rank", "int", "The target's rank in power-ranking (null for decision spaces)."),
+            _c("power_score", "float", "The target's power score, 0-1 (null for decision spaces)."),
+        ),
+        keys=("recommendation_id", "target_id"),
+        sort=("recommendation_id", "power_rank", "target_id"),
+    ),
+    QuerySpec(
+        "pilot-change",
+        "For a piloting organisation, what changed between two dates (default: the pilot's own start and end): the highest Arnstein rung with each lived-experience actor it involves, the lived-experience share of seats in its decision spaces, and money it gives to lived-experience actors.",
+        (
+            ParamSpec(
+                "pilot", "str", None, "Only this pilot (an id such as pilot:...; all pilots if left out)."
+            ),
+            ParamSpec("from", "date", None, "The first date (default: the pilot's valid_from)."),
+            ParamSpec("to", "date", None, "The second date (default: the pilot's valid_to)."),
+        ),
+        (
+            _c("pilot_id", "id", "The pilot."),
+            _c("pilot", "name", "Its name.", "pilot_id"),
+            _c("organisation_id", "id", "The organisation piloting."),
+            _c("organisation", "name", "Its name.", "organisation_id"),
+            _c("measure", "str", "highest_rung (rank 1-8), lived_seat_share (0-1) or money_to_lived_minor."),
+            _c(
+                "subject_id",
+                "id",
+                "The lived-experience actor (rung) or decision space (seats); null for money.",
+            ),
+            _c("subject", "name", "Its name.", "subject_id"),
+            _c("before", "float", "The measure on the first date (null: none)."),
+            _c("after", "float", "The measure on the second date (null: none)."),
+            _c("changed", "bool", "True when before and after differ."),
+        ),
+        keys=("pilot_id", "organisation_id", "measure", "subject_id"),
+        sort=("pilot_id", "organisation_id", "measure", "subject_id"),
+    ),
+]
+
 QUERIES: dict[str, QuerySpec] = {
     spec.name: spec
     for spec in [
         QuerySpec(
             "funding-flows",
             "Who funds whom: every FUNDS link with its amount, programme, issues and period.",
-            (_ISSUE, _AS_OF, _LIMIT),
+            (_ISSUE, _PLACE, _AS_OF, _LIMIT),
             (
                 _c("funder", "id", "The funder's id."),
                 _c("funder_name", "name", "The funder's name.", "funder"),
@@ -176,7 +291,7 @@ QUERIES: dict[str, QuerySpec] = {
         QuerySpec(
             "funding-concentration",
             "How concentrated money is among funders: HHI, Gini and top-5 share, overall, per issue and per year.",
-            (_ISSUE, _AS_OF),
+            (_ISSUE, _PLACE, _AS_OF),
             (
                 _c("issue", "id", "An issue id, or '*' for all selected grants."),
                 _c("year", "str", "Year the grants start, or '*' for all years."),
@@ -364,5 +479,6 @@ QUERIES: dict[str, QuerySpec] = {
             keys=("id",),
             sort=("-betweenness", "id"),
         ),
+        *LEARNING_QUERIES,
     ]
 }

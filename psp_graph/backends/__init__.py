@@ -22,7 +22,7 @@ __all__ = ["DEFAULT_STORE", "Backend", "open_backend", "register_store", "resolv
 
 DEFAULT_STORE = "sqlite:///psp.db"
 
-Opener = Callable[[str, "Ontology"], Backend]
+Opener = Callable[..., Backend]  # opener(url, ontology), and read_only=True for reads
 _STORES: dict[str, Opener] = {}
 
 
@@ -38,12 +38,21 @@ def resolve_store_url(url: str | None = None) -> str:
 
 
 def safe_url(url: str) -> str:
-    """The URL without any user:password@ part, for messages."""
-    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", r"\1", url)
+    """The URL without any user:password@ part, for messages (a password may itself hold '@' or ':')."""
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*://)(.*)$", url, re.DOTALL)
+    if match is None:
+        return url
+    scheme, rest = match.groups()
+    if rest.startswith("/") or "@" not in rest:  # sqlite:///path: no authority part
+        return url
+    return scheme + rest.rsplit("@", 1)[1]
 
 
-def open_backend(url: str | None = None, onto: Ontology | None = None) -> Backend:
-    """Open the backend for a store URL (see module docs); a bare path is a SQLite file."""
+def open_backend(url: str | None = None, onto: Ontology | None = None, *, read_only: bool = False) -> Backend:
+    """Open the backend for a store URL (see module docs); a bare path is a SQLite file.
+
+    ``read_only`` (for commands that only read) takes no write lock, writes no schema and
+    refuses a store that does not exist yet; it is passed to the opener only when true."""
     if onto is None:
         from psp_graph.ontology import load_ontology
 
@@ -57,23 +66,23 @@ def open_backend(url: str | None = None, onto: Ontology | None = None) -> Backen
         raise StoreUnavailable(
             f"unknown store '{safe_url(url)}'; use sqlite:///FILE.db, sqlite://:memory: or neo4j://HOST:PORT"
         )
-    return opener(url, onto)
+    return opener(url, onto, read_only=True) if read_only else opener(url, onto)
 
 
-def _sqlite(url: str, onto: Ontology) -> Backend:
+def _sqlite(url: str, onto: Ontology, *, read_only: bool = False) -> Backend:
     from psp_graph.backends.sqlite import SQLiteBackend
 
-    return SQLiteBackend(url)
+    return SQLiteBackend(url, read_only=read_only)
 
 
-def _neo4j(url: str, onto: Ontology) -> Backend:
+def _neo4j(url: str, onto: Ontology, *, read_only: bool = False) -> Backend:
     try:
         from psp_graph.backends.neo4j import Neo4jBackend
     except ImportError as err:
         raise StoreUnavailable(
             f"{safe_url(url)}: the Neo4j backend needs the neo4j extra (pip install 'psp-graph[neo4j]')"
         ) from err
-    return Neo4jBackend(url, onto)
+    return Neo4jBackend(url, onto, read_only=read_only)
 
 
 register_store(_sqlite, "sqlite")

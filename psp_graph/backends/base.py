@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode, canonical_json
 
-__all__ = ["Backend", "ColumnStore", "CypherStore", "LinkRow", "LinkRowStore"]
+__all__ = ["Backend", "ColumnStore", "CypherStore", "ErasableStore", "LinkRow", "LinkRowStore"]
 
 
 class LinkRow(NamedTuple):
@@ -132,3 +132,19 @@ class ColumnStore(Protocol):
     def node_briefs(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
         """The nodes among these ids, with only the attributes that say how they may be
         shown (privacy, consent, pseudonym): enough for names, without decoding the rest."""
+
+
+@runtime_checkable
+class ErasableStore(Protocol):
+    """An optional ability (both stores have it), for ``psp erase``: forget history entries
+    about given records, and leave nothing of removed data in the store's own files."""
+
+    def forget(self, entity_ids: Iterable[str], words: Iterable[str]) -> None:
+        """Delete every history change about these ids, and replace the summary of any change
+        set that mentions one of the words (case-insensitive) by its action and '(erased)'."""
+
+    def purge(self) -> None:
+        """No index, log or freed page may still hold a removed node's text afterwards (SQLite:
+        full-text index merged, WAL checkpointed and truncated, VACUUM with secure_delete on;
+        Neo4j: a checkpoint where the edition offers one, so the transaction logs rotate out
+        under the server's retention policy)."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -43,11 +44,24 @@ from psp_graph.backends import safe_url
 from psp_graph.backends.neo4j_writes import BatchWriter, count_query, fold, link_by_id, quote
 from psp_graph.exc import InvalidData, PspGraphError, StoreUnavailable
 from psp_graph.ontology import Ontology, load_ontology
-from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode
+from psp_graph.records import (
+    Batch,
+    Change,
+    ChangeSet,
+    Stats,
+    StoredLink,
+    StoredNode,
+    check_index_limits,
+)
 
 __all__ = ["Neo4jBackend"]
 
 PAGE = 5000  # rows fetched per read round trip
+CONNECT_SECONDS = 5.0
+RETRY_SECONDS = 3.0
+# The driver logs each retry as a warning; with no handler Python would print them all to stderr.
+# psp reports an outage in one line instead (a NullHandler stops logging's last-resort printing).
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 _NODE_FIELDS = "n.id AS id, n.types AS types, n.labels AS labels, n.name AS name, n.psp_props AS props"
 _CS_FIELDS = (
@@ -79,8 +93,9 @@ def _link(record: dict[str, Any]) -> StoredLink:
 class Neo4jBackend:
     """Stores the graph in Neo4j; opening it checks the server and sets up the schema."""
 
-    def __init__(self, url: str, onto: Ontology | None = None) -> None:
+    def __init__(self, url: str, onto: Ontology | None = None, *, read_only: bool = False) -> None:
         self.url = url
+        self.read_only = read_only
         onto = onto or load_ontology()
         self._writer = BatchWriter(onto)
         self.labels, self.rel_types = self._writer.labels, self._writer.rel_types
@@ -103,12 +118,16 @@ class Neo4jBackend:
                     url,
                     auth=(user, password) if password else None,
                     user_agent="psp-graph",
-                    connection_timeout=15,
+                    # An outage is one line within seconds: short, quiet, bounded retries.
+                    connection_timeout=CONNECT_SECONDS,
+                    connection_acquisition_timeout=CONNECT_SECONDS,
+                    max_transaction_retry_time=RETRY_SECONDS,
                     notifications_min_severity="OFF",
                 )
                 self._driver.verify_connectivity()
                 self._check_version()
-                self._ensure_schema()
+                if not read_only:  # a read sets nothing up
+                    self._ensure_schema()
         except ValueError as err:  # the driver's verdict on a malformed URL
             self.close()
             raise StoreUnavailable(f"cannot open Neo4j store {self._safe_url()}: {err}") from err
@@ -129,6 +148,11 @@ class Neo4jBackend:
         except PspGraphError:
             raise
         except AuthError as err:
+            if err.code and "AuthenticationRateLimit" in err.code:
+                raise StoreUnavailable(
+                    f"Neo4j at {url} refuses logins for a while after failed attempts: wait a few "
+                    "seconds, then try again with the right PSP_NEO4J_PASSWORD"
+                ) from err
             raise StoreUnavailable(
                 f"Neo4j at {url} refused the credentials: check PSP_NEO4J_USER and PSP_NEO4J_PASSWORD"
             ) from err
@@ -139,6 +163,11 @@ class Neo4jBackend:
         except ConstraintError as err:
             raise InvalidData(self._explain(err)) from err
         except Neo4jError as err:
+            if err.code and "AuthenticationRateLimit" in err.code:
+                raise StoreUnavailable(
+                    f"Neo4j at {url} refuses logins for a while after failed attempts: wait a few "
+                    "seconds, then try again with the right PSP_NEO4J_PASSWORD"
+                ) from err
             if err.code and "DatabaseNotFound" in err.code:
                 raise StoreUnavailable(
                     f"Neo4j at {url} has no database '{self.database}': check PSP_NEO4J_DATABASE"
@@ -244,6 +273,12 @@ class Neo4jBackend:
 
     # -- writes ----------------------------------------------------------------
     def apply(self, batch: Batch) -> None:
+        items: list[StoredNode | StoredLink] = [*batch.upsert_nodes, *batch.upsert_links]
+        for item in items:
+            try:  # the Graph service checks this too; a sync from an older store meets it here
+                check_index_limits(item)
+            except InvalidData as err:
+                raise InvalidData(f"{item.id[:60]}: {err}") from None
         plan = self._writer.plan(batch)  # raises InvalidData before any Cypher runs
         with self._errors("write to"), self._session() as session:
             session.execute_write(self._writer.write, plan)
@@ -395,3 +430,25 @@ class Neo4jBackend:
 
     def set_meta(self, key: str, value: str) -> None:
         self._write("MERGE (m:PspMeta {key: $key}) SET m.value = $value", key=key, value=value)
+
+    def forget(self, entity_ids: Iterable[str], words: Iterable[str]) -> None:
+        self._write(
+            "MATCH (x:PspChange) WHERE x.entity_id IN $ids DETACH DELETE x",
+            ids=list(dict.fromkeys(entity_ids)),
+        )
+        self._write(
+            "MATCH (c:PspChangeSet) WHERE any(w IN $words WHERE toLower(c.summary) CONTAINS toLower(w)) "
+            "SET c.summary = c.action + ' (erased)'",
+            words=[w for w in dict.fromkeys(words) if w],
+        )
+
+    def purge(self) -> None:
+        """Ask for a checkpoint, so the transaction logs before it become prunable (kept as long as
+        the server's db.tx_log.rotation.retention_policy says; see docs/trust.md). Community
+        Edition has no db.checkpoint(): it checkpoints on its own schedule and at shutdown."""
+        try:
+            with self._errors("checkpoint"):
+                self.driver.execute_query("CALL db.checkpoint()", database_=self.database)
+        except StoreUnavailable as err:
+            if "ProcedureNotFound" not in str(err):
+                raise

@@ -188,8 +188,9 @@ class BatchWriter:
                 "labels": list(n.labels),
                 "psp_props": canonical_json(n.props),
             }
-            text = f"{n.name} {n.props.get('description') or ''}"
-            if fold(text) != text.lower():  # only accented names need the folded copy
+            text = f"{n.name} {n.search_text()}"
+            if fold(text) != text.lower() or "aliases" in n.props or "identifiers" in n.props:
+                # accented names need the folded copy; aliases and identifiers are only there
                 props["psp_folded"] = fold(text)
             groups.setdefault(tuple(sorted(set(n.labels))), []).append({"id": n.id, "props": props})
         # Labels a node loses (its types changed): found first, so new nodes skip the REMOVE.

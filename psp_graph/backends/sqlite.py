@@ -2,10 +2,19 @@
 
 Nodes and links keep their attributes as JSON; labels, identifiers and the
 full-text index live in side tables so look-ups stay indexed.
+
+Erasure: ``secure_delete`` is on (freed pages are zeroed), a batch that deletes
+nodes merges the full-text index so no token of them stays in it, and purge()
+checkpoints the write-ahead log, VACUUMs and truncates the log.
+
+``read_only=True`` opens an existing file with a read-only connection: no schema
+writes, no write lock, so reads never wait behind a long load (WAL readers do not
+block), and a missing file is an error instead of a new empty store.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -17,7 +26,7 @@ from psp_graph.backends.base import LinkRow
 from psp_graph.exc import InvalidData, StoreUnavailable
 from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode, canonical_json
 
-__all__ = ["SQLiteBackend"]
+__all__ = ["SQLiteBackend", "sqlite_path"]
 
 SCHEMA_VERSION = "1"
 _BRIEF = ("privacy", "consent", "pseudonym")
@@ -56,6 +65,18 @@ CREATE INDEX IF NOT EXISTS changes_entity ON changes(entity_id);
 """
 
 
+def sqlite_path(url: str) -> str | None:
+    """The file a SQLite store URL (or bare path) names, ':memory:', or None for another store."""
+    if url.startswith("sqlite:"):
+        return _path_from_url(url)
+    return None if "://" in url else url
+
+
+def _fts_rowid(node_id: str) -> int:
+    """A node's rowid in the name index: 63 bits of SHA-256 of its id (stable, no look-up)."""
+    return int.from_bytes(hashlib.sha256(node_id.encode()).digest()[:8], "big") >> 1
+
+
 def _path_from_url(url: str) -> str:
     rest = url.removeprefix("sqlite:")
     if rest in {"//:memory:", ":memory:", "///:memory:"}:
@@ -70,20 +91,31 @@ def _path_from_url(url: str) -> str:
 class SQLiteBackend:
     """Stores the graph in SQLite (stdlib sqlite3)."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
+        from psp_graph.backends import safe_url
+
+        self.url = safe_url(url)  # any user:password@ never reaches a message
+        if self.url != url:
+            raise StoreUnavailable(
+                f"{self.url}: a SQLite store takes no user or password; use sqlite:///path/to/file.db"
+            )
         self.path = _path_from_url(url)
+        self.read_only = read_only and self.path != ":memory:"
+        if self.read_only:
+            self._open_read_only()
+            return
         if self.path != ":memory:":
             parent = Path(self.path).expanduser().resolve().parent
             blocker = next((p for p in [parent, *parent.parents] if p.exists()), None)
             if blocker is not None and not blocker.is_dir():
-                raise StoreUnavailable(f"cannot open store {url}: {blocker} is a file, not a folder")
+                raise StoreUnavailable(f"cannot open store {self.url}: {blocker} is a file, not a folder")
             if not parent.exists():
-                raise StoreUnavailable(f"cannot open store {url}: folder {parent} does not exist")
+                raise StoreUnavailable(f"cannot open store {self.url}: folder {parent} does not exist")
         try:
             self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA busy_timeout = 30000")
+            self.conn.execute("PRAGMA secure_delete = ON")
             if self.path != ":memory:":
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -91,11 +123,82 @@ class SQLiteBackend:
             self.conn.execute(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
             )
+            self._key_search_index_by_node()
         except sqlite3.DatabaseError as err:
-            raise StoreUnavailable(f"cannot open store {url}: {err}") from err
+            raise StoreUnavailable(f"cannot open store {self.url}: {err}") from err
+
+    def _open_read_only(self) -> None:
+        path = Path(self.path).expanduser()
+        if not path.is_file():
+            raise StoreUnavailable(
+                f"no store at {self.url}: create one with 'psp init' (or 'psp load FILE', 'psp demo'), "
+                "or point --store / PSP_STORE at an existing one"
+            )
+        try:
+            self.conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5, isolation_level=None
+            )
+            self.conn.execute("PRAGMA busy_timeout = 5000")
+            self.conn.execute("PRAGMA query_only = ON")
+            if (
+                self.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'nodes'").fetchone()[0]
+                == 0
+            ):
+                raise StoreUnavailable(f"{self.url} is not a psp-graph store (no nodes table)")
+        except sqlite3.DatabaseError as err:
+            raise StoreUnavailable(f"cannot open store {self.url}: {err}") from err
 
     def close(self) -> None:
         self.conn.close()
+
+    def forget(self, entity_ids: Iterable[str], words: Iterable[str]) -> None:
+        ids = [(i,) for i in dict.fromkeys(entity_ids)]
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.executemany("DELETE FROM changes WHERE entity_id = ?", ids)
+            self.conn.executemany(
+                "UPDATE changesets SET summary = action || ' (erased)' "
+                "WHERE instr(lower(summary), lower(?)) > 0",
+                [(w,) for w in dict.fromkeys(words) if w],
+            )
+            self.conn.execute("COMMIT")
+        except sqlite3.DatabaseError as err:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreUnavailable(f"cannot write to store {self.url}: {err}") from err
+
+    def purge(self) -> None:
+        """Leave nothing of removed data in the files: merge the full-text index, checkpoint the
+        write-ahead log, VACUUM (secure_delete zeroes freed pages) and truncate the log."""
+        if self.read_only:
+            raise StoreUnavailable(f"{self.url} is open read-only")
+        try:
+            self.conn.execute("INSERT INTO names_fts(names_fts) VALUES ('optimize')")
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.conn.execute("VACUUM")
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.DatabaseError as err:
+            raise StoreUnavailable(f"cannot purge store {self.url}: {err}") from err
+
+    def _key_search_index_by_node(self) -> None:
+        """Once per store: rebuild the name index with rowids derived from node ids."""
+        if self.get_meta("fts_rowid") == "sha256":
+            return
+        rows = self.conn.execute("SELECT id, types, labels, name, props FROM nodes").fetchall()
+        nodes = [
+            StoredNode(i, tuple(json.loads(t)), tuple(json.loads(lb)), n, json.loads(p))
+            for i, t, lb, n, p in rows
+        ]
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("DELETE FROM names_fts")
+        self.conn.executemany(
+            "INSERT INTO names_fts(rowid, node_id, name, description) VALUES (?, ?, ?, ?)",
+            [(_fts_rowid(n.id), n.id, n.name, n.search_text()) for n in nodes],
+        )
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_rowid', 'sha256')")
+        self.conn.execute("COMMIT")
 
     # -- writes ----------------------------------------------------------------
     def apply(self, batch: Batch) -> None:
@@ -105,10 +208,16 @@ class SQLiteBackend:
             cur.executemany("DELETE FROM links WHERE id = ?", [(i,) for i in batch.delete_links])
             if batch.delete_nodes:
                 ids = [(i,) for i in batch.delete_nodes]
-                cur.executemany("DELETE FROM names_fts WHERE node_id = ?", ids)
+                cur.executemany(
+                    "DELETE FROM names_fts WHERE rowid = ?", [(_fts_rowid(i),) for i in batch.delete_nodes]
+                )
                 cur.executemany("DELETE FROM nodes WHERE id = ?", ids)
             self._upsert_nodes(cur, batch.upsert_nodes)
             self._upsert_links(cur, batch.upsert_links)
+            if batch.delete_nodes:
+                # FTS5 keeps deleted tokens in older index segments until they merge: merge now, so
+                # nothing of a removed node stays searchable or readable in the index.
+                cur.execute("INSERT INTO names_fts(names_fts) VALUES ('optimize')")
             cs = batch.changeset
             cur.execute(
                 "INSERT INTO changesets(id, at, by, action, summary, undoes) VALUES (?, ?, ?, ?, ?, ?)",
@@ -154,9 +263,6 @@ class SQLiteBackend:
         if not nodes:
             return
         ids = [(n.id,) for n in nodes]
-        # The full-text index is not keyed by node_id: clear only the nodes that had a
-        # row (a scan each), so a first load stays linear.
-        existing = {(row[0],) for row in self._rows_by_id("SELECT id FROM nodes", [n.id for n in nodes])}
         cur.executemany(
             "INSERT INTO nodes(id, types, labels, name, props) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET types = excluded.types, labels = excluded.labels, "
@@ -176,10 +282,11 @@ class SQLiteBackend:
             "INSERT INTO identifiers(identifier, node_id) VALUES (?, ?)",
             [(ident, n.id) for n in nodes for ident in n.props.get("identifiers", [])],
         )
-        cur.executemany("DELETE FROM names_fts WHERE node_id = ?", [i for i in ids if i in existing])
+        # By rowid: node_id is an UNINDEXED column, and deleting by it scans the whole index.
+        cur.executemany("DELETE FROM names_fts WHERE rowid = ?", [(_fts_rowid(n.id),) for n in nodes])
         cur.executemany(
-            "INSERT INTO names_fts(node_id, name, description) VALUES (?, ?, ?)",
-            [(n.id, n.name, n.props.get("description", "")) for n in nodes],
+            "INSERT INTO names_fts(rowid, node_id, name, description) VALUES (?, ?, ?, ?)",
+            [(_fts_rowid(n.id), n.id, n.name, n.search_text()) for n in nodes],
         )
 
     def _upsert_links(self, cur: sqlite3.Cursor, links: list[StoredLink]) -> None:

@@ -17,20 +17,29 @@ __all__ = ["main"]
 # name -> (module, attribute, one-line help shown by ``psp --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("data", "init", "Create the store and add the ontology's issues."),
-    "load": ("data", "load", "Load YAML, CSV, XLSX or JSON files, each all-or-nothing."),
+    "load": ("data", "load", "Load YAML, JSON, CSV, XLSX, 360Giving or RDF files, each all-or-nothing."),
     "validate": ("data", "validate", "Check files against the ontology; write nothing."),
     "add": ("edit", "add", "Add an actor, a link or an issue."),
     "remove": ("edit", "remove", "Remove a node (with its links) or a link."),
-    "undo": ("edit", "undo", "Undo a change set."),
+    "undo": ("edit", "undo", "Undo a change set ('last': step back through history)."),
+    "redo": ("edit", "redo", "Redo what the last undo took back."),
+    "erase": ("erase", "erase", "Erase a person for good: store, history, index and files."),
+    "merge": ("merge", "merge", "Merge two nodes for one organisation (recorded, undoable)."),
     "show": ("browse", "show", "Show a node or a link, its links and sources."),
     "search": ("browse", "search", "Search names and descriptions."),
     "stats": ("browse", "stats", "Count nodes and links."),
     "history": ("browse", "history", "List change sets, or the changes of one."),
     "query": ("query", "query", "Run a named query: who holds power, where the gaps are."),
     "map": ("maps", "map_command", "Draw a self-contained HTML network map for workshops."),
-    "export": ("export", "export", "Write the graph as GraphML, GEXF, JSON or RDF (Turtle)."),
+    "export": ("export", "export", "Write the graph as GraphML, GEXF, JSON, Kumu or RDF (Turtle, JSON-LD)."),
+    "template": ("template", "template", "Write a blank spreadsheet with the ontology's columns and values."),
     "demo": ("demo", "demo", "Load the seed graph into psp-demo.db and show who holds power."),
     "sync": ("sync", "sync", "Copy the store to another store (e.g. Neo4j)."),
+    "record": ("learning", "record", "Record events, who took part, burning issues, insights, stories."),
+    "pin": ("learning", "pin", "Pin a resource on the Resource Pinboard."),
+    "pinboard": ("learning", "pinboard", "List the Resource Pinboard."),
+    "insights": ("learning", "insights", "List insights with their evidence."),
+    "brief": ("learning", "brief", "Write a publishable brief of one deep dive (HTML or Markdown)."),
     "generate": ("generate", "generate", "Make up a realistic graph of any size (to a file or the store)."),
 }
 
@@ -86,8 +95,21 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+def _group_store(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from psp_graph.cli.common import remember_group_store
+
+    return remember_group_store(ctx, param, value)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="psp-graph")
+@click.option(
+    "--store",
+    metavar="URL",
+    expose_value=False,
+    callback=_group_store,
+    help="The store, for any command (as the command's own --store).",
+)
 def main(**_: Any) -> None:
     """psp: map who holds power in civil society, and where people with lived
     experience are left out (the Power Sharing Project knowledge graph).

@@ -36,7 +36,7 @@ def show(entity_id: str, store: str | None, fmt: str, output: str, include_priva
 
     if include_private:
         warn("showing private persons by name; do not share this output")
-    with open_graph(store) as graph:
+    with open_graph(store, read_only=True) as graph:
         reader = graph.reader(include_private=include_private)
         view = describe(reader, reader.resolve(entity_id), lazy=fmt == "table")
     if fmt == "json":
@@ -73,7 +73,7 @@ def search(text: str, limit: int, store: str | None, fmt: str, output: str, incl
 
     if include_private:
         warn("showing private persons by name; do not share this output")
-    with open_graph(store) as graph:
+    with open_graph(store, read_only=True) as graph:
         rows = search_rows(graph.reader(include_private=include_private), text, limit=limit)
     emit(rows, ["id", "name", "types", "attributes"], fmt, output, title=f"search: {text}")
 
@@ -87,7 +87,7 @@ def stats(store: str | None, fmt: str, output: str) -> None:
 
     Example: psp stats --format json
     """
-    with open_graph(store) as graph:
+    with open_graph(store, read_only=True) as graph:
         result = graph.reader().stats()
     rows = [{"what": "nodes", "name": "all", "count": result.nodes}]
     rows += [{"what": "nodes", "name": k, "count": v} for k, v in result.nodes_by_label.items()]
@@ -110,7 +110,7 @@ def history(entity_id: str | None, limit: int, store: str | None, fmt: str, outp
     """
     from psp_graph.views import history_rows
 
-    with open_graph(store) as graph:
+    with open_graph(store, read_only=True) as graph:
         reader = graph.reader()
         if entity_id and not entity_id.startswith("cs-"):
             entity_id = reader.resolve(entity_id)

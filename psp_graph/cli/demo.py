@@ -63,4 +63,7 @@ def demo(store: str, limit: int) -> None:
     click.echo(tables["gap_summary"])
     emit(tables["gaps"], ["gap", "a_name", "b_name", "issue"], "table", "-", title="Gaps for affected people")
     click.echo("Most names here are illustrative (invented) data; see seed_data/README.md.")
-    click.echo("Next: psp query list, psp show ID, docs/queries.md.")
+    click.echo(
+        f"Next: psp --store {store} query power-ranking, psp --store {store} show ID "
+        f"(or export PSP_STORE={store}), psp query list, docs/queries.md."
+    )

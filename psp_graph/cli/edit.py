@@ -206,3 +206,16 @@ def undo(changeset: str, store: str | None) -> None:
     with open_graph(store) as graph:
         result = graph.undo(changeset)
         click.echo(f"undid {result.ids[0]}: {result.summary()}")
+
+
+@click.command()
+@store_option
+@handle_errors
+def redo(store: str | None) -> None:
+    """Redo what the last undo took back (after 'psp undo last', before any new change).
+
+    Example: psp redo
+    """
+    with open_graph(store) as graph:
+        result = graph.redo()
+        click.echo(f"redid {result.ids[0]}: {result.summary()}")

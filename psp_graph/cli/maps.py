@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from psp_graph.cli.common import handle_errors, open_graph, store_option, warn
+from psp_graph.cli.common import (
+    check_output,
+    follow_symlinks_option,
+    handle_errors,
+    open_graph,
+    store_option,
+    warn,
+)
 
 
 @click.command("map")
@@ -19,9 +26,24 @@ from psp_graph.cli.common import handle_errors, open_graph, store_option, warn
 @click.option("--layout", metavar="NAME", help="Reuse and update the layout saved under NAME in the store.")
 @click.option("--include-private", is_flag=True, help="Show private persons' names (prints a warning).")
 @click.option("--title", help="The map's title (default: from the selection).")
+@click.option("--place", help="Only grants for this place or a place within it: E09000030, Tower Hamlets.")
+@click.option("--as-of", metavar="DATE", help="Only links valid on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option(
-    "-o", "--output", metavar="FILE", default="map.html", show_default=True, help="HTML file to write."
+    "--format",
+    "fmt",
+    metavar="html|png|pdf|svg",
+    help="File type (default: from the -o suffix, else html). png, pdf and svg draw a poster.",
 )
+@follow_symlinks_option
+@click.option("--paper", default="A3", show_default=True, metavar="A4|A3|A2|A1", help="Poster sheet size.")
+@click.option(
+    "--orientation",
+    default="landscape",
+    show_default=True,
+    metavar="landscape|portrait",
+    help="Poster sheet.",
+)
+@click.option("-o", "--output", metavar="FILE", help="File to write (default map.html, or map.FORMAT).")
 @store_option
 @handle_errors
 def map_command(
@@ -34,19 +56,47 @@ def map_command(
     layout: str | None,
     include_private: bool,
     title: str | None,
-    output: str,
+    place: str | None,
+    as_of: str | None,
+    fmt: str | None,
+    paper: str,
+    orientation: str,
+    output: str | None,
     store: str | None,
 ) -> None:
-    """Draw a self-contained HTML network map (no internet needed to open it).
+    """Draw a self-contained HTML network map (no internet needed to open it), or a poster.
 
     Example: psp map --issue housing --workshop -o housing.html
+
+    Example: psp map --issue housing --paper A3 -o housing-poster.pdf
     """
     from psp_graph.maps import MapOptions, write_map
 
+    suffix = output.rsplit(".", 1)[-1].lower() if output and "." in output else ""
+    fmt = (fmt or (suffix if suffix in {"html", "png", "pdf", "svg"} else "html")).lower()
+    output = output or f"map.{fmt}"
+    check_output(output)
     chosen = tuple(t.strip() for t in (types or "").split(",") if t.strip())
-    options = MapOptions(issue, ego, hops, chosen, highlight, workshop, layout, include_private, title)
-    with open_graph(store) as graph:
-        page = write_map(graph, options, output)
+    options = MapOptions(
+        issue, ego, hops, chosen, highlight, workshop, layout, include_private, title, as_of, place=place
+    )
+    if fmt != "html":
+        from psp_graph.exc import InvalidData
+        from psp_graph.maps.poster import FORMATS, PosterOptions
+
+        if fmt not in FORMATS:
+            raise InvalidData(
+                f"unknown format '{fmt}' (choose from html, {', '.join(FORMATS)})", field="format"
+            )
+        poster = PosterOptions(fmt, paper, orientation).checked()  # bad names fail before any work
+    with open_graph(store, read_only=layout is None) as graph:
+        if fmt == "html":
+            page = write_map(graph, options, output)
+        else:
+            from psp_graph.maps.poster import write_poster
+
+            page = write_poster(graph, options, poster, output)
     if include_private:
         warn(f"{output} shows {page.caption.private_shown} private persons by name; do not share it")
-    click.echo(f"wrote {output}: {page.nodes} nodes, {page.links} links ({page.caption.scope})")
+    sheet = f" on {paper.upper()} {orientation.lower()}" if fmt != "html" else ""
+    click.echo(f"wrote {output}{sheet}: {page.nodes} nodes, {page.links} links ({page.caption.scope})")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,12 +22,16 @@ TABLE_ROWS = 100
 
 
 @contextmanager
-def open_output(output: str, *, append: bool = False) -> Iterator[IO[str]]:
-    """stdout for '-', else the file (appended to with ``append``)."""
+def open_output(output: str, *, append: bool = False, follow: bool = False) -> Iterator[IO[str]]:
+    """stdout for '-', else the file (appended to with ``append``; a symbolic link is
+    not followed unless ``follow``)."""
     if output == "-":
         yield sys.stdout
         return
-    with open(output, "a" if append else "w", encoding="utf-8", newline="") as handle:
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    with open(os.open(output, flags, 0o666), "w", encoding="utf-8", newline="") as handle:
         yield handle
 
 

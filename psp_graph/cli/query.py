@@ -10,6 +10,7 @@ from psp_graph.cli.common import emit, handle_errors, open_graph, output_options
 @click.command()
 @click.argument("name")
 @click.option("--issue", help="Only this issue and its narrower issues, e.g. housing.")
+@click.option("--place", help="Only grants for this place or a place within it: E09000030, Tower Hamlets.")
 @click.option("--as-of", help="Only links valid on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--include-private", is_flag=True, help="Show private persons' names (prints a warning).")
@@ -19,6 +20,7 @@ from psp_graph.cli.common import emit, handle_errors, open_graph, output_options
 def query(
     name: str,
     issue: str | None,
+    place: str | None,
     as_of: str | None,
     params: tuple[str, ...],
     include_private: bool,
@@ -45,9 +47,11 @@ def query(
         if not sep or not key.strip():
             raise click.ClickException(f"--param takes KEY=VALUE, got '{pair}'")
         values[key.strip()] = value.strip()
-    values.update({k: v for k, v in {"issue": issue, "as_of": as_of}.items() if v is not None})
+    values.update(
+        {k: v for k, v in {"issue": issue, "place": place, "as_of": as_of}.items() if v is not None}
+    )
     if include_private:
         warn("showing private persons by name; do not share this output")
-    with open_graph(store) as graph:
+    with open_graph(store, read_only=True) as graph:
         table = run_query(graph, name, values, include_private=include_private)
     emit(table.rows, table.columns, fmt, output, title=name)

@@ -1,141 +1,356 @@
-"""Read 360Giving grant files (JSON with a ``grants`` list, or the standard CSV
-column titles) into records: one Source for the file, the funding and recipient
-organisations (with their org-ids as identifiers) and one FUNDS link per grant,
-whose id is the grant's own 360Giving id.
+"""360Giving grant files (JSON, CSV, XLSX, GrantNav exports) as records.
 
-Actors already in the store with the same org-id are reused (and left as they
-are), so loading grant files never duplicates an organisation.
+One Source for the file (publisher, licence, file name, content hash, date loaded);
+one node per organisation, **keyed by its org-id** (``GB-CHC-1000147`` ->
+``org:gb-chc-1000147``, or the actor already holding that identifier); one FUNDS
+link per grant, whose id is the grant's own identifier.
+
+- A recipient with a name but no org-id gets a stable id derived from the funder
+  and the name (``org:unreg-…``) and is marked ``unregistered``.
+- Other names for one org-id, charity and company numbers become ``aliases``; two
+  org-ids are never merged.
+- Grants to individuals go to private Person nodes whose opaque id is derived from
+  the publisher's identifier for the individual; no name is stored.
+- Organisations that give grants are typed Funder, also when they receive them.
+
+Every problem is collected (row, field as the standard's title, value, message)
+rather than raised; rows with an error yield no records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
+import base64
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from psp_graph.exc import InvalidData
 from psp_graph.ids import slugify
-from psp_graph.validate import RawRecord
+from psp_graph.io.giving360_fields import (
+    TITLE_OF,
+    parse_grant_amount,
+    parse_grant_date,
+    row_to_grant,
+    text_of,
+)
+from psp_graph.io.problems import Problems
+from psp_graph.privacy import pseudonym_for
+from psp_graph.records import RawRecord, StoredNode
 
-__all__ = ["CSV_COLUMNS", "is_360giving_csv", "records_from_360giving"]
+__all__ = ["FileMeta", "StoreLookup", "records_from_360giving"]
 
-CSV_COLUMNS = {
-    "Identifier": "id",
-    "Title": "title",
-    "Currency": "currency",
-    "Amount Awarded": "amountAwarded",
-    "Award Date": "awardDate",
-    "Recipient Org:Identifier": "recipient_id",
-    "Recipient Org:Name": "recipient_name",
-    "Funding Org:Identifier": "funder_id",
-    "Funding Org:Name": "funder_name",
-    "Grant Programme:Title": "programme",
-    "Planned Dates:Start Date": "start",
-    "Planned Dates:End Date": "end",
-}
+Cells = Iterable[tuple[Any, Any]]
+_DERIVED = frozenset({"recorded_at", "recorded_by", "amount_minor"})  # set by the service, not data
 
 
-def is_360giving_csv(header: list[str]) -> bool:
-    """True for a CSV with the 360Giving standard's column titles."""
-    return {"Identifier", "Amount Awarded", "Funding Org:Identifier"} <= {h.strip() for h in header}
+@dataclass(frozen=True)
+class FileMeta:
+    """What is known about the file itself."""
+
+    display: str  # the file as named in messages
+    name: str
+    content_hash: str  # sha256 hex of the bytes
+    publisher: str | None = None
+    licence: str | None = None
 
 
-def _first(value: Any) -> dict[str, Any]:
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        return value[0]
-    return value if isinstance(value, dict) else {}
+@dataclass(frozen=True)
+class StoreLookup:
+    """How the loader sees the store: by identifier and by node id (both may return None)."""
+
+    by_identifier: Callable[[str], StoredNode | None] = lambda _: None
+    by_id: Callable[[str], StoredNode | None] = lambda _: None
 
 
-def _flatten_json(grant: dict[str, Any]) -> dict[str, Any]:
-    funder, recipient = _first(grant.get("fundingOrganization")), _first(grant.get("recipientOrganization"))
-    planned = _first(grant.get("plannedDates"))
-    return {
-        "id": grant.get("id"),
-        "title": grant.get("title"),
-        "currency": grant.get("currency"),
-        "amountAwarded": grant.get("amountAwarded"),
-        "awardDate": grant.get("awardDate"),
-        "funder_id": funder.get("id"),
-        "funder_name": funder.get("name"),
-        "recipient_id": recipient.get("id"),
-        "recipient_name": recipient.get("name"),
-        "individual": bool(grant.get("recipientIndividual")),
-        "programme": _first(grant.get("grantProgramme")).get("title"),
-        "start": planned.get("startDate"),
-        "end": planned.get("endDate"),
-    }
+@dataclass
+class _Org:
+    id: str
+    row: int | None
+    identifier: str | None
+    existing: StoredNode | None
+    names: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    funder: bool = False
+
+
+def _digest(text: str, size: int) -> str:
+    raw = hashlib.sha256(text.encode()).digest()
+    return base64.b32encode(raw).decode().lower()[:size]
+
+
+def _same_name(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip().casefold()
+
+
+class _Reader:
+    def __init__(
+        self, meta: FileMeta, store: StoreLookup, problems: Problems, issue_map: dict[str, list[str]]
+    ) -> None:
+        self.meta, self.store, self.problems, self.issue_map = meta, store, problems, issue_map
+        self.source = f"src:360giving-{slugify(meta.name.rsplit('.', 1)[0])[:40]}-{meta.content_hash[:8]}"
+        self.orgs: dict[str, _Org] = {}
+        self.persons: dict[str, int | None] = {}
+        self.links: list[RawRecord] = []
+        self.grants: dict[str, tuple[int | None, dict[str, Any]]] = {}
+        self.publishers: set[str] = set()
+        self.funder_names: set[str] = set()
+        self.licence: str | None = meta.licence
+
+    # -- one row ---------------------------------------------------------------
+    def row(self, row: int | None, cells: Cells) -> None:
+        grant = row_to_grant(cells)
+        errors_before = self.problems.error_count
+
+        def error(name: str, value: Any, message: str) -> None:
+            self.problems.error(self.meta.display, row, TITLE_OF[name], value, message)
+
+        def warn(name: str, value: Any, message: str) -> None:
+            self.problems.warn(self.meta.display, row, TITLE_OF[name], value, message)
+
+        def parsed(name: str, parse: Callable[[Any], tuple[Any, str | None]]) -> Any:
+            value = grant.get(name)
+            if value is None:
+                return None
+            try:
+                result, warning = parse(value)
+            except InvalidData as err:
+                error(name, value, err.reason)
+                return None
+            if warning:
+                warn(name, value, warning)
+            return result
+
+        grant_id = text_of(grant.get("id"))
+        if grant_id is None:
+            error("id", None, "missing the grant's identifier")
+        currency = (text_of(grant.get("currency")) or "").upper()
+        if not currency:
+            currency = "GBP"
+            warn("currency", None, "no currency given; GBP assumed")
+        elif not re.fullmatch(r"[A-Z]{3}", currency):
+            error("currency", grant.get("currency"), "not an ISO 4217 currency code such as GBP")
+            currency = "GBP"
+        if grant.get("amount") is None:
+            error("amount", None, "missing the amount awarded")
+        amount = parsed("amount", lambda v: parse_grant_amount(v, currency))
+        disbursed = parsed("disbursed", lambda v: parse_grant_amount(v, currency))
+        award_date = parsed("award_date", parse_grant_date)
+        start = parsed("start", parse_grant_date)
+        end = parsed("end", parse_grant_date)
+        if start and end and end < start:
+            error("end", grant.get("end"), "the planned end is before the planned start")
+        for name in ("publisher", "licence"):
+            if text_of(grant.get(name)):
+                if name == "publisher":
+                    self.publishers.add(str(text_of(grant[name])))
+                else:
+                    self.licence = self.licence or text_of(grant[name])
+
+        funder_id, funder_name = text_of(grant.get("funder_id")), text_of(grant.get("funder_name"))
+        if funder_id is None and funder_name is None:
+            error("funder_id", None, "missing the funder (Funding Org:Identifier or Funding Org:Name)")
+        recipient_id, recipient_name = (
+            text_of(grant.get("recipient_id")),
+            text_of(grant.get("recipient_name")),
+        )
+        individual = text_of(grant.get("individual_id"))
+        if individual is None and recipient_id is None and recipient_name is None:
+            error(
+                "recipient_id",
+                None,
+                "missing the recipient (Recipient Org:Identifier or Name, or Recipient Ind:Identifier)",
+            )
+        if self.problems.error_count > errors_before:
+            return
+        assert grant_id is not None and amount is not None
+        funder = self._org(row, funder_id, funder_name, funder_key="", funder=True)
+        funder_key = funder_id or _same_name(str(funder_name))
+        if funder_name:
+            self.funder_names.add(funder_name)
+        if individual is not None and recipient_id is None:
+            recipient = self._person(row, funder_key, individual)
+        else:
+            numbers = [n for n in (text_of(grant.get(k)) for k in ("charity_number", "company_number")) if n]
+            recipient = self._org(row, recipient_id, recipient_name, funder_key=funder_key, numbers=numbers)
+        if recipient == funder:
+            error("recipient_id", recipient_id, "the funder and the recipient are the same organisation")
+            return
+        issues = sorted(
+            {i for c in grant["classifications"] for i in self.issue_map.get(_same_name(str(c)), [])}
+        )
+        places = grant["places"] or grant["recipient_places"]
+        link: dict[str, Any] = {
+            "id": grant_id,
+            "type": "FUNDS",
+            "from": funder,
+            "to": recipient,
+            "sources": [self.source],
+            "amount": amount,
+            "currency": currency,
+            "programme": text_of(grant.get("programme")),
+            "valid_from": start or award_date,
+            "valid_to": end,
+            "award_date": award_date,
+            "note": text_of(grant.get("title")),
+            "description": text_of(grant.get("description")),
+            "amount_disbursed": disbursed,
+            "related_activity": _texts(grant["related"]),
+            "classifications": _texts(grant["classifications"]),
+            "places": [p.upper() for p in _texts(places)],
+            "issues": issues,
+        }
+        link = {k: v for k, v in link.items() if v not in (None, "", [])}
+        seen = self.grants.get(grant_id)
+        if seen is not None:
+            if seen[1] != link:
+                error(
+                    "id", grant_id, f"duplicate grant identifier with different data (first at row {seen[0]})"
+                )
+            return
+        self.grants[grant_id] = (row, link)
+        self.links.append(RawRecord(self.meta.display, row, "links", link))
+
+    # -- actors ------------------------------------------------------------------
+    def _org(
+        self,
+        row: int | None,
+        org_id: str | None,
+        name: str | None,
+        *,
+        funder_key: str,
+        funder: bool = False,
+        numbers: Iterable[str] = (),
+    ) -> str:
+        if org_id is not None:
+            existing = self.store.by_identifier(org_id)
+            key = existing.id if existing else f"org:{slugify(org_id)}"
+        else:
+            assert name is not None
+            digest = _digest(f"{funder_key}|{_same_name(name)}", 8)
+            key = f"org:unreg-{digest}-{slugify(name)[:40].strip('-')}"
+            existing = None
+        org = self.orgs.get(key)
+        if org is None:
+            org = self.orgs[key] = _Org(key, row, org_id, existing or self.store.by_id(key))
+        if name and all(_same_name(name) != _same_name(n) for n in org.names):
+            org.names.append(name)
+        org.numbers.extend(n for n in numbers if n not in org.numbers)
+        org.funder = org.funder or funder
+        return key
+
+    def _person(self, row: int | None, funder_key: str, individual: str) -> str:
+        person = "person:" + _digest(f"360giving-individual|{funder_key}|{individual}", 12)
+        self.persons.setdefault(person, row)
+        return person
+
+    def actor_records(self) -> list[RawRecord]:
+        records = [
+            RawRecord(
+                self.meta.display,
+                row,
+                "actors",
+                {"id": pid, "name": pseudonym_for(pid), "types": ["Person"], "sources": [self.source]},
+            )
+            for pid, row in self.persons.items()
+        ]
+        for org in self.orgs.values():
+            records.append(RawRecord(self.meta.display, org.row, "actors", self._org_record(org)))
+        return records
+
+    def _org_record(self, org: _Org) -> dict[str, Any]:
+        old = org.existing
+        if old is None:
+            name = org.names[0] if org.names else str(org.identifier)
+            if not org.names:
+                self.problems.warn(
+                    self.meta.display,
+                    org.row,
+                    TITLE_OF["recipient_name"],
+                    org.identifier,
+                    "no name given; the org-id is used",
+                )
+            record: dict[str, Any] = {
+                "id": org.id,
+                "name": name,
+                "types": ["Organisation", "Funder"] if org.funder else ["Organisation"],
+                "sources": [self.source],
+            }
+            aliases = [*org.names[1:], *org.numbers]
+            if org.identifier:
+                record["identifiers"] = [org.identifier]
+            else:
+                record["unregistered"] = True
+        else:
+            record = {k: v for k, v in old.props.items() if k not in _DERIVED}
+            record.update(id=old.id, name=old.name, types=list(old.types))
+            if org.funder and "Funder" not in old.types:
+                record["types"].append("Funder")
+            record["sources"] = [*old.props.get("sources", []), self.source]
+            if org.identifier and org.identifier not in record.get("identifiers", []):
+                record["identifiers"] = [*record.get("identifiers", []), org.identifier]
+            aliases = [*old.props.get("aliases", []), *org.names, *org.numbers]
+            aliases = [a for a in aliases if _same_name(a) != _same_name(old.name)]
+        if aliases:
+            record["aliases"] = list(dict.fromkeys(aliases))
+        return record
+
+    def place_records(self) -> list[RawRecord]:
+        from psp_graph.io.places import place_records, read_places
+
+        codes = dict.fromkeys(code for _, link in self.grants.values() for code in link.get("places", []))
+        return [
+            RawRecord(self.meta.display, None, "places", {**record, "sources": [self.source]})
+            for record in place_records(codes, read_places())
+            if self.store.by_id(record["id"]) is None  # a place already known keeps its name
+        ]
+
+    def source_record(self) -> RawRecord:
+        old = self.store.by_id(self.source)
+        publisher = self.meta.publisher or (
+            next(iter(self.publishers)) if len(self.publishers) == 1 else None
+        )
+        if publisher is None and len(self.funder_names) == 1:
+            publisher = next(iter(self.funder_names))
+        record = {
+            "id": self.source,
+            "name": f"360Giving grants: {self.meta.name}",
+            "kind": "grant_360",
+            "publisher": publisher,
+            "licence": self.licence,
+            "file_name": self.meta.name,
+            "content_hash": self.meta.content_hash,
+            "loaded_at": (old.props.get("loaded_at") if old else None)
+            or datetime.now(UTC).date().isoformat(),
+        }
+        return RawRecord(self.meta.display, None, "sources", {k: v for k, v in record.items() if v})
+
+
+def _texts(values: Iterable[Any]) -> list[str]:
+    return list(dict.fromkeys(t for t in (text_of(v) for v in values) if t))
 
 
 def records_from_360giving(
-    path: Path,
-    rows: Sequence[tuple[int | None, dict[str, Any]]],
+    meta: FileMeta,
+    rows: Iterable[tuple[int | None, Cells]],
     *,
-    csv: bool,
-    owner_of: Callable[[str], str | None] = lambda _: None,
-) -> Iterator[RawRecord]:
-    """Records for grant rows (row number, fields); ``owner_of`` finds the store's actor
-    for an org-id. Raises InvalidData naming the row and field."""
-    file = str(path)
-    source = f"src:360giving-{slugify(path.stem)[:50]}"
-    yield RawRecord(
-        file, None, "sources", {"id": source, "name": f"360Giving grants: {path.name}", "kind": "grant_360"}
-    )
-    actors: dict[str, str] = {}
-    links = []
-    for row, raw in rows:
-        grant = {CSV_COLUMNS.get(k.strip(), k): v for k, v in raw.items()} if csv else _flatten_json(raw)
-        if grant.get("individual"):
-            raise InvalidData(
-                "grants to individuals are not loaded (no opaque person ids yet)",
-                file=file,
-                row=row,
-                field="recipientIndividual",
-            )
-        for role in ("funder", "recipient"):
-            org_id, name = grant.get(f"{role}_id"), grant.get(f"{role}_name")
-            if not org_id or not name:
-                raise InvalidData(
-                    "missing the organisation's identifier or name",
-                    file=file,
-                    row=row,
-                    field=f"{role}Organization",
-                )
-            if org_id not in actors:
-                existing = owner_of(str(org_id))
-                if existing is not None:
-                    actors[org_id] = existing
-                    continue
-                actors[org_id] = f"org:{slugify(str(name))}"
-                types = ["Organisation", "Funder"] if role == "funder" else ["Organisation"]
-                yield RawRecord(
-                    file,
-                    row,
-                    "actors",
-                    {
-                        "id": actors[org_id],
-                        "name": name,
-                        "types": types,
-                        "identifiers": [org_id],
-                        "sources": [source],
-                    },
-                )
-        if not grant.get("id"):
-            raise InvalidData("missing the grant's identifier", file=file, row=row, field="id")
-        link: dict[str, Any] = {
-            "id": grant["id"],
-            "type": "FUNDS",
-            "from": actors[str(grant["funder_id"])],
-            "to": actors[str(grant["recipient_id"])],
-            "sources": [source],
-            "amount": grant.get("amountAwarded"),
-            "currency": grant.get("currency") or "GBP",
-            "programme": grant.get("programme"),
-            "valid_from": (grant.get("start") or grant.get("awardDate") or None),
-            "valid_to": grant.get("end") or None,
-            "note": grant.get("title"),
-        }
-        for key in ("valid_from", "valid_to"):
-            if link[key]:
-                link[key] = str(link[key])[:10]
-        links.append(RawRecord(file, row, "links", {k: v for k, v in link.items() if v not in (None, "")}))
-    yield from links
+    problems: Problems,
+    store: StoreLookup | None = None,
+    issue_map: dict[str, list[str]] | None = None,
+) -> list[RawRecord]:
+    """Records for grant rows (row number, (title or JSON path, value) pairs).
+
+    Problems go to ``problems``; a row with an error yields nothing. ``issue_map`` maps a
+    normalised classification title to issue ids (see :mod:`psp_graph.io.classifications`).
+    """
+    reader = _Reader(meta, store or StoreLookup(), problems, issue_map or {})
+    count = 0
+    for row, cells in rows:
+        reader.row(row, cells)
+        count += 1
+    if count == 0:
+        problems.error(meta.display, None, None, None, "the 360Giving file has no grants")
+        return []
+    return [reader.source_record(), *reader.place_records(), *reader.actor_records(), *reader.links]

@@ -18,6 +18,7 @@ from psp_graph.exc import InvalidData
 from psp_graph.ontology import PSP, load_ontology
 from psp_graph.privacy import STORE_FIELDS
 from psp_graph.validate import RawRecord
+from psp_graph.values import minor_digits
 
 __all__ = ["ID_BASE", "records_from_rdf"]
 
@@ -34,7 +35,9 @@ def _snake(local: str) -> str:
 def _node_id(iri: str, file: str) -> str:
     if not iri.startswith(ID_BASE):
         raise InvalidData(f"<{iri}> is not a psp-graph id (they start with {ID_BASE})", file=file)
-    return iri[len(ID_BASE) :].replace("/", ":", 1)
+    from urllib.parse import unquote
+
+    return unquote(iri[len(ID_BASE) :]).replace("/", ":", 1)
 
 
 def records_from_rdf(path: Path, text: str, fmt: str) -> Iterator[RawRecord]:
@@ -65,9 +68,10 @@ def records_from_rdf(path: Path, text: str, fmt: str) -> Iterator[RawRecord]:
             plain = sorted(o.toPython() if isinstance(o, rdflib.Literal) else str(o) for o in objs)
             spec = onto.attributes.get(key)
             out[key] = plain if (spec is not None and spec.multiple) or len(plain) > 1 else plain[0]
-        if "amount_minor" in out:
-            digits = 0 if str(out.get("currency", "GBP")).upper() in {"JPY", "KRW", "ISK"} else 2
-            out["amount"] = str(Decimal(int(out.pop("amount_minor"))).scaleb(-digits))
+        for stored, given in (("amount_minor", "amount"), ("amount_disbursed_minor", "amount_disbursed")):
+            if stored in out:
+                digits = minor_digits(str(out.get("currency", "GBP")))
+                out[given] = str(Decimal(int(out.pop(stored))).scaleb(-digits))
         return out
 
     known = set(onto.classes) | set(onto.roles)

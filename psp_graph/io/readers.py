@@ -6,6 +6,12 @@ Formats (see docs/data-format.md):
 - CSV: one record per row; a file with ``from``/``to`` columns holds links,
   otherwise nodes (class from the ``types`` column). Lists are ``;``-separated.
 - XLSX: one sheet per section, named like the YAML sections, header in row 1.
+
+Hostile files fail with one line, never a traceback or a memory blow-up: a file
+is at most MAX_FILE_BYTES (YAML/JSON/RDF, read whole) or MAX_STREAM_BYTES (CSV,
+read as a stream, row by row), a value at most MAX_CELL_CHARS characters, records
+nest at most MAX_DEPTH deep, and YAML aliases may not expand a file beyond
+MAX_YAML_NODES nodes (an "alias bomb").
 """
 
 from __future__ import annotations
@@ -14,27 +20,76 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable, Iterator
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from psp_graph.exc import InvalidData
+from psp_graph.io import INPUT_FORMATS, input_formats_text
+from psp_graph.io.giving360 import StoreLookup
+from psp_graph.io.problems import Problems
 from psp_graph.validate import SECTION_KINDS, RawRecord
 
-__all__ = ["SECTIONS", "read_records"]
+__all__ = ["MAX_CELL_CHARS", "MAX_DEPTH", "MAX_FILE_BYTES", "SECTIONS", "read_records"]
 
 SECTIONS = (*SECTION_KINDS, "links")
+MAX_FILE_BYTES = 64 * 1024 * 1024  # read whole: YAML, JSON, RDF
+MAX_STREAM_BYTES = 1024 * 1024 * 1024  # read row by row: CSV
+MAX_CELL_CHARS = 100_000  # one value (a CSV or XLSX cell, a YAML or JSON string)
+MAX_LINE_BYTES = 16 * 1024 * 1024  # one CSV line
+MAX_DEPTH = 32  # records nest a few levels; hundreds are an attack
+MAX_YAML_NODES = 2_000_000  # YAML nodes after expanding aliases
 
 
-def _read_text(path: Path) -> str:
+def _too_big(path: Path, limit: int) -> None:
+    if str(path) == "-":
+        return
     try:
-        raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+        size = path.stat().st_size
+    except OSError:
+        return  # reading will say why
+    if size > limit:
+        raise InvalidData(
+            f"the file is {size / 1e6:,.0f} MB; files of more than {limit // (1024 * 1024)} MB are refused",
+            file=str(path),
+        )
+
+
+def _check_depth_and_cells(path: Path, data: Any) -> None:
+    """Refuse structures nested more than MAX_DEPTH deep or strings over MAX_CELL_CHARS (no recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if len(value) > MAX_CELL_CHARS:
+                raise InvalidData(
+                    f"a value of {len(value):,} characters; at most {MAX_CELL_CHARS:,} are allowed",
+                    file=str(path),
+                )
+            continue
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        if children and depth >= MAX_DEPTH:
+            raise InvalidData(f"nested more than {MAX_DEPTH} levels deep", file=str(path))
+        stack.extend((child, depth + 1) for child in children)
+        if isinstance(value, dict):
+            stack.extend((key, depth + 1) for key in value if isinstance(key, str))
+
+
+def _read_bytes(path: Path, limit: int | None = None) -> bytes:
+    _too_big(path, MAX_FILE_BYTES if limit is None else limit)
+    try:
+        return sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except FileNotFoundError:
         raise InvalidData("file not found", file=str(path)) from None
     except IsADirectoryError:
         raise InvalidData("is a folder, not a file", file=str(path)) from None
     except OSError as err:
         raise InvalidData(f"cannot read: {err.strerror}", file=str(path)) from None
+
+
+def _read_text(path: Path) -> str:
+    raw = _read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -47,48 +102,82 @@ def _read_text(path: Path) -> str:
     return text
 
 
+def _is_360giving_csv(path: Path) -> bool:
+    """Whether a CSV's first line has the 360Giving standard's titles, reading only that
+    line: other CSV files are then read as a stream, in bounded memory."""
+    from psp_graph.io.giving360_fields import is_360giving_header
+
+    if str(path) == "-":
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65536).decode("utf-8-sig", errors="replace")
+        first = next(csv.reader(io.StringIO(head, newline="")), [])
+    except (OSError, csv.Error):
+        return False  # the CSV reader reports it
+    return is_360giving_header(first)
+
+
 def read_records(
-    path: Path, fmt: str | None = None, *, owner_of: Callable[[str], str | None] | None = None
+    path: Path,
+    fmt: str | None = None,
+    *,
+    store: StoreLookup | None = None,
+    problems: Problems | None = None,
+    issue_map: dict[str, list[str]] | None = None,
 ) -> Iterator[RawRecord]:
     """Yield the records of a file; raise InvalidData (with file and row) if it is malformed.
 
-    360Giving files (JSON with ``grants``, or CSV with the standard's columns) are
-    recognised; ``owner_of`` maps an org-id to an actor already in the store.
+    360Giving files (JSON, CSV or XLSX, recognised by their content) are read by
+    psp_graph.io.giving360; their problems go to ``problems`` when given (rows with
+    errors yield nothing), else the first error is raised. ``store`` finds actors
+    already in the store by org-id.
     """
-    from psp_graph.io.giving360 import is_360giving_csv, records_from_360giving
-
-    lookup = owner_of or (lambda _: None)
     fmt = (fmt or path.suffix.lstrip(".") or "yaml").lower()
-    if fmt in {"yaml", "yml"}:
+    if fmt in {*INPUT_FORMATS["json"], *INPUT_FORMATS["xlsx"]} or (fmt == "csv" and _is_360giving_csv(path)):
+        from psp_graph.io.classifications import read_classification_map
+        from psp_graph.io.giving360_files import read_360giving
+
+        sink = problems if problems is not None else Problems()
+        if fmt in INPUT_FORMATS["xlsx"]:
+            _check_xlsx_parts(path)  # before openpyxl looks for the standard's titles
+        # Published grant files are big (a year of UK grants is hundreds of MB): the stream limit.
+        raw = _read_bytes(path, MAX_STREAM_BYTES)
+        try:
+            grants = read_360giving(
+                path, raw, fmt, problems=sink, store=store, issue_map=issue_map or read_classification_map()
+            )
+        except RecursionError:
+            raise InvalidData(f"nested more than {MAX_DEPTH} levels deep", file=str(path)) from None
+        if grants is not None:
+            if problems is None and sink.errors():
+                raise sink.first_error()
+            yield from grants
+            return
+    if fmt in INPUT_FORMATS["yaml"]:
         yield from _sectioned(path, _load_yaml(path))
     elif fmt == "json":
         try:
             data = json.loads(_read_text(path))
         except json.JSONDecodeError as err:
             raise InvalidData(f"not valid JSON: {err.msg}", file=str(path), row=err.lineno) from None
-        if isinstance(data, dict) and isinstance(data.get("grants"), list):
-            grants = [(n, g) for n, g in enumerate(data["grants"], start=1) if isinstance(g, dict)]
-            if not grants:
-                raise InvalidData("the 360Giving file has no grants", file=str(path))
-            yield from records_from_360giving(path, grants, csv=False, owner_of=lookup)
-            return
+        except RecursionError:
+            raise InvalidData(f"nested more than {MAX_DEPTH} levels deep", file=str(path)) from None
+        _check_depth_and_cells(path, data)
         yield from _sectioned(path, data)
     elif fmt == "csv":
-        records = list(_csv(path))
-        if records and is_360giving_csv(list(records[0].data)):
-            rows = [(r.row, r.data) for r in records]
-            yield from records_from_360giving(path, rows, csv=True, owner_of=lookup)
-            return
-        yield from records
-    elif fmt in {"xlsx", "xlsm"}:
+        yield from _csv(path)
+    elif fmt in INPUT_FORMATS["xlsx"]:
         yield from _xlsx(path)
-    elif fmt in {"ttl", "nt", "rdf", "jsonld"}:
+    elif fmt in INPUT_FORMATS["rdf"]:
         from psp_graph.io.rdf import records_from_rdf
 
         yield from records_from_rdf(path, _read_text(path), fmt)
     else:
         raise InvalidData(
-            f"unknown file type '.{fmt}'; use .yaml, .json, .csv, .xlsx or .ttl", file=str(path)
+            f"unknown file type '.{fmt}'; psp reads {input_formats_text()}: "
+            + ", ".join(f".{s}" for suffixes in INPUT_FORMATS.values() for s in suffixes),
+            file=str(path),
         )
 
 
@@ -111,7 +200,20 @@ def _load_yaml(path: Path) -> Any:
     }
     text = _read_text(path)
     try:
-        return yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
+        _check_yaml_events(path, yaml.parse(text, Loader=yaml.SafeLoader))
+        loader = LineLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _check_yaml_expansion(path, node)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+        _check_depth_and_cells(path, data)
+        return data
+    except RecursionError:
+        raise InvalidData(f"nested more than {MAX_DEPTH} levels deep", file=str(path)) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
@@ -120,6 +222,54 @@ def _load_yaml(path: Path) -> Any:
         ) from None
     except ValueError as err:  # a constructor refused a value
         raise InvalidData(f"not valid YAML: {err}", file=str(path)) from None
+
+
+def _check_yaml_events(path: Path, events: Iterator[Any]) -> None:
+    """Refuse deep nesting from the event stream, before anything is built (no recursion)."""
+    import yaml
+
+    depth = 0
+    for event in events:
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else None
+                raise InvalidData(f"nested more than {MAX_DEPTH} levels deep", file=str(path), row=line)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_yaml_expansion(path: Path, root: Any) -> None:
+    """Refuse aliases that expand the document beyond MAX_YAML_NODES nodes, or refer to themselves."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: Any) -> int:  # depth is bounded by _check_yaml_events
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise InvalidData("a YAML alias refers to itself", file=str(path), row=node.start_mark.line + 1)
+        open_nodes.add(key)
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(v) for v in node.value)
+        else:
+            total = 1
+        open_nodes.discard(key)
+        if total > MAX_YAML_NODES:
+            raise InvalidData(
+                f"YAML aliases expand the file to more than {MAX_YAML_NODES:,} values (an alias bomb?)",
+                file=str(path),
+                row=node.start_mark.line + 1,
+            )
+        sizes[key] = total
+        return total
+
+    size(root)
 
 
 def _sectioned(path: Path, data: Any) -> Iterator[RawRecord]:
@@ -157,27 +307,67 @@ def _strip_lines(value: Any) -> Any:
 
 
 def _csv(path: Path) -> Iterator[RawRecord]:
-    text = _read_text(path)
+    """Rows as records, read as a stream: memory stays bounded by one row, whatever the file size."""
+    _too_big(path, MAX_STREAM_BYTES)
+    file = str(path)
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        binary = sys.stdin.buffer if file == "-" else path.open("rb")
+    except FileNotFoundError:
+        raise InvalidData("file not found", file=file) from None
+    except IsADirectoryError:
+        raise InvalidData("is a folder, not a file", file=file) from None
+    except OSError as err:
+        raise InvalidData(f"cannot read: {err.strerror}", file=file) from None
+    csv.field_size_limit(MAX_CELL_CHARS)
+
+    def lines() -> Iterator[str]:
+        """Decoded line by line, so a bad byte is reported on its own line."""
+        for number, raw in enumerate(iter(lambda: binary.readline(MAX_LINE_BYTES + 1), b""), start=1):
+            if len(raw) > MAX_LINE_BYTES:
+                raise InvalidData(
+                    f"a line of more than {MAX_LINE_BYTES // (1024 * 1024)} MB", file=file, row=number
+                )
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise InvalidData(
+                    f"not UTF-8 text (byte {err.start} of the line); save the file as UTF-8",
+                    file=file,
+                    row=number,
+                ) from None
+
+    reader = csv.DictReader(lines(), strict=True)
+    try:
         header = reader.fieldnames or []
-        if not header or any(not h or not h.strip() for h in header):
-            raise InvalidData("the header row has an empty column name", file=str(path), row=1)
+        if not header:
+            raise InvalidData("the file is empty", file=file)
+        if any(not h or not h.strip() for h in header):
+            raise InvalidData("the header row has an empty column name", file=file, row=1)
         columns = {h.strip().lower() for h in header}
         section = "links" if {"from", "to"} <= columns or {"source", "target"} <= columns else "nodes"
-        rows = list(reader)
+        found = False
+        for row in reader:
+            number = reader.line_num
+            if None in row:
+                raise InvalidData(
+                    f"has {len(header) + len(row[None])} cells, the header has {len(header)}",
+                    file=file,
+                    row=number,
+                )
+            found = True
+            yield RawRecord(file, number, section, dict(row))
+        if not found:
+            raise InvalidData("the file has a header but no rows", file=file)
     except csv.Error as err:
-        raise InvalidData(f"not valid CSV: {err}", file=str(path), row=reader.line_num) from None
-    if not rows:
-        raise InvalidData("the file has a header but no rows", file=str(path))
-    for number, row in enumerate(rows, start=2):
-        if None in row:
-            raise InvalidData(
-                f"has {len(header) + len(row[None])} cells, the header has {len(header)}",
-                file=str(path),
-                row=number,
-            )
-        yield RawRecord(str(path), number, section, dict(row))
+        reason = str(err)
+        if "field larger than field limit" in reason:
+            reason = f"a cell of more than {MAX_CELL_CHARS:,} characters"
+        raise InvalidData(f"not valid CSV: {reason}", file=file, row=reader.line_num) from None
+    finally:
+        if file != "-":
+            binary.close()
 
 
 def _xlsx(path: Path) -> Iterator[RawRecord]:
@@ -187,6 +377,8 @@ def _xlsx(path: Path) -> Iterator[RawRecord]:
         raise InvalidData(
             "reading .xlsx needs the xlsx extra (pip install 'psp-graph[xlsx]')", file=str(path)
         ) from None
+    _too_big(path, MAX_FILE_BYTES)
+    _check_xlsx_parts(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
@@ -203,7 +395,35 @@ def _xlsx(path: Path) -> Iterator[RawRecord]:
             if all(v is None for v in values):
                 continue
             record = {h: v for h, v in zip(header, values, strict=False) if h}
+            for column, value in record.items():
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    raise InvalidData(
+                        f"a cell of {len(value):,} characters; at most {MAX_CELL_CHARS:,} are allowed",
+                        file=f"{path}[{section}]",
+                        row=number,
+                        field=column,
+                    )
             yield RawRecord(f"{path}[{section}]", number, section, record)
             found = True
     if not found:
-        raise InvalidData(f"no records; name sheets like the sections: {', '.join(SECTIONS)}", file=str(path))
+        raise InvalidData(
+            f"no records; name sheets like the sections ({', '.join(SECTIONS)}) "
+            "or use the 360Giving standard's column titles",
+            file=str(path),
+        )
+
+
+def _check_xlsx_parts(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than MAX_FILE_BYTES (a zip bomb or a huge cell)
+    before openpyxl reads the shared strings into memory."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for part in archive.infolist():
+                if part.file_size > MAX_FILE_BYTES:
+                    raise InvalidData(
+                        f"the workbook part {part.filename} unpacks to {part.file_size / 1e6:,.0f} MB; "
+                        f"at most {MAX_FILE_BYTES // (1024 * 1024)} MB are allowed",
+                        file=str(path),
+                    )
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl reports a broken file

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from psp_graph.analysis import run_query
-from psp_graph.analysis.data import select_issues
+from psp_graph.analysis.data import is_valid_on, select_issues, select_places
 from psp_graph.exc import InvalidData, PspGraphError
 from psp_graph.graph import Graph
 from psp_graph.maps.style import drawable_kinds
 from psp_graph.ontology import Ontology, did_you_mean
 from psp_graph.records import StoredLink, StoredNode
+from psp_graph.values import parse_date
 
 __all__ = ["HIGHLIGHTS", "Gap", "MapOptions", "Selection", "select_map"]
 
@@ -41,6 +42,8 @@ class MapOptions:
     layout: str | None = None
     include_private: bool = False
     title: str | None = None
+    as_of: str | None = None  # only links (and nodes) valid on this date: YYYY, YYYY-MM or YYYY-MM-DD
+    place: str | None = None  # only grants for this place (or a place within it) and their ends
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Selection:
     sources: dict[str, StoredNode]
     scope: list[str] | None = None
     centre: str | None = None
+    as_of: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
     ranks: dict[str, int] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)
@@ -127,22 +131,27 @@ def select_map(graph: Graph, options: MapOptions) -> Selection:
             f"unknown highlight '{options.highlight}'{did_you_mean(options.highlight, HIGHLIGHTS)}"
         )
     onto = graph.onto
+    as_of = _as_of(options.as_of)
     node_types, link_types = _resolve_types(onto, options.types)
     reader = graph.reader(include_private=options.include_private)
     scope = select_issues(reader, options.issue)
+    places = select_places(graph.reader(include_private=True), options.place)
     centre = reader.resolve(options.ego) if options.ego else None
     everything = {n.id: n for n in reader.iter_nodes()}
-    links = list(reader.iter_links())
+    links = [link for link in reader.iter_links() if is_valid_on(link.props, as_of)]
     kinds = drawable_kinds(onto)
     issues = {i: n for i, n in everything.items() if "Issue" in n.labels}
     sources = {i: n for i, n in everything.items() if "Source" in n.labels}
-    nodes = {i: n for i, n in everything.items() if _kind(onto, n) in kinds}
+    nodes = {i: n for i, n in everything.items() if _kind(onto, n) in kinds and is_valid_on(n.props, as_of)}
     tags = _issue_tags(nodes, links, set(issues))
     if centre is not None:
         if centre not in nodes:
             what = everything[centre].types[0] if centre in everything else "link"
             raise InvalidData(f"--ego needs an actor, not the {what} '{centre}'")
-        reach = run_query(graph, "ego", {"actor": centre, "hops": options.hops}).rows
+        ego_params: dict[str, Any] = {"actor": centre, "hops": options.hops}
+        if as_of:
+            ego_params["as_of"] = as_of
+        reach = run_query(graph, "ego", ego_params).rows
         within = {str(row["id"]) for row in reach}
         nodes = {i: n for i, n in nodes.items() if i in within}
     if scope is not None:
@@ -157,7 +166,11 @@ def select_map(graph: Graph, options: MapOptions) -> Selection:
         and link.target in nodes
         and (not link_types or link.type in link_types)
         and (scope is None or not link.props.get("issues") or set(link.props["issues"]) & set(scope))
+        and (places is None or bool(set(link.props.get("places", [])) & set(places)))
     ]
+    if places is not None:  # a place map shows the grants for the place and who gives and gets them
+        ends = {e for link in drawn for e in (link.source, link.target)}
+        nodes = {i: n for i, n in nodes.items() if i in ends or i == centre}
     if link_types:
         ends = {e for link in drawn for e in (link.source, link.target)}
         nodes = {i: n for i, n in nodes.items() if i in ends or i == centre}
@@ -171,11 +184,29 @@ def select_map(graph: Graph, options: MapOptions) -> Selection:
         sources=sources,
         scope=scope,
         centre=centre,
+        as_of=as_of,
     )
     _add_power(graph, options, selection)
     if options.highlight == "gaps":
         selection.gaps = _gaps(graph, options, selection)
     return selection
+
+
+def _as_of(text: str | None) -> str | None:
+    """``--as-of`` as an ISO date (the first day of a year or month given alone)."""
+    if text is None:
+        return None
+    try:
+        return parse_date(text).isoformat()
+    except InvalidData as err:
+        raise InvalidData(err.reason, field="as-of") from None
+
+
+def _query_params(options: MapOptions) -> dict[str, Any]:
+    params: dict[str, Any] = {"issue": options.issue} if options.issue else {}
+    if options.as_of:
+        params["as_of"] = _as_of(options.as_of)
+    return params
 
 
 def _describe(options: MapOptions) -> str:
@@ -184,21 +215,23 @@ def _describe(options: MapOptions) -> str:
         parts.append(f"--ego {options.ego} --hops {options.hops}")
     if options.types:
         parts.append("--types " + ",".join(options.types))
+    if options.as_of:
+        parts.append(f"--as-of {options.as_of}")
+    if options.place:
+        parts.append(f"--place {options.place}")
     return " ".join(parts) or "the store"
 
 
 def _add_power(graph: Graph, options: MapOptions, selection: Selection) -> None:
-    params: dict[str, Any] = {"issue": options.issue} if options.issue else {}
-    for row in run_query(graph, "power-ranking", params).rows:
+    for row in run_query(graph, "power-ranking", _query_params(options)).rows:
         if row["id"] in selection.nodes and row.get("score") is not None:
             selection.scores[row["id"]] = float(row["score"])
             selection.ranks[row["id"]] = int(row["rank"])
 
 
 def _gaps(graph: Graph, options: MapOptions, selection: Selection) -> list[Gap]:
-    params: dict[str, Any] = {"issue": options.issue} if options.issue else {}
     merged: dict[tuple[str, str, str | None], set[str]] = defaultdict(set)
-    for row in run_query(graph, "collaboration-gaps", params).rows:
+    for row in run_query(graph, "collaboration-gaps", _query_params(options)).rows:
         a, b = row["a"], row.get("b")
         if a not in selection.nodes or (b is not None and b not in selection.nodes):
             continue

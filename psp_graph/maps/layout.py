@@ -69,11 +69,15 @@ def save_layout(graph: Graph, name: str, positions: Positions) -> None:
 
 
 def compute_layout(
-    nodes: Iterable[str], edges: Iterable[tuple[str, str]], saved: Positions | None = None
+    nodes: Iterable[str],
+    edges: Iterable[tuple[str, str]],
+    saved: Positions | None = None,
+    centre: str | None = None,
 ) -> Positions:
     """Positions in pixels for ``nodes``: ``saved`` ones kept, the rest laid out.
 
-    With nothing saved, the whole graph is laid out from a fixed seed. Otherwise
+    With nothing saved, the whole graph is laid out from a fixed seed; with a
+    ``centre`` (an ego map), on rings around it at (0, 0) by number of steps. Otherwise
     each new node goes beside the mean of its placed neighbours (breadth first,
     so chains of new nodes grow outwards), and groups with no placed neighbour
     are laid out on their own to the right of the saved map. O(n + m) plus the
@@ -85,7 +89,8 @@ def compute_layout(
     graph.add_edges_from(sorted((u, v) for u, v in edges if u != v and u in graph and v in graph))
     saved = {n: p for n, p in (saved or {}).items() if n in graph}
     if not saved:
-        return _fresh(graph)
+        fresh = _fresh(graph)
+        return _widen(_rings(graph, fresh, centre) if centre is not None and centre in graph else fresh)
     placed: dict[str, tuple[float, float]] = {n: (float(x), float(y)) for n, (x, y) in saved.items()}
     frontier = sorted(n for n in order if n not in placed and any(m in placed for m in graph[n]))
     while frontier:
@@ -97,11 +102,52 @@ def compute_layout(
         frontier = sorted(n for n in order if n not in placed and any(m in placed for m in graph[n]))
     rest = [n for n in order if n not in placed]
     if rest:
-        island = _fresh(graph.subgraph(rest).copy())
+        island = _fresh(_induced(graph, rest))
         right = max(x for x, _ in placed.values()) + 2 * SPACING
         left = min(x for x, _ in island.values())
         placed.update({n: (x - left + right, y) for n, (x, y) in island.items()})
     return {n: (round(x), round(y)) for n, (x, y) in placed.items()}
+
+
+def _widen(positions: Positions, aspect: float = 1.6, most: float = 1.8) -> Positions:
+    """Stretch a layout sideways (never squeeze it) towards a screen's shape, by at most ``most``.
+
+    Names run sideways, so the extra width is where they go.
+    """
+    xs = [x for x, _ in positions.values()]
+    ys = [y for _, y in positions.values()]
+    width, height = max(xs) - min(xs), max(ys) - min(ys)
+    if width <= 0 or height <= 0 or width >= aspect * height:
+        return positions
+    factor = min(aspect * height / width, most)
+    return {n: (round(x * factor), y) for n, (x, y) in positions.items()}
+
+
+def _rings(graph: nx.Graph, positions: Positions, centre: str) -> Positions:
+    """Put ``centre`` at (0, 0) and every other node on the ring of its number of steps from it.
+
+    A ring keeps the nodes' order around the centre from the force layout, evenly
+    spaced, at least SPACING apart along the ring and 1.5 x SPACING from the ring
+    inside it. Nodes no drawn link reaches go on an outer ring. O(n log n + m).
+    """
+    steps = nx.single_source_shortest_path_length(graph, centre)
+    outer = max(steps.values(), default=0) + 1
+    rings: dict[int, list[str]] = {}
+    for node in sorted(graph):
+        if node != centre:
+            rings.setdefault(steps.get(node, outer), []).append(node)
+    cx, cy = positions[centre]
+    placed: Positions = {centre: (0, 0)}
+    radius = 0.0
+    for step in sorted(rings):
+        ring = rings[step]
+        radius = max(radius + 1.5 * SPACING, len(ring) * SPACING / (2 * math.pi))
+        ring.sort(key=lambda n: (math.atan2(positions[n][1] - cy, positions[n][0] - cx), n))
+        start = math.atan2(positions[ring[0]][1] - cy, positions[ring[0]][0] - cx)
+        for i, node in enumerate(ring):
+            angle = start + 2 * math.pi * i / len(ring)
+            placed[node] = (round(radius * math.cos(angle)), round(radius * math.sin(angle)))
+    return placed
 
 
 def _stable_angle(node: str) -> float:
@@ -113,7 +159,7 @@ def _stable_angle(node: str) -> float:
 def _fresh(graph: nx.Graph) -> Positions:
     """Lay out each connected component on its own, then pack them in rows, largest first."""
     components = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
-    laid = [_component(graph.subgraph(nodes)) for nodes in components]
+    laid = [_component(_induced(graph, nodes)) for nodes in components]
     boxes = [_box(coords) for coords in laid]
     offsets = _pack(boxes)
     positions: dict[str, tuple[int, int]] = {}
@@ -123,6 +169,19 @@ def _fresh(graph: nx.Graph) -> Positions:
         for node, (px, py) in coords.items():
             positions[node] = (round(px - left + x), round(py - top + y))
     return positions
+
+
+def _induced(graph: nx.Graph, nodes: list[str]) -> nx.Graph:
+    """The subgraph on ``nodes`` with nodes and edges in sorted order.
+
+    ``graph.subgraph`` iterates a small node set in hash order, which made the
+    layout depend on PYTHONHASHSEED.
+    """
+    keep = set(nodes)
+    sub = nx.Graph()
+    sub.add_nodes_from(sorted(keep))
+    sub.add_edges_from(sorted((u, v) if u < v else (v, u) for u, v in graph.edges(keep) if v in keep))
+    return sub
 
 
 def _shelves(boxes: list[tuple[float, float]], row_width: float) -> list[tuple[float, float]]:

@@ -8,20 +8,22 @@ list is sorted, so the same selection always gives the same payload.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from psp_graph.analysis.data import experience_of
 from psp_graph.maps.build import Gap, MapOptions, Selection
+from psp_graph.maps.labels import LabelRequest, frame_of, place_labels
 from psp_graph.maps.layout import Positions
 from psp_graph.maps.style import GAP, MapStyle, RelationStyle, influence_width, money_width, node_size
 from psp_graph.ontology import Ontology
-from psp_graph.privacy import display_name, shown_by_name
+from psp_graph.privacy import display_name, is_redacted, shown_by_name
 from psp_graph.records import StoredLink, StoredNode
 from psp_graph.values import format_money
 
-__all__ = ["FLAGS", "Caption", "build_payload", "caption_for"]
+__all__ = ["FLAGS", "Caption", "build_payload", "caption_for", "label_text", "node_radius"]
 
 FLAGS = {"lived": 1, "illustrative": 2, "pseudonym": 4, "centre": 8, "alone": 16, "top": 32, "faded": 64}
 TOP_RANKS = 10
@@ -124,12 +126,11 @@ def build_payload(
     style: MapStyle,
     positions: Positions,
     onto: Ontology,
-    *,
-    physics: bool,
 ) -> dict[str, Any]:
     """Everything the page script needs to draw, filter and explain the map. O(nodes + links).
 
-    ``physics``: let vis-network settle the layout in the browser (small maps without a saved layout).
+    Nodes are drawn where the layout put them (no physics in the page), so the
+    labels placed here stay where they were placed.
     """
     node_ids = list(selection.nodes)
     index = {node: i for i, node in enumerate(node_ids)}
@@ -177,13 +178,14 @@ def build_payload(
         if label == node.name and node.props.get("description"):
             entry["d"] = str(node.props["description"])[:300]
         nodes.append(entry)
+    class_names = list(classes.items)
+    frame = _place_labels(nodes, selection, options, [class_names[n["c"]] for n in nodes], style)
     edges = _edges(selection, options, style, onto, index, issue_index, sources, relations)
     class_styles = [style.classes[name] for name in classes.items]
     relation_styles = [style.relations[name] for name in relations.items]
     return {
         "version": 1,
         "workshop": options.workshop,
-        "physics": physics,
         "highlight": options.highlight,
         "classes": [
             {"label": c.label, "color": c.color, "shape": c.shape, "kind": c.kind} for c in class_styles
@@ -193,9 +195,75 @@ def build_payload(
         "issues": issues,
         "sources": [selection.sources[s].name for s in sources.items],
         "flags": FLAGS,
+        "frame": frame,
         "nodes": nodes,
         "edges": edges,
     }
+
+
+def label_text(node: dict[str, Any]) -> str:
+    """What a node's label says: its shown name, numbered when it is among the top power scores."""
+    prefix = f"{node['k']}. " if node["f"] & FLAGS["top"] and "k" in node else ""
+    return prefix + str(node["l"])
+
+
+def node_radius(node: dict[str, Any], shape: str, workshop: bool) -> float:
+    """How far a drawn node reaches from its centre, border included (layout pixels).
+
+    vis-network's ``size`` is a dot's radius and half the side of the other shapes.
+    """
+    size = float(node["s"]) * (1.25 if workshop else 1.0)
+    ring = 22 if node["f"] & FLAGS["centre"] else 0  # the focal actor's yellow ring (map.js)
+    return size * (1.0 if shape == "dot" else 1.45) + 4 + ring
+
+
+def _place_labels(
+    nodes: list[dict[str, Any]],
+    selection: Selection,
+    options: MapOptions,
+    classes: list[str],
+    style: MapStyle,
+) -> list[float]:
+    """Add each placed label to its node as ``b``: [dx, dy, width, height, font size, tier]; return the frame.
+
+    Most important first: the focal actor, then power score, then number of links, then id.
+    """
+    degree: Counter[str] = Counter()
+    for link in selection.links:
+        degree[link.source] += 1
+        degree[link.target] += 1
+    order = sorted(
+        range(len(nodes)),
+        key=lambda i: (
+            nodes[i]["id"] != selection.centre,
+            -selection.scores.get(nodes[i]["id"], 0.0),
+            -degree[nodes[i]["id"]],
+            nodes[i]["id"],
+        ),
+    )
+    requests = [
+        LabelRequest(
+            nodes[i]["id"],
+            label_text(nodes[i]),
+            float(nodes[i]["x"]),
+            float(nodes[i]["y"]),
+            node_radius(nodes[i], style.classes[classes[i]].shape, options.workshop),
+        )
+        for i in order
+    ]
+    focal = next(((r.x, r.y) for r in requests if r.node == selection.centre), None)
+    frame = frame_of(requests, options.workshop, focal)
+    by_id = {node["id"]: node for node in nodes}
+    for label in place_labels(requests, frame, options.workshop):
+        by_id[label.node]["b"] = [
+            round(label.dx, 1),
+            round(label.dy, 1),
+            math.ceil(label.width * 10) / 10,
+            math.ceil(label.height * 10) / 10,
+            round(label.size, 2),
+            label.tier,
+        ]
+    return [round(v, 1) for v in (frame.left, frame.top, frame.right, frame.bottom)]
 
 
 def _relation_row(rel: RelationStyle) -> dict[str, Any]:
@@ -225,7 +293,7 @@ def _node_flags(
         flags |= FLAGS["lived"]
     if node.props.get("illustrative"):
         flags |= FLAGS["illustrative"]
-    if label != node.name:
+    if label != node.name or is_redacted(node):  # the reader already put the pseudonym in as name
         flags |= FLAGS["pseudonym"]
     if node.id == selection.centre:
         flags |= FLAGS["centre"]
@@ -365,7 +433,12 @@ def caption_for(selection: Selection, options: MapOptions) -> Caption:
         subject = f"around {centre}" if selection.scope is None else f"{subject} around {centre}"
         scope.append(f"Around {centre}, up to {steps} away")
     if options.types:
+        only = ", ".join(options.types) + " only"
+        subject = only if subject == "whole network" else f"{subject} ({only})"
         scope.append("Only: " + ", ".join(options.types))
+    if selection.as_of:
+        subject = f"{subject}, as of {selection.as_of}"
+        scope.append(f"Links valid on {selection.as_of}")
     if options.highlight:
         scope.append(f"Highlight: {options.highlight}")
     title = options.title or f"Power map: {subject}"

@@ -32,9 +32,7 @@ from psp_graph.maps.payload import Caption, build_payload, caption_for
 from psp_graph.maps.style import map_style
 from psp_graph.resources import resource_path
 
-__all__ = ["PHYSICS_MAX_NODES", "MapPage", "json_for_html", "make_map", "vis_network_js", "write_map"]
-
-PHYSICS_MAX_NODES = 50
+__all__ = ["MapPage", "json_for_html", "make_map", "vis_network_js", "write_map"]
 
 
 @dataclass(frozen=True)
@@ -45,8 +43,8 @@ class MapPage:
     caption: Caption
     nodes: int
     links: int
-    physics: bool
     positions: Positions
+    payload: dict[str, Any]
 
 
 def json_for_html(value: Any) -> str:
@@ -141,6 +139,7 @@ def render_page(payload: dict[str, Any], caption: Caption) -> str:
         issues=payload["issues"],
         node_count=len(payload["nodes"]),
         has_alone=any(n["f"] & payload["flags"]["alone"] for n in payload["nodes"]),
+        has_centre=any(n["f"] & payload["flags"]["centre"] for n in payload["nodes"]),
         shape_svg=_shape_svg,
         csp=_csp(vis_js, map_js),
         version=version("psp-graph"),
@@ -160,13 +159,12 @@ def make_map(graph: Graph, options: MapOptions) -> MapPage:
     style = map_style(graph.onto)
     saved = load_layout(graph.reader(), options.layout) if options.layout else {}
     ends = [(link.source, link.target) for link in selection.links]
-    positions = compute_layout(selection.nodes, ends, saved)
-    physics = len(selection.nodes) <= PHYSICS_MAX_NODES and not options.layout
-    payload = build_payload(selection, options, style, positions, graph.onto, physics=physics)
+    positions = compute_layout(selection.nodes, ends, saved, centre=selection.centre)
+    payload = build_payload(selection, options, style, positions, graph.onto)
     caption = caption_for(selection, options)
     html = render_page(payload, caption)
     merged = {**saved, **positions}
-    return MapPage(html, caption, len(selection.nodes), len(selection.links), physics, merged)
+    return MapPage(html, caption, len(selection.nodes), len(selection.links), merged, payload)
 
 
 def write_map(graph: Graph, options: MapOptions, path: Path | str) -> MapPage:

@@ -108,9 +108,14 @@ def _relation_style(rel: RelationSpec) -> RelationStyle:
     return RelationStyle(rel.name, rel.label, role or "other", color, width, arrows=not rel.symmetric)
 
 
+_LEARNING_ROLES = {"learning", "community", "support"}
+
+
 def drawable_kinds(onto: Ontology) -> set[str]:
-    """Kinds a map draws: those relationships can join, except issues (which become tags)."""
-    ends = {c for rel in onto.relations.values() for c in (*rel.domain, *rel.range)}
+    """Kinds a map draws: those relationships can join, except issues (which become tags) and
+    the project's own learning (events, pinboard, insights: roles learning, community, support)."""
+    power = [rel for rel in onto.relations.values() if set(rel.analysis_roles) - _LEARNING_ROLES]
+    ends = {c for rel in power for c in (*rel.domain, *rel.range)}
     issue_ends = {c for rel in onto.relations.values() if "issue" in rel.analysis_roles for c in rel.range}
     return {onto.classes[c].kind for c in ends} - {onto.classes[c].kind for c in issue_ends}
 

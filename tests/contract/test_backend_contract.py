@@ -197,3 +197,46 @@ def test_meta_settings_round_trip(backend: Backend) -> None:
     assert backend.get_meta("psp_test_key") is None
     backend.set_meta("psp_test_key", "yes")
     assert backend.get_meta("psp_test_key") == "yes"
+
+
+def test_purge_leaves_nothing_of_a_removed_node_in_the_index_or_files(backend: Backend) -> None:
+    """Issue 14, finding 3: after a removal and purge() no index, log or file holds the node's text."""
+    from pathlib import Path
+
+    gone = org("zebulon", "Zebulon Quux", description="marmalade smuggler")
+    kept = org("kept", "Kept Org")
+    write(backend, nodes=[gone, kept])
+    assert [n.id for n in backend.search("Zebulon")] == [gone.id]
+    write(backend, delete_nodes=[gone.id])
+    assert backend.search("Zebulon") == [] and backend.search("marmalade") == []
+    sqlite_conn = getattr(backend, "conn", None)
+    if sqlite_conn is not None:  # the FTS5 shadow tables keep no token of it, even before purge
+        blobs = b"".join(row[0] or b"" for row in sqlite_conn.execute("SELECT block FROM names_fts_data"))
+        assert b"zebulon" not in blobs and b"marmalade" not in blobs
+        assert sqlite_conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    backend.purge()
+    assert backend.get_node(gone.id) is None and backend.get_node(kept.id) == kept
+    path = getattr(backend, "path", ":memory:")
+    if sqlite_conn is not None and path != ":memory:":
+        for suffix in ("", "-wal", "-shm"):
+            file = Path(path + suffix)
+            if file.exists():
+                data = file.read_bytes()
+                assert b"Zebulon" not in data and b"zebulon" not in data and b"marmalade" not in data, suffix
+
+
+def test_forget_deletes_history_about_ids_and_blanks_summaries_naming_words(backend: Backend) -> None:
+    """Issue 14, erasure: ErasableStore.forget, the history half of psp erase."""
+    gone, kept = org("gone", "Gone Org"), org("kept", "Kept Org")
+    first = write(
+        backend,
+        nodes=[gone, kept],
+        changes=[
+            ("create", "node", gone.id, None, {"name": "x"}),
+            ("create", "node", kept.id, None, {"name": "k"}),
+        ],
+    )
+    backend.forget([gone.id], ["test"])
+    assert [c.entity_id for c in backend.changes(first.id)] == [kept.id]
+    summary = backend.get_changeset(first.id)
+    assert summary is not None and summary.summary == "load (erased)"

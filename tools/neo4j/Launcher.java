@@ -126,8 +126,17 @@ public final class Launcher {
         if (auth) {
             // Embedded transactions run with full rights, so this works with auth on. The password is a
             // parameter, so it never appears in a query string or the query log.
-            dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
-                    "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+            // On a restart over kept data (--data DIR) the password may already be this one, which Neo4j
+            // refuses to "change"; that is not an error. Any other refusal still stops the start.
+            try {
+                dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                        "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+            } catch (RuntimeException e) {
+                String message = String.valueOf(e.getMessage());
+                if (!message.contains("cannot be the same")) {
+                    throw e;
+                }
+            }
         }
 
         GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);

@@ -11,7 +11,11 @@ The jars come from Maven Central via ``mvn`` (pom.xml beside this file) into ``l
 once; ``Launcher.java`` runs them in Java's source-launch mode. Run this file to start
 one by hand (``make neo4j``)::
 
-    python tools/neo4j/server.py [--password-env] [--data DIR] [--port N]
+    python tools/neo4j/server.py [--password-env] [--data DIR] [--port N] [--for-tests]
+
+It prints the ``export`` line for ONE use: ``PSP_STORE`` for your work, or, with
+``--for-tests`` (temporary data only), ``PSP_TEST_NEO4J_URI`` for the test suite.
+Never both: tests pointed at the server that holds your work could wipe it.
 """
 
 from __future__ import annotations
@@ -303,7 +307,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help="keep data here (default: temporary)")
     parser.add_argument("--port", type=int, help="Bolt port (default: a free one)")
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument(
+        "--for-tests",
+        action="store_true",
+        help="a throwaway server for the test suite: prints PSP_TEST_NEO4J_URI instead of PSP_STORE",
+    )
     args = parser.parse_args(argv)
+    if args.for_tests and args.data:
+        parser.error("--for-tests keeps no data: drop --data (tests wipe the database they use)")
 
     password = None
     if args.password_env:
@@ -321,8 +332,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server.start()
         print(f"READY {server.uri}")
-        print(f"export PSP_STORE={server.uri}")
-        print(f"export PSP_TEST_NEO4J_URI={server.uri}")
+        if args.for_tests:
+            print(f"export PSP_TEST_NEO4J_URI={server.uri}")
+            print("# for the test suite only: never set PSP_STORE to this server")
+        else:
+            print(f"export PSP_STORE={server.uri}")
+            print("# your store: never point PSP_TEST_NEO4J_URI here (tests wipe what they use)")
         if password:
             print(f"export PSP_NEO4J_USER={USER}  # password: PSP_NEO4J_PASSWORD, as set")
         else:

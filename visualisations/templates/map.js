@@ -50,13 +50,8 @@
     var border = alone ? "#D62728" : lived ? ink : shade(cls.color, 0.6);
     if (faded) border = "rgba(60,60,60,0.3)";
     var width = lived || alone || centre ? Math.max(3, Math.round(n.s * scale / 5)) : (workshop ? 2 : 1);
-    // Labels of the actors that matter most are larger, so they stay readable when the whole
-    // map is in view; the rest appear as you zoom in (see drawThreshold below).
-    var major = centre || lived || alone || (n.f & F.top) !== 0 || n.s >= 22;
-    var size = workshop ? (major ? 36 : 22) : (major ? 21 : 14);
     return {
       id: i,
-      label: (n.f & F.top ? n.k + ". " : "") + n.l,
       x: n.x,
       y: n.y,
       size: n.s * scale,
@@ -68,11 +63,6 @@
         background: fill, border: border,
         highlight: { background: cls.color, border: "#000000" },
         hover: { background: cls.color, border: "#000000" }
-      },
-      font: {
-        size: size, face: "system-ui, Arial, sans-serif",
-        color: faded ? "rgba(17,17,17,0.4)" : ink,
-        strokeWidth: workshop ? 6 : 4, strokeColor: "#ffffff"
       }
     };
   }
@@ -119,21 +109,90 @@
   var container = document.getElementById("map");
   var options = {
     autoResize: true,
-    physics: data.physics ? {
-      enabled: true,
-      solver: "barnesHut",
-      barnesHut: { gravitationalConstant: -9000, centralGravity: 0.15, springLength: 180, springConstant: 0.02, avoidOverlap: 0.8 },
-      stabilization: { iterations: 300, fit: true }
-    } : false,
+    physics: false,
     layout: { improvedLayout: false },
     interaction: { hover: true, hideEdgesOnDrag: big, hideEdgesOnZoom: big },
-    edges: { smooth: false, selectionWidth: 2, hoverWidth: 1 },
-    nodes: { scaling: { label: { enabled: false, drawThreshold: workshop ? 14 : 6, maxVisible: workshop ? 44 : 28 } } }
+    edges: { smooth: false, selectionWidth: 2, hoverWidth: 1 }
   };
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
 
-  // Small maps settle with physics before they are first drawn, then keep still for the room.
-  network.once("stabilizationIterationsDone", function () { network.setOptions({ physics: false }); });
+  // --- the view: the whole frame (nodes and their placed names) fitted on open -----------
+  var frame = data.frame;
+  function fitMap() {
+    var w = container.clientWidth, h = container.clientHeight;
+    if (!w || !h) return;
+    var scale = Math.min(w / (frame[2] - frame[0]), h / (frame[3] - frame[1]));
+    network.moveTo({ position: { x: (frame[0] + frame[2]) / 2, y: (frame[1] + frame[3]) / 2 }, scale: scale, animation: false });
+  }
+  fitMap();
+  window.addEventListener("resize", fitMap);
+
+  // --- names: drawn by this script where they were placed with the layout ----------------
+  // A label row b is [dx, dy, width, height, font size, tier] in layout pixels; tier 0 is
+  // always drawn, tier k once it would read at least MIN_FONT screen pixels.
+  var FACE = "px 'DejaVu Sans', Verdana, Arial, sans-serif";
+  var MIN_FONT = workshop ? 17 : 11;
+  var PAD = 0.2;
+  var hovered = null;
+  var drawn = [];
+  function labelText(n) { return (n.f & F.top && n.k ? n.k + ". " : "") + n.l; }
+  function drawLabel(ctx, text, x, y, size, maxWidth, faded, boxed) {
+    ctx.font = size + FACE;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    var width = Math.min(ctx.measureText(text).width, maxWidth);
+    if (boxed) {
+      ctx.fillStyle = "rgba(255,255,255,0.92)";
+      ctx.strokeStyle = ink;
+      ctx.lineWidth = size / 10;
+      ctx.fillRect(x - width / 2 - PAD * size, y - size * 0.625, width + 2 * PAD * size, size * 1.25);
+      ctx.strokeRect(x - width / 2 - PAD * size, y - size * 0.625, width + 2 * PAD * size, size * 1.25);
+    } else {
+      ctx.lineJoin = "round";
+      ctx.lineWidth = size * 0.22;
+      ctx.strokeStyle = "#ffffff";
+      ctx.strokeText(text, x, y, maxWidth);
+    }
+    ctx.fillStyle = faded ? "rgba(17,17,17,0.45)" : ink;
+    ctx.fillText(text, x, y, maxWidth);
+    return width;
+  }
+  network.on("beforeDrawing", function (ctx) {
+    // The focal actor of an ego map: a wide yellow ring under it.
+    data.nodes.forEach(function (n, i) {
+      if (!(n.f & F.centre) || !nodeVisible(i)) return;
+      var p = network.getPositions([i])[i];
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, n.s * scale + 22, 0, 2 * Math.PI);
+      ctx.fillStyle = "#FFD400";
+      ctx.fill();
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = ink;
+      ctx.stroke();
+    });
+  });
+  network.on("afterDrawing", function (ctx) {
+    var zoom = network.getScale();
+    var positions = network.getPositions();
+    drawn = [];
+    data.nodes.forEach(function (n, i) {
+      var b = n.b;
+      if (!b || !nodeVisible(i) || (b[5] > 0 && zoom * b[4] < MIN_FONT)) return;
+      var p = positions[i];
+      var width = drawLabel(ctx, labelText(n), p.x + b[0], p.y + b[1], b[4], b[2] - 2 * PAD * b[4], (n.f & F.faded) !== 0, false);
+      drawn.push({ node: i, width: width + 2 * PAD * b[4] });
+    });
+    // The node pointed at or found, when its own label is not shown: a boxed name under it.
+    if (hovered !== null && nodeVisible(hovered) && !drawn.some(function (d) { return d.node === hovered; })) {
+      var n = data.nodes[hovered], p = positions[hovered];
+      var size = (workshop ? 24 : 15) / zoom;
+      drawLabel(ctx, labelText(n), p.x, p.y + n.s * scale + size, size, 1e9, false, true);
+    }
+  });
+  network.on("hoverNode", function (p) { hovered = p.node; });
+  network.on("blurNode", function () { hovered = null; network.redraw(); });
+  network.on("selectNode", function (p) { hovered = p.nodes[0]; });
+
   network.once("afterDrawing", function () {
     window.pspDrawnAt = performance.now();
     window.pspReady = true;
@@ -190,7 +249,8 @@
     return found.sort();
   }
 
-  function describeNode(i) {
+  // inPanel: the details panel, which also gives the id that `psp show` takes.
+  function describeNode(i, inPanel) {
     var n = data.nodes[i];
     var box = el("div");
     box.appendChild(el("p", n.l, "name"));
@@ -208,6 +268,12 @@
     addRow(dl, "Controls", neighbours(i, "resources"));
     addRow(dl, "Needs", neighbours(i, "needs"));
     addRow(dl, "Sources", names(n.r, data.sources));
+    if (inPanel) {
+      dl.appendChild(el("dt", "Record"));
+      var dd = el("dd");
+      dd.appendChild(el("code", "psp show " + n.id, "record"));
+      dl.appendChild(dd);
+    }
     box.appendChild(dl);
     return box;
   }
@@ -236,6 +302,7 @@
     tooltip.replaceChildren(content);
     tooltip.hidden = false;
     var wrap = container.getBoundingClientRect();
+    pointer = { x: pointer.x, y: pointer.y + container.offsetTop };
     var left = pointer.x + 16;
     if (left + tooltip.offsetWidth > wrap.width - 8) left = pointer.x - tooltip.offsetWidth - 16;
     var top = Math.min(pointer.y + 16, wrap.height - tooltip.offsetHeight - 8);
@@ -251,7 +318,7 @@
   network.on("dragStart", hideTooltip);
   network.on("zoom", hideTooltip);
   network.on("click", function (p) {
-    if (p.nodes.length) showDetails(describeNode(p.nodes[0]));
+    if (p.nodes.length) showDetails(describeNode(p.nodes[0], true));
     else if (p.edges.length) showDetails(describeEdge(p.edges[0]));
     else showDetails(null);
   });
@@ -264,6 +331,32 @@
     list.appendChild(option);
   });
   var status = document.getElementById("search-status");
+  // Edit distance (Levenshtein) between two strings: O(a x b).
+  function distance(a, b) {
+    var row = [];
+    for (var j = 0; j <= b.length; j++) row.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var previous = row[0];
+      row[0] = i;
+      for (var k = 1; k <= b.length; k++) {
+        var saved = row[k];
+        row[k] = Math.min(row[k] + 1, row[k - 1] + 1, previous + (a[i - 1] === b[k - 1] ? 0 : 1));
+        previous = saved;
+      }
+    }
+    return row[b.length];
+  }
+  // Up to three shown names nearest a typo: the whole name, or a word of it, within a third of its length.
+  function suggestions(wanted, visible) {
+    var scored = visible.map(function (i) {
+      var name = data.nodes[i].l.toLowerCase();
+      var best = distance(wanted, name);
+      name.split(/\s+/).forEach(function (word) { best = Math.min(best, distance(wanted, word)); });
+      return { i: i, d: best, name: name };
+    }).filter(function (s) { return s.d <= Math.max(1, Math.floor(wanted.length / 3)); });
+    scored.sort(function (x, y) { return x.d - y.d || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0); });
+    return scored.slice(0, 3).map(function (s) { return s.i; });
+  }
   function find(text) {
     var wanted = text.trim().toLowerCase();
     if (!wanted) { status.textContent = ""; return; }
@@ -272,13 +365,22 @@
     var partial = visible.filter(function (i) { return data.nodes[i].l.toLowerCase().indexOf(wanted) >= 0; });
     var hit = exact.length ? exact[0] : partial[0];
     if (hit === undefined) {
-      status.textContent = "No node shown is called “" + text.trim() + "”.";
+      var close = suggestions(wanted, visible);
+      status.replaceChildren(el("span", "No node shown is called “" + text.trim() + "”." + (close.length ? " Did you mean: " : "")));
+      close.forEach(function (i, k) {
+        var pick = el("button", data.nodes[i].l, "suggestion");
+        pick.type = "button";
+        pick.addEventListener("click", function () { search.value = data.nodes[i].l; find(data.nodes[i].l); });
+        if (k > 0) status.appendChild(document.createTextNode(" "));
+        status.appendChild(pick);
+      });
       return;
     }
     status.textContent = partial.length > 1 ? partial.length + " matches; showing the first." : "";
     network.selectNodes([hit]);
+    hovered = hit;
     network.focus(hit, { scale: Math.max(network.getScale(), 1), animation: false });
-    showDetails(describeNode(hit));
+    showDetails(describeNode(hit, true));
   }
   var search = document.getElementById("search");
   search.addEventListener("change", function () { find(search.value); });
@@ -287,27 +389,25 @@
   });
 
   // --- buttons ------------------------------------------------------------------
-  document.getElementById("fit").addEventListener("click", function () { network.fit({ animation: false }); });
+  document.getElementById("fit").addEventListener("click", fitMap);
   var toggle = document.getElementById("toggle-panel");
   toggle.addEventListener("click", function () {
     var hidden = document.body.classList.toggle("panel-hidden");
     toggle.textContent = hidden ? "Show panel" : "Hide panel";
-    if (hidden) {
-      var show = el("button", "Show panel");
-      show.id = "show-panel";
-      show.type = "button";
-      show.addEventListener("click", function () {
-        document.body.classList.remove("panel-hidden");
-        toggle.textContent = "Hide panel";
-        show.remove();
-      });
-      document.getElementById("map-wrap").appendChild(show);
-    }
+    toggle.setAttribute("aria-expanded", hidden ? "false" : "true");
   });
+  // Printing: the map area changes size, so fit again before and after.
+  function refit() { network.setSize("100%", "100%"); fitMap(); network.redraw(); }
+  window.addEventListener("beforeprint", refit);
+  window.addEventListener("afterprint", refit);
+  if (window.matchMedia) window.matchMedia("print").addEventListener("change", refit);
 
   window.pspMap = {
     network: network,
     visibleNodeCount: function () { return nodeView.length; },
-    labels: function () { return nodes.get().map(function (n) { return n.label; }); }
+    labels: function () { return data.nodes.map(function (n) { return n.l; }); },
+    fit: fitMap,
+    // Labels drawn in the last frame, as {node, width} (width in layout pixels, padding included).
+    drawnLabels: function () { return drawn.slice(); }
   };
 })();

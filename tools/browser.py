@@ -1,5 +1,8 @@
 """Open maps in headless Chromium (for the gallery's screenshots, tests and benchmarks).
 
+Not part of the package: tests, benchmarks and tools/gallery.py import it as
+``tools.browser`` with the repository root on ``sys.path``.
+
 Uses selenium (a dev dependency) with the system's ``/usr/bin/chromedriver``
 (Debian packages ``chromium`` and ``chromium-driver``; ``make browser``
 installs them), so selenium never tries to download a driver. The network is

@@ -1,0 +1,148 @@
+"""Loading 360Giving files into a growing SQLite store.
+
+A synthetic CSV in the standard's titles (seeded; heavy-tailed funders: grant
+counts per funder follow a Zipf law; a tenth of recipients have no org-id) is
+loaded first, then more files of fresh grants into the growing store. For each
+step: time per grant, and the rate of a bare ``executemany`` of the same rows
+into the same schema in the same run (the floor any loader pays). Peak memory is
+the process's maximum resident set size.
+
+    python benchmarks/bench_giving360.py [--grants 300000] [--orgs 60000] [--more 4] [--each 25000]
+
+The issue's targets: time per grant constant within 1.5x as the store grows;
+rate at least 30 % of the bare executemany; peak memory bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from psp_graph.graph import Graph  # noqa: E402
+from psp_graph.io.giving360_files import read_360giving  # noqa: E402
+from psp_graph.io.load import load_file  # noqa: E402
+from psp_graph.io.problems import Problems  # noqa: E402
+from psp_graph.records import canonical_json  # noqa: E402
+
+TITLES = [
+    "Identifier",
+    "Title",
+    "Currency",
+    "Amount Awarded",
+    "Award Date",
+    "Recipient Org:Identifier",
+    "Recipient Org:Name",
+    "Funding Org:Identifier",
+    "Funding Org:Name",
+    "Grant Programme:Title",
+    "Beneficiary Location:Geographic Code",
+]
+
+
+def write_file(path: Path, start: int, count: int, orgs: int, rng: random.Random) -> None:
+    funders = max(10, orgs // 50)
+    weights = [1 / (rank + 1) for rank in range(funders)]  # Zipf: a few funders give most grants
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(TITLES)
+        for n in range(start, start + count):
+            funder = rng.choices(range(funders), weights)[0]
+            recipient = funders + rng.randrange(orgs - funders)
+            registered = recipient % 10 != 0
+            writer.writerow(
+                [
+                    f"360G-bench-{n:07d}",
+                    f"Grant {n}",
+                    "GBP",
+                    f"{rng.randrange(500, 500_000)}.{rng.randrange(100):02d}",
+                    f"{2015 + n % 8}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                    f"GB-CHC-{2_000_000 + recipient}" if registered else "",
+                    f"Organisation {recipient}",
+                    f"360G-funder-{funder}",
+                    f"Funder {funder}",
+                    f"Programme {funder % 7}",
+                    f"E09{1 + n % 33:06d}",
+                ]
+            )
+
+
+def bare_executemany(path: Path) -> float:
+    """Seconds to insert the file's nodes and links as JSON rows, nothing else (the floor)."""
+    problems = Problems()
+    records = read_360giving(path, path.read_bytes(), "csv", problems=problems) or []
+    with tempfile.TemporaryDirectory() as folder:
+        conn = sqlite3.connect(Path(folder) / "bare.db")
+        conn.execute("CREATE TABLE nodes (id TEXT PRIMARY KEY, name TEXT, props TEXT)")
+        conn.execute(
+            "CREATE TABLE links (id TEXT PRIMARY KEY, type TEXT, source TEXT, target TEXT, props TEXT)"
+        )
+        started = time.perf_counter()
+        conn.executemany(
+            "INSERT OR REPLACE INTO nodes VALUES (?, ?, ?)",
+            [
+                (r.data["id"], r.data.get("name"), canonical_json(r.data))
+                for r in records
+                if r.section != "links"
+            ],
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?)",
+            [
+                (r.data["id"], "FUNDS", r.data["from"], r.data["to"], json.dumps(r.data, default=str))
+                for r in records
+                if r.section == "links"
+            ],
+        )
+        conn.commit()
+        elapsed = time.perf_counter() - started
+        conn.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--grants", type=int, default=300_000)
+    parser.add_argument("--orgs", type=int, default=60_000)
+    parser.add_argument("--more", type=int, default=4)
+    parser.add_argument("--each", type=int, default=25_000)
+    args = parser.parse_args()
+    rng = random.Random(360)
+    with tempfile.TemporaryDirectory() as folder:
+        store = f"sqlite:///{Path(folder) / 'bench.db'}"
+        steps = [(0, args.grants)] + [(args.grants + i * args.each, args.each) for i in range(args.more)]
+        print(
+            f"{'file':>6} {'grants':>8} {'store nodes':>12} {'load s':>8} {'µs/grant':>9} {'bare s':>7} {'rate vs bare':>12} {'max RSS MiB':>11}"
+        )
+        first_per_grant = None
+        for index, (start, count) in enumerate(steps):
+            path = Path(folder) / f"grants-{index}.csv"
+            write_file(path, start, count, args.orgs, rng)
+            with Graph.open(store) as graph:
+                nodes_before = graph.stats().nodes
+                started = time.perf_counter()
+                load_file(graph, path)
+                elapsed = time.perf_counter() - started
+            bare = bare_executemany(path)
+            per_grant = elapsed / count * 1e6
+            first_per_grant = first_per_grant or per_grant
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(
+                f"{index:>6} {count:>8,} {nodes_before:>12,} {elapsed:>8.1f} {per_grant:>9.0f} {bare:>7.2f} "
+                f"{bare / elapsed:>11.1%} {rss:>11.0f}"
+            )
+        print(f"time per grant, last file / first file: {per_grant / first_per_grant:.2f}x (target ≤ 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

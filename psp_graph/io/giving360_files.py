@@ -1,0 +1,153 @@
+"""Recognise 360Giving files and read their grant rows: JSON packages (``grants``
+list, with ``publisher`` and ``license``), CSV with the standard's titles (UTF-8, or
+Windows-1252 with a warning), and XLSX with such titles on any sheet.
+
+Recognition is by content, not by name: a CSV or a sheet is a grant table when its
+header (in one of its first five rows) has the standard's titles.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from psp_graph.exc import InvalidData
+from psp_graph.io.giving360 import Cells, FileMeta, StoreLookup, records_from_360giving
+from psp_graph.io.giving360_fields import flatten_json_grant, is_360giving_header
+from psp_graph.io.problems import Problems
+from psp_graph.records import RawRecord
+
+__all__ = ["read_360giving"]
+
+_HEADER_SEARCH_ROWS = 5
+
+
+def read_360giving(
+    path: Path,
+    raw: bytes,
+    fmt: str,
+    *,
+    problems: Problems,
+    store: StoreLookup | None = None,
+    issue_map: dict[str, list[str]] | None = None,
+) -> list[RawRecord] | None:
+    """The file's records if it is a 360Giving file, else None (problems go to ``problems``)."""
+    digest = hashlib.sha256(raw).hexdigest()
+    rows: Iterable[tuple[int | None, Cells]]
+    display = str(path)
+    name = path.name if str(path) != "-" else "stdin"
+    if fmt == "json":
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return None  # the general reader reports it
+        if not (isinstance(data, dict) and isinstance(data.get("grants"), list)):
+            return None
+        publisher = data.get("publisher")
+        meta = FileMeta(
+            display,
+            name,
+            digest,
+            publisher=str(publisher.get("name"))
+            if isinstance(publisher, dict) and publisher.get("name")
+            else None,
+            licence=str(data["license"]) if data.get("license") else None,
+        )
+        rows = _json_rows(data["grants"], display, problems)
+    elif fmt == "csv":
+        table = _csv_table(raw, display, problems)
+        if table is None:
+            return None
+        meta = FileMeta(display, name, digest)
+        rows = table
+    elif fmt in {"xlsx", "xlsm"}:
+        sheets = _xlsx_tables(path, display)
+        if sheets is None:
+            return None
+        meta = FileMeta(display, name, digest)
+        rows = sheets
+    else:
+        return None
+    return records_from_360giving(meta, rows, problems=problems, store=store, issue_map=issue_map)
+
+
+def _json_rows(grants: list[Any], display: str, problems: Problems) -> Iterator[tuple[int | None, Cells]]:
+    for number, grant in enumerate(grants, start=1):
+        if not isinstance(grant, dict):
+            problems.error(display, number, None, None, "a grant must be a JSON object")
+            continue
+        yield number, flatten_json_grant(grant)
+
+
+def _decode(raw: bytes, display: str, problems: Problems) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problems.warn(display, None, None, None, "not UTF-8; read as Windows-1252 (check accented names)")
+        return raw.decode("cp1252", errors="replace")
+
+
+def _csv_table(raw: bytes, display: str, problems: Problems) -> list[tuple[int | None, Cells]] | None:
+    try:
+        head = raw[:65536].decode("utf-8-sig", errors="replace")
+        first = next(csv.reader(io.StringIO(head, newline="")), [])
+    except csv.Error:
+        return None
+    if not is_360giving_header(first):
+        return None
+    reader = csv.reader(io.StringIO(_decode(raw, display, problems), newline=""))
+    header = next(reader)
+    rows: list[tuple[int | None, Cells]] = []
+    try:
+        # Rows are numbered as a spreadsheet shows them (a cell with line breaks is still one row).
+        for line, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
+                problems.error(
+                    display, line, None, None, f"has {len(values)} cells, the header has {len(header)}"
+                )
+                continue
+            rows.append((line, list(zip(header, values, strict=False))))
+    except csv.Error as err:
+        problems.error(display, reader.line_num, None, None, f"not valid CSV: {err}")
+    return rows
+
+
+def _xlsx_tables(path: Path, display: str) -> Iterator[tuple[int | None, Cells]] | None:
+    try:
+        import openpyxl
+    except ImportError:
+        raise InvalidData(
+            "reading .xlsx needs the xlsx extra (pip install 'psp-graph[xlsx]')", file=display
+        ) from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises zipfile/KeyError/... for broken files
+        raise InvalidData(f"not a valid .xlsx workbook ({type(err).__name__})", file=display) from None
+    found: list[tuple[str, int, list[Any]]] = []
+    for sheet in book.worksheets:
+        for number, values in enumerate(sheet.iter_rows(values_only=True, max_row=_HEADER_SEARCH_ROWS), 1):
+            if is_360giving_header(values):
+                found.append((sheet.title, number, list(values)))
+                break
+    if not found:
+        book.close()
+        return None
+
+    def rows() -> Iterator[tuple[int | None, Cells]]:
+        for title, header_row, header in found:
+            for number, values in enumerate(
+                book[title].iter_rows(values_only=True, min_row=header_row + 1), start=header_row + 1
+            ):
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                    continue
+                yield number, list(zip(header, values, strict=False))
+        book.close()
+
+    return rows()
