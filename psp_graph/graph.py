@@ -25,7 +25,7 @@ from psp_graph.ids import new_person_id
 from psp_graph.ontology import Ontology, load_ontology
 from psp_graph.reading import Reader
 from psp_graph.records import Batch, Change, ChangeSet, RawRecord, StoredLink, StoredNode
-from psp_graph.sources import cited_sources, private_cited_sources
+from psp_graph.sources import check_sourced, cited_sources, private_cited_sources
 from psp_graph.undo import changeset_to_redo, undo_batch
 from psp_graph.values import parse_list
 
@@ -56,18 +56,22 @@ def _same_record(old: StoredNode | StoredLink, new: StoredNode | StoredLink) -> 
 class Graph:
     """A graph store with validation, provenance, history and privacy."""
 
-    def __init__(self, backend: Backend, onto: Ontology | None = None) -> None:
+    def __init__(
+        self, backend: Backend, onto: Ontology | None = None, *, require_sources: bool = False
+    ) -> None:
         self.backend = backend
         self.onto = onto or load_ontology()
+        self.require_sources = require_sources  # the sources policy (psp's write commands turn it on)
         self.log = ChangeLog(backend, self.onto)
         self._store = Reader(backend, self.onto, include_private=True)  # the service's own reads
 
     @classmethod
-    def open(cls, url: str | None = None, *, read_only: bool = False) -> Graph:
+    def open(cls, url: str | None = None, *, read_only: bool = False, require_sources: bool = False) -> Graph:
         """Open the store at ``url`` (``--store``, ``PSP_STORE`` or ``sqlite:///psp.db``);
-        ``read_only`` for commands that only read (no write lock, no set-up, no new store)."""
+        ``read_only`` for commands that only read (no write lock, no set-up, no new store);
+        ``require_sources`` refuses any new fact that cites no source (docs/trust.md)."""
         onto = load_ontology()
-        return cls(open_backend(url, onto, read_only=read_only), onto)
+        return cls(open_backend(url, onto, read_only=read_only), onto, require_sources=require_sources)
 
     def close(self) -> None:
         self.backend.close()
@@ -128,6 +132,8 @@ class Graph:
         from psp_graph.references import check_references
 
         check_references(self.validator, self._store, nodes, links)
+        if self.require_sources:
+            check_sourced(self.backend, nodes, links)
         if not dry_run:  # only now: a file with an error writes nothing, not even the init change set
             self.initialise()
         planned = private_cited_sources(

@@ -19,6 +19,7 @@ from psp_graph.analysis.learning import insight_evidence, relevant_to_issues
 from psp_graph.graph import Graph
 from psp_graph.ontology import Ontology
 from psp_graph.reading import Reader
+from psp_graph.views import cell_text
 
 __all__ = [
     "INSIGHT_COLUMNS",
@@ -164,19 +165,11 @@ def insight_rows(
     return rows
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
-    return str(value)
-
-
 def _md_cell(value: Any) -> str:
     """A value for Markdown: HTML escaped (Markdown passes raw HTML through), pipes escaped, one line."""
     import html
 
-    text = html.escape(_cell(value), quote=False)
+    text = html.escape(cell_text(value), quote=False)
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("`", "\\`")
 
 
@@ -186,7 +179,7 @@ def render_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str, 
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([[_cell(r.get(c)) for c in columns] for r in rows])
+        writer.writerows([[cell_text(r.get(c)) for c in columns] for r in rows])
         return buffer.getvalue()
     if fmt == "md":
         lines = [f"# {_md_cell(title)}", ""]
@@ -197,7 +190,7 @@ def render_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str, 
         lines += ["| " + " | ".join(_md_cell(r.get(c)) for c in columns) + " |" for r in rows]
         return "\n".join(lines) + "\n"
     env = _jinja()
-    return str(env.from_string(_TABLE_PAGE).render(title=title, columns=columns, rows=rows, cell=_cell))
+    return str(env.from_string(_TABLE_PAGE).render(title=title, columns=columns, rows=rows, cell=cell_text))
 
 
 def _jinja() -> Any:
@@ -366,7 +359,7 @@ def _rank(value: Any) -> str:
 
 def render_brief(brief: Brief, fmt: str) -> str:
     """The brief as Markdown or a self-contained HTML page (every value escaped)."""
-    context = {"b": brief, "money": _money, "share": _share, "rank": _rank, "cell": _cell, "web": _web}
+    context = {"b": brief, "money": _money, "share": _share, "rank": _rank, "cell": cell_text, "web": _web}
     if fmt == "md":
         import jinja2
 

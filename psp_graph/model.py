@@ -288,7 +288,7 @@ class NodeRecord(BaseModel):
     id: str
     types: list[str] = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
-    confidence: Confidence = Confidence.HIGH
+    confidence: Confidence | None = None
     consent: bool = False
     description: str | None = None
     identifiers: list[str] = Field(default_factory=list)
@@ -447,7 +447,7 @@ class LinkRecord(BaseModel):
     type: str
     source: str
     target: str
-    confidence: Confidence = Confidence.HIGH
+    confidence: Confidence | None = None
     illustrative: bool = False
     note: str | None = None
     power_form: PowerForm | None = None

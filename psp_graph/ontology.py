@@ -101,6 +101,7 @@ class NodeClass:
     is_role: bool = False
     required: tuple[str, ...] = ()  # node attributes a record must give (psp:requiredAttribute)
     default_privacy: str | None = None  # psp:defaultPrivacy, e.g. "private" for persons and stories
+    required_links: tuple[str, ...] = ()  # relationship types a node must start (psp:requiredLink)
 
 
 @dataclass(frozen=True)

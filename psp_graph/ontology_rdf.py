@@ -218,6 +218,7 @@ class _Reader:
             attrs: list[str] = []
             prefix = section = kind_vocab = privacy = None
             required: list[str] = []
+            required_links: list[str] = []
             for ancestor in chain:
                 a = self.ns[ancestor]
                 attrs.extend(_snake(self.local(x)) for x in self.objects(a, self.ns.nodeAttribute))
@@ -227,6 +228,7 @@ class _Reader:
                 kind_vocab = kind_vocab or (self.local(kv).removesuffix("Scheme") if kv else None)
                 required.extend(_snake(self.local(x)) for x in self.objects(a, self.ns.requiredAttribute))
                 privacy = privacy or (self.text(a, self.ns.defaultPrivacy) or None)
+                required_links.extend(self.local(x) for x in self.objects(a, self.ns.requiredLink))
             for attr in attrs:
                 if attr not in attributes:
                     raise InvalidOntology(f"{self.path}: class {name} lists unknown attribute {attr}")
@@ -243,6 +245,7 @@ class _Reader:
                 kind_vocabulary=kind_vocab,
                 required=tuple(dict.fromkeys(required)),
                 default_privacy=privacy,
+                required_links=tuple(dict.fromkeys(required_links)),
             )
         roles = {
             self.local(r): NodeClass(

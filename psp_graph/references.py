@@ -101,3 +101,27 @@ def check_references(
             need(src, source_labels, raw, "sources")
         for issue in link.props.get("issues", []):
             need(issue, "Issue", raw, "issues")
+    _check_required_links(validator, store, nodes, links)
+
+
+def _check_required_links(
+    validator: Validator,
+    store: Reader,
+    nodes: dict[str, tuple[StoredNode, RawRecord]],
+    links: dict[str, tuple[StoredLink, RawRecord]],
+) -> None:
+    """A node whose class names a required link (psp:requiredLink) must start one, in the
+    batch or already stored: a recommendation is addressed to someone."""
+    started = {(link.source, link.type) for link, _ in links.values()}
+    for node, raw in nodes.values():
+        for rel in validator.onto.classes[node.types[0]].required_links:
+            if (node.id, rel) in started or any(
+                x.type == rel and x.source == node.id for x in store.links_of(node.id)
+            ):
+                continue
+            raise InvalidData(
+                f"a {node.types[0]} needs a {rel} link from it (e.g. {rel} an actor or a decision space)",
+                file=raw.file or None,
+                row=raw.row,
+                field="links",
+            )

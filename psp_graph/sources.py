@@ -13,16 +13,17 @@ import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from psp_graph.exc import InvalidData
 from psp_graph.ids import slugify
 from psp_graph.privacy import is_private, names_a_person, opaque_id
 from psp_graph.reading import Reader
-from psp_graph.records import StoredLink, StoredNode
+from psp_graph.records import RawRecord, StoredLink, StoredNode
 
 if TYPE_CHECKING:
     from psp_graph.backends.base import Backend
     from psp_graph.validate import Validator
 
-__all__ = ["cited_sources", "private_cited_sources"]
+__all__ = ["check_sourced", "cited_sources", "private_cited_sources"]
 
 
 def cited_sources(
@@ -82,3 +83,38 @@ def private_cited_sources(
         return dataclasses.replace(item, props={**item.props, "sources": [renamed.get(s, s) for s in cited]})
 
     return [cite(private.get(n.id, n)) for n in nodes], [cite(link) for link in links]
+
+
+# Node kinds that are vocabulary rather than claims: they need no source of their own.
+_NOT_CLAIMS = frozenset({"Source", "Issue", "Place"})
+
+
+def check_sourced(
+    backend: Backend,
+    nodes: dict[str, tuple[StoredNode, RawRecord]],
+    links: dict[str, tuple[StoredLink, RawRecord]],
+) -> None:
+    """The sources policy: every fact cites a source (in the record, or already in the
+    store); sources, issues and places are vocabulary, not claims."""
+    records: list[tuple[StoredNode | StoredLink, RawRecord]] = [*nodes.values(), *links.values()]
+    unsourced = [
+        (item, raw)
+        for item, raw in records
+        if not item.props.get("sources")
+        and not (isinstance(item, StoredNode) and set(item.labels) & _NOT_CLAIMS)
+    ]
+    if not unsourced:
+        return
+    stored: dict[str, StoredNode | StoredLink] = {
+        **backend.get_nodes(i.id for i, _ in unsourced if isinstance(i, StoredNode)),
+        **backend.get_links(i.id for i, _ in unsourced if isinstance(i, StoredLink)),
+    }
+    for item, raw in unsourced:
+        if not stored.get(item.id, item).props.get("sources"):
+            raise InvalidData(
+                "no source for this fact: give --source TEXT (a title, URL or src: id), set PSP_SOURCE "
+                "once for a session, or add a sources field; mark made-up data --illustrative too",
+                file=raw.file or None,
+                row=raw.row,
+                field="sources",
+            )

@@ -15,7 +15,7 @@ from psp_graph.reading import Reader
 from psp_graph.records import StoredLink, StoredNode
 from psp_graph.values import format_money
 
-__all__ = ["describe", "history_rows", "link_row", "node_row", "search_rows"]
+__all__ = ["cell_text", "describe", "history_rows", "link_row", "node_row", "search_rows"]
 
 # Shown in columns of their own (sources, amount) or not for reading (when, by whom).
 _NOT_ATTRIBUTES = PROVENANCE_FIELDS | {
@@ -40,6 +40,15 @@ def _attributes(props: dict[str, Any]) -> str:
     if "amount_minor" in props:
         shown.insert(0, f"amount={format_money(props['amount_minor'], props.get('currency'))}")
     return ", ".join(shown)
+
+
+def cell_text(value: Any) -> str:
+    """A value as one cell of text: '' for None, lists joined with '; '."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value)
 
 
 def node_row(node: StoredNode) -> dict[str, Any]:

@@ -22,6 +22,7 @@ actors:
     sources: [src:w1]
   - name: Northbank Tenants Union
     types: [CommunityGroup]
+    sources: [src:w1]
 """
 
 
@@ -187,7 +188,7 @@ def test_files_before_a_bad_file_stay_loaded_and_the_bad_one_is_named(
     runner: CliRunner, loaded_store: str, tmp_path: Path
 ) -> None:
     good = tmp_path / "good.csv"
-    good.write_text("name,types\nGood Org,Charity\n", encoding="utf-8")
+    good.write_text("name,types,sources\nGood Org,Charity,src:w1\n", encoding="utf-8")
     bad = tmp_path / "bad.csv"
     bad.write_text("name,types\nBad Org,Charty\n", encoding="utf-8")
     result = runner.invoke(main, ["load", str(good), str(bad), "--store", loaded_store])

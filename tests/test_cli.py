@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from psp_graph.cli import COMMANDS, main
@@ -39,8 +40,20 @@ def seed_small(runner: CliRunner) -> None:
             "--type",
             "funder",
             "--illustrative",
+            "--source",
+            "Illustrative example",
         ],
-        ["add", "actor", "--name", "Northbank Tenants Union", "--type", "community-group", "--illustrative"],
+        [
+            "add",
+            "actor",
+            "--name",
+            "Northbank Tenants Union",
+            "--type",
+            "community-group",
+            "--illustrative",
+            "--source",
+            "Illustrative example",
+        ],
     ):
         assert psp(runner, *args).exit_code == 0
 
@@ -145,7 +158,9 @@ def test_add_actor_without_options_is_a_clear_error_when_not_interactive(runner:
 
 
 def test_add_person_gets_an_opaque_id_and_is_shown_by_pseudonym(runner: CliRunner) -> None:
-    result = psp(runner, "add", "actor", "--name", "Jo Bloggs", "--type", "person")
+    result = psp(
+        runner, "add", "actor", "--name", "Jo Bloggs", "--type", "person", "--source", "Sign-up sheet"
+    )
     assert result.exit_code == 0
     person_id = result.output.split(":")[0] + ":" + result.output.split(":")[1]
     assert "jo" not in person_id
@@ -217,9 +232,9 @@ def test_unknown_store_scheme_is_a_clear_error(runner: CliRunner) -> None:
 
 def test_stdin_can_be_loaded_with_a_dash(runner: CliRunner) -> None:
     yaml_text = "actors:\n  - name: Stdin Charity\n    types: [Charity]\n"
-    result = psp(runner, "load", "-", input=yaml_text)
+    result = psp(runner, "load", "-", "--source", "Notes read from stdin", input=yaml_text)
     assert result.exit_code == 0, result.output
-    assert "1 created" in result.output
+    assert "2 created" in result.output  # the record and the source it cites
 
 
 def test_every_command_has_an_example_in_its_help() -> None:
@@ -244,3 +259,42 @@ def test_validate_never_creates_a_store(runner: CliRunner, tmp_path: Path) -> No
     result = psp(runner, "validate", str(path))
     assert result.exit_code == 0 and "would create 1" in result.stdout
     assert not (tmp_path / "psp.db").exists()
+
+
+def test_a_fact_without_a_source_is_refused_with_the_fix_and_writes_nothing(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_small(runner)
+    args = [
+        "add",
+        "link",
+        "--type",
+        "funds",
+        "--from",
+        "org:larchwood-foundation",
+        "--to",
+        "org:northbank-tenants-union",
+    ]
+    refused = psp(runner, *args)
+    assert_user_error(refused, "no source for this fact", "--source", "PSP_SOURCE")
+    assert "FUNDS" not in psp(runner, "show", "org:northbank-tenants-union").output
+    monkeypatch.setenv("PSP_SOURCE", "Community of practice session, March 2020")  # once for a session
+    assert psp(runner, *args).exit_code == 0
+    shown = psp(runner, "show", "org:northbank-tenants-union", "--format", "json").output
+    assert "src:community-of-practice-session-march-2020" in shown
+    assert '"confidence": null' in shown  # never silently "high"
+
+
+def test_a_file_without_sources_is_refused_unless_psp_load_gives_one(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = tmp_path / "notes.csv"
+    data.write_text(
+        "name,types,illustrative\nQuillmead Renters Forum,community-group,true\n", encoding="utf-8"
+    )
+    refused = psp(runner, "load", str(data))
+    assert_user_error(refused, "notes.csv", "no source for this fact")
+    loaded = psp(runner, "load", str(data), "--source", "Workshop notes, May 2020")
+    assert loaded.exit_code == 0, loaded.output + loaded.stderr
+    shown = psp(runner, "show", "org:quillmead-renters-forum", "--format", "json").output
+    assert "src:workshop-notes-may-2020" in shown

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -452,3 +453,26 @@ def test_a_private_person_who_pins_or_tells_is_shown_by_pseudonym(runner: CliRun
     assert "Hidden Person" not in listed and "Person " in listed
     shown = psp(runner, "pinboard", "--format", "csv", "--include-private", "--store", store)
     assert "Hidden Person" in shown.output and "private" in shown.stderr
+
+
+def test_a_recommendation_in_a_file_needs_a_target(tmp_path: Path) -> None:
+    text = (
+        "sources:\n  - {id: src:toy, name: Toy notes, illustrative: true}\n"
+        "recommendations:\n  - {id: rec:r9, name: Fund lived-experience seats, sources: [src:toy], illustrative: true}\n"
+    )
+    alone = tmp_path / "alone.yaml"
+    alone.write_text(text, encoding="utf-8")
+    addressed = tmp_path / "addressed.yaml"
+    addressed.write_text(
+        text
+        + "actors:\n  - {name: Larchwood Foundation, types: [Charity], sources: [src:toy], illustrative: true}\n"
+        + "links:\n  - {type: ADDRESSED_TO, from: rec:r9, to: org:larchwood-foundation, sources: [src:toy]}\n",
+        encoding="utf-8",
+    )
+    with Graph.open("sqlite://:memory:") as graph:
+        with pytest.raises(InvalidData, match="needs a ADDRESSED_TO link") as refused:
+            load_file(graph, alone)
+        assert "alone.yaml" in str(refused.value)
+        assert graph.reader().find("rec:r9") is None
+        load_file(graph, addressed)
+        assert graph.reader().node("rec:r9").name == "Fund lived-experience seats"

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from psp_graph.exc import PspGraphError
+from psp_graph.views import cell_text
 
 __all__ = [
     "check_output",
@@ -90,7 +91,7 @@ def terminal_safe(text: str) -> str:
 
 def csv_safe(value: Any) -> str:
     """A CSV cell a spreadsheet shows as text: formula-like text gets a leading apostrophe."""
-    text = _cell(value)
+    text = cell_text(value)
     if not isinstance(value, int | float) and text.startswith(_FORMULA_START):
         return "'" + text
     return text
@@ -140,11 +141,21 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_graph(store: str | None, *, read_only: bool = False) -> Any:
-    """Open the Graph service (imported here so --help stays light); ``read_only`` for reads."""
+def open_graph(store: str | None, *, read_only: bool = False, writes_facts: bool = False) -> Any:
+    """Open the Graph service (imported here so --help stays light); ``read_only`` for reads;
+    ``writes_facts`` for commands that record what the team learns (the sources policy)."""
     from psp_graph.graph import Graph
 
-    return Graph.open(store, read_only=read_only)
+    return Graph.open(store, read_only=read_only, require_sources=writes_facts)
+
+
+def session_sources(given: tuple[str, ...]) -> tuple[str, ...]:
+    """The sources given with --source, else the session's source from PSP_SOURCE (one
+    title, URL or src: id, set once for a workshop)."""
+    import os
+
+    session = os.environ.get("PSP_SOURCE", "").strip()
+    return given or ((session,) if session else ())
 
 
 BIG_FILE = 5_000  # records: above this a load shows a progress bar on stderr
@@ -199,7 +210,7 @@ def emit(
             emit_text(buffer.getvalue(), output)
         return
     shown, more = out.capped(rows)
-    formatted = [{c: terminal_safe(_cell(_rounded(r.get(c)))) for c in columns} for r in shown]
+    formatted = [{c: terminal_safe(cell_text(_rounded(r.get(c)))) for c in columns} for r in shown]
     title = terminal_safe(title) if title else title
     emit_text(out.table(formatted, columns, title) + more, output, append=append)
 
@@ -218,14 +229,6 @@ def emit_text(text: str, output: str, *, append: bool = False) -> None:
         flags |= getattr(os, "O_NOFOLLOW", 0)
     with open(os.open(output, flags, 0o666), "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
-    return str(value)
 
 
 def _rounded(value: Any) -> Any:

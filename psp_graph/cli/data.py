@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from psp_graph.cli.common import handle_errors, open_graph, progress_bar, store_option
+from psp_graph.cli.common import handle_errors, open_graph, progress_bar, session_sources, store_option
 from psp_graph.exc import PspGraphError
 
 
@@ -40,10 +40,22 @@ report_option = click.option(
     is_flag=True,
     help="Load the valid records of each file in one change set and report the others.",
 )
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    help="Cite this source (title, URL or src: id) for every record that names none (default: PSP_SOURCE).",
+)
 @report_option
 @store_option
 @handle_errors
-def load(files: tuple[Path, ...], skip_invalid: bool, report: Path | None, store: str | None) -> None:
+def load(
+    files: tuple[Path, ...],
+    skip_invalid: bool,
+    sources: tuple[str, ...],
+    report: Path | None,
+    store: str | None,
+) -> None:
     """Load FILES (YAML, CSV, XLSX, JSON, 360Giving, RDF; '-' reads YAML from stdin).
 
     Each file is loaded all-or-nothing: a file with an error writes nothing, and
@@ -57,12 +69,17 @@ def load(files: tuple[Path, ...], skip_invalid: bool, report: Path | None, store
 
     everything = Problems()
     done: list[str] = []
-    with open_graph(store) as graph:
+    with open_graph(store, writes_facts=True) as graph:
         for index, path in enumerate(files):
             found = Problems()
             try:
                 result = load_file(
-                    graph, path, problems=found, skip_invalid=skip_invalid, progress=progress_bar
+                    graph,
+                    path,
+                    problems=found,
+                    skip_invalid=skip_invalid,
+                    progress=progress_bar,
+                    default_sources=session_sources(sources),
                 )
             except PspGraphError as err:
                 everything.extend(found)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from psp_graph.cli.common import handle_errors, open_graph, store_option
+from psp_graph.cli.common import handle_errors, open_graph, session_sources, store_option
 
 
 def _interactive() -> bool:
@@ -28,7 +28,7 @@ source_options = [
         "--source",
         "sources",
         multiple=True,
-        help="A src: id, or text/URL that becomes a new source (repeatable).",
+        help="A src: id, or text/URL that becomes a new source (repeatable; default: PSP_SOURCE).",
     ),
     click.option(
         "--source-kind",
@@ -48,7 +48,9 @@ def with_source_options(func: Any) -> Any:
 def _commit(
     graph: Any, record: dict[str, Any], section: str, sources: tuple[str, ...], kind: str | None, summary: str
 ) -> Any:
-    return graph.add(record, section=section, sources=sources, source_kind=kind, summary=summary)
+    return graph.add(
+        record, section=section, sources=session_sources(sources), source_kind=kind, summary=summary
+    )
 
 
 @click.group()
@@ -90,7 +92,7 @@ def add_actor(
     record.update(
         {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v not in (None, ())}
     )
-    with open_graph(store) as graph:
+    with open_graph(store, writes_facts=True) as graph:
         if node_id:
             record["id"] = node_id
         result = _commit(graph, record, "actors", sources, source_kind, "add actor")
@@ -135,7 +137,7 @@ def add_link(
             raise click.ClickException(f"--set takes KEY=VALUE, got '{pair}'")
         record[key.strip()] = value.strip()
     record.update({k: v for k, v in fields.items() if v is not None})
-    with open_graph(store) as graph:
+    with open_graph(store, writes_facts=True) as graph:
         reader = graph.reader()
         record["from"] = reader.resolve(_ask(source, "From (id or name)", "--from"))
         record["to"] = reader.resolve(_ask(target, "To (id or name)", "--to"))

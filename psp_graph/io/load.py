@@ -12,6 +12,7 @@ set (the problems stay in the report).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -176,6 +177,7 @@ def load_file(
     skip_invalid: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    default_sources: tuple[str, ...] = (),
 ) -> Result:
     """Load one file (YAML, CSV, XLSX, JSON, 360Giving, RDF): all-or-nothing (raising the
     first of its problems), or with ``skip_invalid`` its valid records in one change set.
@@ -187,6 +189,8 @@ def load_file(
         problems.extend(found)
     if found.errors() and (not skip_invalid or not (nodes or links)):
         raise found.first_error()
+    if default_sources:
+        _cite_by_default(graph, nodes, links, default_sources, path)
     summary = f"load {path.name}"
     for _ in range(_MAX_RETRIES):
         try:
@@ -202,3 +206,24 @@ def load_file(
             nodes = {i: item for i, item in nodes.items() if (item[1].file, item[1].row) != row}
             links = {i: item for i, item in links.items() if (item[1].file, item[1].row) != row}
     raise InvalidData("too many problems the screen did not catch; run psp validate", file=str(path))
+
+
+def _cite_by_default(graph: Graph, nodes: Nodes, links: Links, texts: tuple[str, ...], path: Path) -> None:
+    """Records that cite no source cite ``texts`` (psp load --source): a file-level default."""
+    from psp_graph.sources import cited_sources
+
+    ids, new = cited_sources(graph.reader(include_private=True), texts, None)
+    for record in new:
+        raw = RawRecord(str(path), None, "sources", record)
+        node = graph.validator.node(raw)
+        nodes[node.id] = (node, raw)
+
+    def cite(item: Any) -> Any:
+        if item.props.get("sources") or {"Source", "Issue", "Place"} & set(getattr(item, "labels", ())):
+            return item
+        return dataclasses.replace(item, props={**item.props, "sources": list(ids)})
+
+    for key, (node, raw) in list(nodes.items()):
+        nodes[key] = (cite(node), raw)
+    for key, (link, raw) in list(links.items()):
+        links[key] = (cite(link), raw)

@@ -44,7 +44,6 @@ _ACTOR_PALETTE = (
 )
 _OTHER_PALETTE = ("#BAB0AC", "#D4C4A8", "#C7C7E2", "#CFCFCF")
 _SHAPES = ("square", "triangle", "diamond", "hexagon", "triangleDown", "star")
-LIVED_RING = "#1B1B1B"
 GAP = "GAP"
 GAP_COLOUR = "#D62728"
 

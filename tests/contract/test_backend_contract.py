@@ -240,3 +240,22 @@ def test_forget_deletes_history_about_ids_and_blanks_summaries_naming_words(back
     assert [c.entity_id for c in backend.changes(first.id)] == [kept.id]
     summary = backend.get_changeset(first.id)
     assert summary is not None and summary.summary == "load (erased)"
+
+
+def test_optional_abilities_agree_with_the_core_contract(backend: Backend) -> None:
+    """A store that declares an optional ability (psp_graph.backends.base) gives the same
+    answers through it as through the core methods."""
+    from psp_graph.backends.base import CypherStore, LinkRow, LinkRowStore
+
+    a, b = org("a"), org("b")
+    backend.apply(
+        Batch(changeset(), upsert_nodes=[a, b], upsert_links=[link("FUNDS", a.id, b.id, amount_minor=500)])
+    )
+    if isinstance(backend, LinkRowStore):
+        rows = sorted(backend.iter_link_rows())
+        assert rows == sorted(LinkRow.of(x) for x in backend.iter_links())
+        assert all(isinstance(row, LinkRow) for row in rows)
+    if isinstance(backend, CypherStore):
+        found = backend.run_cypher("MATCH (n:Entity {id: $id}) RETURN n.id AS id", {"id": a.id})
+        assert found == [{"id": a.id}]
+    assert isinstance(backend, (LinkRowStore, CypherStore)), "each store offers one"
