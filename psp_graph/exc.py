@@ -13,6 +13,7 @@ __all__ = [
     "PspGraphError",
     "StoreUnavailable",
     "UndoConflict",
+    "cannot",
 ]
 
 
@@ -75,3 +76,9 @@ class StoreUnavailable(PspGraphError):
 
 class UndoConflict(PspGraphError):
     """A change set cannot be undone because later changes touched the same data."""
+
+
+def cannot(doing: str, url: str, why: object) -> StoreUnavailable:
+    """The one wording of a store that failed at something, on every backend:
+    ``cannot open store sqlite:///team.db: disk I/O error``. ``url`` must hold no credentials."""
+    return StoreUnavailable(f"cannot {doing} store {url}: {why}")

@@ -23,6 +23,8 @@ __all__ = [
     "canonical_json",
     "check_index_limits",
     "chunked",
+    "decode_snapshot",
+    "encode_snapshot",
 ]
 
 T = TypeVar("T")
@@ -38,6 +40,16 @@ def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no spaces: equal values give equal text."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def encode_snapshot(value: dict[str, Any] | None) -> str | None:
+    """A change's before/after as stored text (both backends): canonical JSON, or None."""
+    return None if value is None else canonical_json(value)
+
+
+def decode_snapshot(text: str | None) -> dict[str, Any] | None:
+    """The inverse of :func:`encode_snapshot`."""
+    return json.loads(text) if text else None
 
 
 @dataclass(frozen=True)

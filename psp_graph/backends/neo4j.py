@@ -42,7 +42,7 @@ from neo4j.exceptions import (
 
 from psp_graph.backends import safe_url
 from psp_graph.backends.neo4j_writes import BatchWriter, count_query, fold, link_by_id, quote
-from psp_graph.exc import InvalidData, PspGraphError, StoreUnavailable
+from psp_graph.exc import InvalidData, PspGraphError, StoreUnavailable, cannot
 from psp_graph.ontology import Ontology, load_ontology
 from psp_graph.records import (
     Batch,
@@ -52,6 +52,7 @@ from psp_graph.records import (
     StoredLink,
     StoredNode,
     check_index_limits,
+    decode_snapshot,
 )
 
 __all__ = ["Neo4jBackend"]
@@ -103,7 +104,7 @@ class Neo4jBackend:
         try:
             netloc = urlsplit(url).netloc
         except ValueError as err:  # e.g. an unclosed IPv6 bracket
-            raise StoreUnavailable(f"cannot open Neo4j store {safe_url(url)}: {err}") from None
+            raise cannot("open", safe_url(url), err) from None
         if "@" in netloc:
             raise StoreUnavailable(
                 f"{self._safe_url()}: put credentials in PSP_NEO4J_USER and PSP_NEO4J_PASSWORD, not in the URL"
@@ -130,7 +131,7 @@ class Neo4jBackend:
                     self._ensure_schema()
         except ValueError as err:  # the driver's verdict on a malformed URL
             self.close()
-            raise StoreUnavailable(f"cannot open Neo4j store {self._safe_url()}: {err}") from err
+            raise cannot("open", self._safe_url(), err) from err
         except BaseException:
             self.close()
             raise
@@ -172,10 +173,10 @@ class Neo4jBackend:
                 raise StoreUnavailable(
                     f"Neo4j at {url} has no database '{self.database}': check PSP_NEO4J_DATABASE"
                 ) from err
-            raise StoreUnavailable(f"Neo4j at {url} could not {doing} the store: {err.code}") from err
+            raise cannot(doing, url, err.code) from err
         except DriverError as err:
             reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-            raise StoreUnavailable(f"cannot {doing} Neo4j at {url}: {reason}") from err
+            raise cannot(doing, url, reason) from err
 
     @staticmethod
     def _explain(err: ConstraintError) -> str:
@@ -420,8 +421,8 @@ class Neo4jBackend:
             id=changeset_id,
         )
         for r in rows:
-            r["before"] = json.loads(r["before"]) if r["before"] else None
-            r["after"] = json.loads(r["after"]) if r["after"] else None
+            r["before"] = decode_snapshot(r["before"])
+            r["after"] = decode_snapshot(r["after"])
         return [Change(**r) for r in rows]
 
     def get_meta(self, key: str) -> str | None:

@@ -21,7 +21,7 @@ from neo4j import ManagedTransaction
 
 from psp_graph.exc import InvalidData
 from psp_graph.ontology import Ontology
-from psp_graph.records import Batch, StoredLink, StoredNode, canonical_json, chunked
+from psp_graph.records import Batch, StoredLink, StoredNode, canonical_json, chunked, encode_snapshot
 
 __all__ = ["BatchWriter", "WritePlan", "count_query", "fold", "link_by_id", "quote"]
 
@@ -169,8 +169,8 @@ class BatchWriter:
                 "op": c.op,
                 "entity": c.entity,
                 "entity_id": c.entity_id,
-                "before": None if c.before is None else canonical_json(c.before),
-                "after": None if c.after is None else canonical_json(c.after),
+                "before": encode_snapshot(c.before),
+                "after": encode_snapshot(c.after),
             }
             for c in batch.changes
         ]

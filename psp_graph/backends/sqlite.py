@@ -23,8 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from psp_graph.backends.base import LinkRow
-from psp_graph.exc import InvalidData, StoreUnavailable
-from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode, canonical_json
+from psp_graph.exc import InvalidData, StoreUnavailable, cannot
+from psp_graph.records import (
+    Batch,
+    Change,
+    ChangeSet,
+    Stats,
+    StoredLink,
+    StoredNode,
+    canonical_json,
+    decode_snapshot,
+    encode_snapshot,
+)
 
 __all__ = ["SQLiteBackend", "sqlite_path"]
 
@@ -108,9 +118,9 @@ class SQLiteBackend:
             parent = Path(self.path).expanduser().resolve().parent
             blocker = next((p for p in [parent, *parent.parents] if p.exists()), None)
             if blocker is not None and not blocker.is_dir():
-                raise StoreUnavailable(f"cannot open store {self.url}: {blocker} is a file, not a folder")
+                raise cannot("open", self.url, f"{blocker} is a file, not a folder")
             if not parent.exists():
-                raise StoreUnavailable(f"cannot open store {self.url}: folder {parent} does not exist")
+                raise cannot("open", self.url, f"folder {parent} does not exist")
         try:
             self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -125,7 +135,7 @@ class SQLiteBackend:
             )
             self._key_search_index_by_node()
         except sqlite3.DatabaseError as err:
-            raise StoreUnavailable(f"cannot open store {self.url}: {err}") from err
+            raise cannot("open", self.url, err) from err
 
     def _open_read_only(self) -> None:
         path = Path(self.path).expanduser()
@@ -146,7 +156,7 @@ class SQLiteBackend:
             ):
                 raise StoreUnavailable(f"{self.url} is not a psp-graph store (no nodes table)")
         except sqlite3.DatabaseError as err:
-            raise StoreUnavailable(f"cannot open store {self.url}: {err}") from err
+            raise cannot("open", self.url, err) from err
 
     def close(self) -> None:
         self.conn.close()
@@ -165,7 +175,7 @@ class SQLiteBackend:
         except sqlite3.DatabaseError as err:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            raise StoreUnavailable(f"cannot write to store {self.url}: {err}") from err
+            raise cannot("write to", self.url, err) from err
 
     def purge(self) -> None:
         """Leave nothing of removed data in the files: merge the full-text index, checkpoint the
@@ -180,7 +190,7 @@ class SQLiteBackend:
             if self.path != ":memory:":
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.DatabaseError as err:
-            raise StoreUnavailable(f"cannot purge store {self.url}: {err}") from err
+            raise cannot("purge", self.url, err) from err
 
     def _key_search_index_by_node(self) -> None:
         """Once per store: rebuild the name index with rowids derived from node ids."""
@@ -232,8 +242,8 @@ class SQLiteBackend:
                         c.op,
                         c.entity,
                         c.entity_id,
-                        None if c.before is None else canonical_json(c.before),
-                        None if c.after is None else canonical_json(c.after),
+                        encode_snapshot(c.before),
+                        encode_snapshot(c.after),
                     )
                     for c in batch.changes
                 ],
@@ -245,7 +255,7 @@ class SQLiteBackend:
         except sqlite3.DatabaseError as err:
             if self.conn.in_transaction:
                 cur.execute("ROLLBACK")
-            raise StoreUnavailable(f"cannot write to store {self.url}: {err}") from err
+            raise cannot("write to", self.url, err) from err
         except BaseException:
             if self.conn.in_transaction:
                 cur.execute("ROLLBACK")
@@ -506,8 +516,8 @@ class SQLiteBackend:
                 op=r[2],
                 entity=r[3],
                 entity_id=r[4],
-                before=json.loads(r[5]) if r[5] else None,
-                after=json.loads(r[6]) if r[6] else None,
+                before=decode_snapshot(r[5]),
+                after=decode_snapshot(r[6]),
             )
             for r in rows
         ]

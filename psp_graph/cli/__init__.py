@@ -35,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "template": ("template", "template", "Write a blank spreadsheet with the ontology's columns and values."),
     "demo": ("demo", "demo", "Load the seed graph into psp-demo.db and show who holds power."),
     "sync": ("sync", "sync", "Copy the store to another store (e.g. Neo4j)."),
-    "record": ("learning", "record", "Record events, who took part, burning issues, insights, stories."),
+    "record": ("record", "record", "Record events, who took part, burning issues, insights, stories."),
     "pin": ("learning", "pin", "Pin a resource on the Resource Pinboard."),
     "pinboard": ("learning", "pinboard", "List the Resource Pinboard."),
     "insights": ("learning", "insights", "List insights with their evidence."),
