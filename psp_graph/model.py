@@ -283,7 +283,7 @@ class SupportKind(StrEnum):
 class NodeRecord(BaseModel):
     """Attributes every node may carry."""
 
-    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, defer_build=True)
 
     id: str
     types: list[str] = Field(min_length=1)
@@ -441,7 +441,7 @@ NODE_RECORDS: dict[str, type[NodeRecord]] = {
 class LinkRecord(BaseModel):
     """Attributes every link may carry."""
 
-    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, defer_build=True)
 
     id: str | None = None
     type: str

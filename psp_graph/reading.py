@@ -16,13 +16,14 @@ so none of them can forget the rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from psp_graph.backends.base import Backend, CypherStore, LinkRow, LinkRowStore
+from psp_graph.backends.base import Backend, ColumnStore, CypherStore, LinkRow, LinkRowStore
 from psp_graph.exc import NodeNotFound
 from psp_graph.ontology import Ontology, did_you_mean
-from psp_graph.privacy import redact_link, redact_node, shown_by_name
+from psp_graph.privacy import display_name, redact_link, redact_node, shown_by_name
 from psp_graph.records import Change, ChangeSet, Stats, StoredLink, StoredNode
 
 if TYPE_CHECKING:
@@ -63,6 +64,14 @@ class Reader:
         """The nodes among these ids that exist, by id."""
         return {i: self.shown(n) for i, n in self._backend.get_nodes(node_ids).items()}
 
+    def names(self, node_ids: Iterable[str]) -> dict[str, str]:
+        """The names to show for the nodes among these ids that exist (pseudonyms for
+        those that may not be named), without reading their other attributes."""
+        if isinstance(self._backend, ColumnStore):
+            briefs = self._backend.node_briefs(node_ids)
+            return {i: display_name(n, include_private=self.include_private) for i, n in briefs.items()}
+        return {i: n.name for i, n in self.nodes(node_ids).items()}
+
     def iter_nodes(self, label: str | None = None) -> Iterator[StoredNode]:
         """Every node (with the label), sorted by id."""
         return (self.shown(n) for n in self._backend.iter_nodes(label))
@@ -88,7 +97,14 @@ class Reader:
     def _hidden_among(self, ids: Iterable[str]) -> Callable[[str], bool]:
         if self.include_private:
             return lambda _: False
-        hidden = {i for i, n in self._backend.get_nodes(set(ids)).items() if not shown_by_name(n)}
+        wanted = set(ids)
+        # Only privacy, consent and labels decide it: a store that can gives just those.
+        found = (
+            self._backend.node_briefs(wanted)
+            if isinstance(self._backend, ColumnStore)
+            else self._backend.get_nodes(wanted)
+        )
+        hidden = {i for i, n in found.items() if not shown_by_name(n)}
         return hidden.__contains__
 
     def link(self, link_id: str) -> StoredLink | None:
@@ -123,6 +139,74 @@ class Reader:
         if isinstance(self._backend, LinkRowStore):
             return self._backend.iter_link_rows()
         return (LinkRow.of(link) for link in self._backend.iter_links())
+
+    def link_columns(
+        self,
+        types: Collection[str],
+        attributes: Sequence[str] = (),
+        *,
+        as_of: str | None = None,
+        issues: Collection[str] | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """``(id, type, source, target, *attribute values)`` of the links of these types, for
+        analyses: only those that hold on ``as_of`` and concern one of ``issues`` (their
+        target is one, or their ``issues`` attribute names one), when given; absent values
+        are None, lists are lists. Filtered in the store when it can
+        (:class:`~psp_graph.backends.base.ColumnStore`). Personal attributes only with
+        ``include_private``; rows never carry names."""
+        self._check_attributes(attributes)
+        if isinstance(self._backend, ColumnStore):
+            rows = self._backend.link_columns(types, attributes, as_of=as_of, issues=issues)
+            lists = [4 + i for i, a in enumerate(attributes) if self._is_list(a)]
+            if lists:
+                rows = [self._decoded(row, lists) for row in rows]
+            return rows
+        wanted = None if issues is None else set(issues)
+        found = []
+        for rel_type in sorted(set(types)):
+            for link in self._backend.iter_links(rel_type):
+                props = link.props
+                if as_of is not None:
+                    start, end = props.get("valid_from"), props.get("valid_to")
+                    if (start is not None and start > as_of) or (end is not None and end < as_of):
+                        continue
+                if (
+                    wanted is not None
+                    and link.target not in wanted
+                    and not wanted & set(props.get("issues", []))
+                ):
+                    continue
+                found.append(
+                    (link.id, link.type, link.source, link.target, *(props.get(a) for a in attributes))
+                )
+        return found
+
+    def node_columns(self, label: str, attributes: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+        """``(id, *attribute values)`` of the nodes with this label, for analyses (as
+        :meth:`link_columns`: absent values None, lists as lists, no names)."""
+        self._check_attributes(attributes)
+        if isinstance(self._backend, ColumnStore):
+            rows = self._backend.node_columns(label, attributes)
+            lists = [1 + i for i, a in enumerate(attributes) if self._is_list(a)]
+            return [self._decoded(row, lists) for row in rows] if lists else rows
+        return [(n.id, *(n.props.get(a) for a in attributes)) for n in self._backend.iter_nodes(label)]
+
+    def _check_attributes(self, attributes: Sequence[str]) -> None:
+        personal = [a for a in attributes if a in self._personal]
+        if personal and not self.include_private:
+            raise ValueError(f"personal attributes need include_private: {', '.join(personal)}")
+
+    def _is_list(self, attribute: str) -> bool:
+        spec = self.onto.attributes.get(attribute)
+        return attribute == "issues" or (spec is not None and spec.multiple)
+
+    @staticmethod
+    def _decoded(row: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
+        values = list(row)
+        for i in positions:
+            if values[i] is not None:
+                values[i] = json.loads(values[i])
+        return tuple(values)
 
     # -- queries ---------------------------------------------------------------
     @property

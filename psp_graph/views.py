@@ -7,7 +7,8 @@ personal fields, so these functions only arrange what they are given.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, overload
 
 from psp_graph.privacy import PROVENANCE_FIELDS, REDACTED
 from psp_graph.reading import Reader
@@ -62,12 +63,11 @@ def node_row(node: StoredNode) -> dict[str, Any]:
     }
 
 
-def link_row(link: StoredLink, ends: dict[str, StoredNode], *, around: str | None = None) -> dict[str, Any]:
-    """One row describing a link, with the names of its ends."""
+def link_row(link: StoredLink, names: dict[str, str], *, around: str | None = None) -> dict[str, Any]:
+    """One row describing a link, with the names of its ends (as the reader shows them)."""
 
     def name(node_id: str) -> str:
-        node = ends.get(node_id)
-        return node.name if node else node_id
+        return names.get(node_id, node_id)
 
     direction = "->" if around is None or link.source == around else "<-"
     other = link.target if around is None or link.source == around else link.source
@@ -93,24 +93,49 @@ def _period(props: dict[str, Any]) -> str:
     return f"{start or '…'} to {end or '…'}"
 
 
-def describe(reader: Reader, entity_id: str) -> dict[str, Any]:
-    """A node (or link) with its links and the sources they cite."""
+class LazyRows(Sequence[dict[str, Any]]):
+    """Rows made only when read: a table that shows the first hundred of a node's
+    100,000 links formats a hundred."""
+
+    def __init__(self, items: Sequence[Any], make: Callable[[Any], dict[str, Any]]) -> None:
+        self._items, self._make = items, make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self._make(item) for item in self._items[index]]
+        return self._make(self._items[index])
+
+
+def describe(reader: Reader, entity_id: str, *, lazy: bool = False) -> dict[str, Any]:
+    """A node (or link) with its links and the sources they cite; with ``lazy`` the
+    link rows are a :class:`LazyRows`, made as they are read."""
     node = reader.find(entity_id)
     if node is None:
         link = reader.link(entity_id)
         if link is None:
             reader.node(entity_id)  # raises NodeNotFound with suggestions
             raise AssertionError("unreachable")
-        ends = reader.nodes([link.source, link.target])
+        ends = reader.names([link.source, link.target])
         sources = reader.nodes(link.props.get("sources", []))
         return {"link": link_row(link, ends), "sources": [_source_row(s) for s in sources.values()]}
     links = reader.links_of(node.id)
-    ends = reader.nodes({e for link in links for e in (link.source, link.target)})
+    ends = reader.names({e for link in links for e in (link.source, link.target)})
     cited = {s for item in [node.props, *(link.props for link in links)] for s in item.get("sources", [])}
     sources = reader.nodes(cited)
+
+    def rows(link: StoredLink) -> dict[str, Any]:
+        return link_row(link, ends, around=node.id)
+
     return {
         "node": node_row(node),
-        "links": [link_row(link, ends, around=node.id) for link in links],
+        "links": LazyRows(links, rows) if lazy else [rows(link) for link in links],
         "sources": [_source_row(sources[s]) for s in sorted(sources)],
     }
 

@@ -1,6 +1,6 @@
 // name: collaboration-gaps
 // description: Where collaboration is missing: actors on the same issue with no collaboration path of length 2 or less; affected communities with no funded ally; needs that nobody controls.
-// parameters: issue, as_of
+// parameters: issue, as_of, limit
 // columns: gap, a, b, issue
 // cypher-parameters: $issues, $as_of, $issue_types, $affected_types, $collaboration_types
 CALL {

@@ -166,3 +166,12 @@ def test_every_query_is_one_unit_with_a_twin_and_key_columns() -> None:
     assert set(TWINS) == set(QUERIES)
     for spec in QUERIES.values():
         assert spec.keys and set(spec.keys) <= set(spec.column_names), spec.name
+
+
+def test_no_query_sorts_by_a_name_column() -> None:
+    # run_query fills names after sorting and limiting, so a sort by name would see None.
+    from psp_graph.analysis import QUERIES
+
+    for spec in QUERIES.values():
+        names = {c.name for c in spec.columns if c.name_of}
+        assert not names & {key.lstrip("-") for key in spec.sort}, spec.name

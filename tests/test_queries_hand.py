@@ -117,6 +117,47 @@ def test_collaboration_gaps_by_hand(hand: Graph) -> None:
     }
 
 
+def test_collaboration_summary_by_hand(hand: Graph) -> None:
+    table = {
+        (r["issue"], r["kind"], r["a"], r["b"]): (r["count"], r["of"])
+        for r in rows(hand, "collaboration-summary")
+    }
+    assert table == {
+        # housing: Alpha, Gamma, Delta; Gamma partners Delta, so A-G and A-D have no path.
+        ("issue:housing", "unconnected-pairs", None, None): (2, 3),
+        ("issue:housing", "isolated", A, None): (2, 2),
+        ("issue:housing", "isolated", G, None): (1, 2),
+        ("issue:housing", "isolated", D, None): (1, 2),
+        # Alpha and Gamma both sit on space:board (a direct grant is not a shared funder).
+        ("issue:housing", "promising-pair", A, G): (1, None),
+        ("issue:food-banks", "unconnected-pairs", None, None): (1, 1),
+        ("issue:food-banks", "isolated", E, None): (1, 1),
+        ("issue:food-banks", "isolated", Z, None): (1, 1),
+    }
+    top1 = rows(hand, "collaboration-summary", top=1, issue="housing")
+    assert [(r["kind"], r["a"]) for r in top1] == [
+        ("isolated", A),
+        ("promising-pair", A),
+        ("unconnected-pairs", None),
+    ]
+
+
+def test_collaboration_gaps_pair_list_stops_at_the_limit_in_table_order(hand: Graph) -> None:
+    assert [(r["a"], r["b"]) for r in rows(hand, "collaboration-gaps", limit=2)] == [(E, Z), (A, D)]
+
+
+def test_collaboration_gaps_refuses_a_huge_pair_list_without_a_limit(
+    hand: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from psp_graph.analysis import gaps
+    from psp_graph.exc import InvalidData
+
+    monkeypatch.setattr(gaps, "PAIR_LIMIT", 3)
+    with pytest.raises(InvalidData, match="4 pairs of actors share an issue: give a limit"):
+        rows(hand, "collaboration-gaps")
+    assert len(rows(hand, "collaboration-gaps", limit=3)) == 3
+
+
 def test_ego_by_hand(hand: Graph) -> None:
     near = {r["id"]: r["distance"] for r in rows(hand, "ego", actor="Gamma Union", hops=1)}
     assert near == {G: 0, A: 1, B: 1, D: 1, "space:board": 1}

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 
 from psp_graph.exc import InvalidData
@@ -20,6 +21,7 @@ __all__ = [
     "AnalysisData",
     "LazyLink",
     "LinkLike",
+    "Row",
     "experience_of",
     "is_valid_on",
     "load_data",
@@ -75,13 +77,45 @@ class LazyLink:
         return self._props
 
 
+Row = tuple[Any, ...]
+"""A link as read by analyses: (id, type, source, target, *attribute values)."""
+
+
 @dataclass
 class AnalysisData:
-    """All nodes, and the links valid on the analysis date, of one store."""
+    """What an analysis reads of one store, on one date: links of the types it needs,
+    with the attributes it needs, filtered in the store when it can
+    (:meth:`Reader.link_columns`); node ids by label. Nothing else is read, and
+    every read is made once."""
 
-    nodes: dict[str, StoredNode]
-    links: list[LinkLike]
+    reader: Reader
+    as_of: str | None
     onto: Ontology
+    _links: dict[tuple[Any, ...], list[Row]] = field(default_factory=dict)
+    _labelled: dict[str, set[str]] = field(default_factory=dict)
+
+    def rows(
+        self, types: Iterable[str], attributes: tuple[str, ...] = (), issues: list[str] | None = None
+    ) -> list[Row]:
+        """Links of these types valid on the date (concerning the issues, when given)."""
+        key = (frozenset(types), attributes, None if issues is None else tuple(issues))
+        if key not in self._links:
+            self._links[key] = self.reader.link_columns(key[0], attributes, as_of=self.as_of, issues=issues)
+        return self._links[key]
+
+    # -- whole records, read once when first asked (for analyses not yet on columns) --
+    @cached_property
+    def nodes(self) -> dict[str, StoredNode]:
+        """Every node, by id (reads and decodes them all: prefer :meth:`ids` and :meth:`values`)."""
+        return {n.id: n for n in self.reader.iter_nodes()}
+
+    @cached_property
+    def links(self) -> list[LinkLike]:
+        """Every link valid on the date, attributes decoded when read (prefer :meth:`rows`)."""
+        links: list[LinkLike] = [LazyLink(*row) for row in self.reader.link_rows()]
+        if self.as_of is not None:
+            links = [link for link in links if is_valid_on(link.props, self.as_of)]
+        return links
 
     def of_type(self, *types: str) -> Iterable[LinkLike]:
         wanted = set(types)
@@ -91,18 +125,27 @@ class AnalysisData:
         node = self.nodes.get(node_id)
         return node is not None and label in node.labels
 
+    # -- columns -------------------------------------------------------------------
+    def ids(self, label: str) -> set[str]:
+        """Ids of the nodes with the label."""
+        if label not in self._labelled:
+            self._labelled[label] = {row[0] for row in self.reader.node_columns(label)}
+        return self._labelled[label]
+
+    def values(self, label: str, *attributes: str) -> dict[str, Row]:
+        """The attributes of the nodes with the label, by id."""
+        return {row[0]: row[1:] for row in self.reader.node_columns(label, attributes)}
+
+    def experience(self, actors: Iterable[str]) -> dict[str, str]:
+        """lived, learnt, both or unknown for each actor (as :func:`experience_of`)."""
+        recorded = {i: v[0] for i, v in self.values("Actor", "experience").items()}
+        groups = self.ids("LivedExperienceGroup")
+        return {a: recorded.get(a) or ("lived" if a in groups else "unknown") for a in actors}
+
 
 def load_data(reader: Reader, as_of: str | None) -> AnalysisData:
-    """Read every node and the links valid on ``as_of``. O(nodes + links).
-
-    Links come as compact rows (:meth:`Reader.link_rows`), so attributes are
-    decoded only for the links an analysis reads.
-    """
-    nodes = {n.id: n for n in reader.iter_nodes()}
-    links: list[LinkLike] = [LazyLink(*row) for row in reader.link_rows()]
-    if as_of is not None:
-        links = [link for link in links if is_valid_on(link.props, as_of)]
-    return AnalysisData(nodes, links, reader.onto)
+    """The data of one store on ``as_of`` (None: every link); nothing is read until asked."""
+    return AnalysisData(reader, as_of, reader.onto)
 
 
 def select_issues(reader: Reader, issue: str | None) -> list[str] | None:

@@ -11,8 +11,7 @@ from psp_graph.analysis.spec import Params, twin
 __all__ = ["concentration", "funding_concentration", "funding_flows"]
 
 
-def _concerns(link_issues: list[str], issues: list[str] | None) -> bool:
-    return issues is None or bool(set(link_issues) & set(issues))
+FLOW_ATTRIBUTES = ("amount_minor", "currency", "programme", "issues", "valid_from", "valid_to", "places")
 
 
 def _for_places(link_places: list[str], places: list[str] | None) -> bool:
@@ -21,25 +20,37 @@ def _for_places(link_places: list[str], places: list[str] | None) -> bool:
 
 @twin("funding-flows")
 def funding_flows(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
-    """Every FUNDS link (concerning the selected issues and places). O(links)."""
+    """Every FUNDS link (concerning the selected issues and places), filtered by issue
+    and date in the store. O(matching links)."""
     places = params.get("places")
     rows = []
-    for link in data.of_type(*data.onto.relations_with_role("money")):
-        if not _concerns(link.props.get("issues", []), issues):
-            continue
-        if not _for_places(link.props.get("places", []), places):
+    money = data.onto.relations_with_role("money")
+    for (
+        link_id,
+        _,
+        funder,
+        recipient,
+        amount,
+        currency,
+        programme,
+        link_issues,
+        start,
+        end,
+        link_places,
+    ) in data.rows(money, FLOW_ATTRIBUTES, issues):
+        if not _for_places(link_places or [], places):
             continue
         rows.append(
             {
-                "funder": link.source,
-                "recipient": link.target,
-                "amount_minor": link.props.get("amount_minor"),
-                "currency": link.props.get("currency"),
-                "programme": link.props.get("programme"),
-                "issues": list(link.props.get("issues", [])),
-                "valid_from": link.props.get("valid_from"),
-                "valid_to": link.props.get("valid_to"),
-                "link": link.id,
+                "funder": funder,
+                "recipient": recipient,
+                "amount_minor": amount,
+                "currency": currency,
+                "programme": programme,
+                "issues": list(link_issues or []),
+                "valid_from": start,
+                "valid_to": end,
+                "link": link_id,
             }
         )
     return rows
@@ -71,22 +82,20 @@ def funding_concentration(
     places = params.get("places")
     groups: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     grants: dict[tuple[str, str, str], int] = defaultdict(int)
-    for link in data.of_type(*data.onto.relations_with_role("money")):
-        amount = link.props.get("amount_minor")
-        link_issues = link.props.get("issues", [])
-        if (
-            not amount
-            or not _concerns(link_issues, issues)
-            or not _for_places(link.props.get("places", []), places)
-        ):
+    wanted = None if issues is None else set(issues)
+    money = data.onto.relations_with_role("money")
+    attributes = ("amount_minor", "issues", "valid_from", "currency", "places")
+    for _, _, funder, _, amount, link_issues, start, currency, link_places in data.rows(
+        money, attributes, issues
+    ):
+        if not amount or not _for_places(link_places or [], places):
             continue  # zero-amount (child) grants are not grants here: they move no money
-        issue_keys = ["*", *sorted({i for i in link_issues if issues is None or i in issues})]
-        start = link.props.get("valid_from")
+        issue_keys = ["*", *sorted({i for i in link_issues or [] if wanted is None or i in wanted})]
         year_keys = ["*", start[:4]] if start else ["*"]
         for issue in issue_keys:
             for year in year_keys:
-                key = (issue, year, str(link.props.get("currency", "GBP")))
-                groups[key][link.source] += int(amount)
+                key = (issue, year, str(currency or "GBP"))
+                groups[key][funder] += int(amount)
                 grants[key] += 1
     rows = []
     for (issue, year, currency), by_funder in groups.items():

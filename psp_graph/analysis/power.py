@@ -16,6 +16,7 @@ from typing import Any
 
 from psp_graph.analysis.data import AnalysisData
 from psp_graph.analysis.projection import (
+    Edge,
     articulation_points,
     betweenness,
     constraint,
@@ -25,7 +26,14 @@ from psp_graph.analysis.projection import (
 from psp_graph.analysis.spec import Params, finisher, twin
 from psp_graph.ontology import Ontology
 
-__all__ = ["brokers_raw", "finish_brokers", "finish_power_ranking", "power_raw", "selected_actors"]
+__all__ = [
+    "RawGraph",
+    "brokers_raw",
+    "finish_brokers",
+    "finish_power_ranking",
+    "power_raw",
+    "selected_actors",
+]
 
 REACH_ROLES = ("money", "influence", "authority")
 BROKER_ROLES = ("collaboration", "money", "influence")
@@ -33,49 +41,63 @@ COMPONENTS = ("money_granted_minor", "resources", "seats_authority", "reach", "b
 WEIGHTS = ("w_money", "w_resources", "w_seats", "w_reach", "w_brokerage")
 
 
+class RawGraph(list[dict[str, Any]]):
+    """Raw rows in the embedded store's compact form: the actor rows, with the edge
+    rows beside them as ``(source, target, type, weight)`` tuples (a million edges
+    need no million dicts)."""
+
+    def __init__(self, actors: list[dict[str, Any]], edges: list[Edge]) -> None:
+        super().__init__(actors)
+        self.edges = edges
+
+
 def selected_actors(data: AnalysisData, issues: list[str] | None) -> set[str]:
     """All actors, or those linked to a selected issue by an issue-role link."""
-    actors = {n.id for n in data.nodes.values() if "Actor" in n.labels}
+    actors = data.ids("Actor")
     if issues is None:
-        return actors
-    types = data.onto.relations_with_role("issue")
-    return {link.source for link in data.of_type(*types) if link.source in actors and link.target in issues}
+        return set(actors)
+    wanted = set(issues)
+    links = data.rows(data.onto.relations_with_role("issue"), (), issues)
+    return {source for _, _, source, target in links if source in actors and target in wanted}
 
 
-def _edge_rows(data: AnalysisData, nodes: set[str], types: frozenset[str]) -> list[dict[str, Any]]:
-    weighted = {name for name, rel in data.onto.relations.items() if "strength" in rel.attributes}
-    return [
-        {
-            "part": "edge",
-            "id": link.source,
-            "target": link.target,
-            "type": link.type,
-            "weight": link.props.get("strength", 1) if link.type in weighted else 1,
-        }
-        for link in data.of_type(*types)
-        if link.source in nodes and link.target in nodes
+def _edges(data: AnalysisData, nodes: set[str], types: frozenset[str]) -> list[Edge]:
+    weighted = types & {name for name, rel in data.onto.relations.items() if "strength" in rel.attributes}
+    edges = [
+        (source, target, rel_type, 1.0 if strength is None else float(strength))
+        for _, rel_type, source, target, strength in data.rows(weighted, ("strength",))
+        if source in nodes and target in nodes
     ]
+    # The other types carry no weight: read only their ends.
+    edges += [
+        (source, target, rel_type, 1.0)
+        for _, rel_type, source, target in data.rows(types - weighted)
+        if source in nodes and target in nodes
+    ]
+    return edges
 
 
 @twin("power-ranking")
 def power_raw(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
-    """Raw rows for power-ranking on the embedded store (the twin of power-ranking.cypher)."""
+    """Raw rows for power-ranking on the embedded store (the twin of power-ranking.cypher).
+
+    Reads the money links of the selected issues and the reach and broker links
+    (ends, type, strength) as columns: O(links read), no per-link records."""
     currency = str(params["currency"])
     actors = selected_actors(data, issues)
     onto = data.onto
     authority = onto.relations_with_role("authority", power_flow="source")
     money, resources = onto.relations_with_role("money"), onto.relations_with_role("resources")
     counts: dict[str, dict[str, int]] = {a: {"money": 0, "resources": 0, "authority": 0} for a in actors}
-    for link in data.links:
-        if link.source not in actors:
-            continue
-        if link.type in money and link.props.get("currency") == currency and "amount_minor" in link.props:
-            if issues is None or set(link.props.get("issues", [])) & set(issues):
-                counts[link.source]["money"] += int(link.props["amount_minor"])
-        elif link.type in resources:
-            counts[link.source]["resources"] += 1
-        if link.type in authority:
-            counts[link.source]["authority"] += 1
+    for _, _, source, _, link_currency, amount in data.rows(money, ("currency", "amount_minor"), issues):
+        if source in counts and link_currency == currency and amount is not None:
+            counts[source]["money"] += int(amount)
+    for _, _, source, _ in data.rows(resources - money):
+        if source in counts:
+            counts[source]["resources"] += 1
+    for _, _, source, _ in data.rows(authority):
+        if source in counts:
+            counts[source]["authority"] += 1
     rows = [
         {
             "part": "actor",
@@ -86,8 +108,10 @@ def power_raw(data: AnalysisData, issues: list[str] | None, params: Params) -> l
         }
         for a, c in counts.items()
     ]
-    spaces = {n.id for n in data.nodes.values() if {"DecisionSpace", "Initiative"} & set(n.labels)}
-    return rows + _edge_rows(data, actors | spaces, onto.relations_with_role(*REACH_ROLES, *BROKER_ROLES))
+    spaces = data.ids("DecisionSpace") | data.ids("Initiative")
+    return RawGraph(
+        rows, _edges(data, actors | spaces, onto.relations_with_role(*REACH_ROLES, *BROKER_ROLES))
+    )
 
 
 @twin("brokers")
@@ -95,10 +119,12 @@ def brokers_raw(data: AnalysisData, issues: list[str] | None, params: Params) ->
     """Raw rows for brokers on the embedded store (the twin of brokers.cypher)."""
     actors = selected_actors(data, issues)
     rows: list[dict[str, Any]] = [{"part": "actor", "id": a} for a in actors]
-    return rows + _edge_rows(data, actors, data.onto.relations_with_role(*BROKER_ROLES))
+    return RawGraph(rows, _edges(data, actors, data.onto.relations_with_role(*BROKER_ROLES)))
 
 
-def _split(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[str, str, str, float]]]:
+def _split(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Edge]]:
+    if isinstance(rows, RawGraph):
+        return sorted(rows, key=lambda r: r["id"]), rows.edges
     actors = sorted((r for r in rows if r["part"] == "actor"), key=lambda r: r["id"])
     edges = sorted(
         (r["id"], r["target"], r["type"], float(r["weight"] if r["weight"] is not None else 1))

@@ -46,11 +46,12 @@ class Projection:
         import igraph
 
         index = {node: i for i, node in enumerate(self.nodes)}
-        pairs = sorted(self.edges)
+        # Edges in the order they were collapsed: algorithm results do not depend on it
+        # beyond float rounding, and sorting a million pairs costs seconds.
         graph = igraph.Graph(
-            n=len(self.nodes), edges=[(index[u], index[v]) for u, v in pairs], directed=self.directed
+            n=len(self.nodes), edges=[(index[u], index[v]) for u, v in self.edges], directed=self.directed
         )
-        graph.es["weight"] = [self.edges[p] for p in pairs]
+        graph.es["weight"] = list(self.edges.values())
         return graph
 
     def to_networkx(self) -> nx.Graph:

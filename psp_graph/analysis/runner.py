@@ -56,6 +56,8 @@ def cypher_parameters(onto: Ontology, params: dict[str, Any], issues: list[str] 
         "issue_types": sorted(onto.relations_with_role("issue")),
         "affected_types": sorted(onto.relations_with_role("affected")),
         "collaboration_types": sorted(onto.relations_with_role("collaboration")),
+        "money_types": sorted(onto.relations_with_role("money")),
+        "seat_types": sorted(onto.relations_with_role("seats")),
         "reach_types": sorted(onto.relations_with_role(*power.REACH_ROLES, *power.BROKER_ROLES)),
         "broker_types": sorted(onto.relations_with_role(*power.BROKER_ROLES)),
         "authority_types": sorted(onto.relations_with_role("authority", power_flow="source")),
@@ -99,13 +101,15 @@ def run_query(
         rows = FINISHERS[name](rows, values, graph.onto)
     if name == "recommendation-targets":  # targets joined to power-ranking, the same on every store
         _join_power_ranking(graph, rows, include_private)
-    rows = [{c: _clean(row.get(c)) for c in spec.raw_columns} for row in rows]
-    _fill_names(shown, spec, rows)
-    _sort(spec, rows)
+    raw = spec.raw_columns
+    rows = [{c: _clean(row.get(c)) for c in raw} for row in rows]
+    _sort(spec, rows)  # sort keys are never name columns, so names can wait for the limit
     limit = int(values.get("limit") or 0)
     if limit:
         rows = rows[:limit]
-    return Table(name, list(spec.column_names), [{c: row.get(c) for c in spec.column_names} for row in rows])
+    _fill_names(shown, spec, rows)
+    columns = spec.column_names
+    return Table(name, list(columns), [{c: row.get(c) for c in columns} for row in rows])
 
 
 def _join_power_ranking(graph: Graph, rows: list[dict[str, Any]], include_private: bool) -> None:
@@ -124,11 +128,10 @@ def _fill_names(reader: Reader, spec: QuerySpec, rows: list[dict[str, Any]]) -> 
     if not name_columns or not rows:
         return
     ids = {row[c.name_of] for row in rows for c in name_columns if c.name_of and row.get(c.name_of)}
-    nodes = reader.nodes(ids)
+    names = reader.names(ids)
     for row in rows:
         for column in name_columns:
-            node = nodes.get(str(row.get(column.name_of or "")))
-            row[column.name] = node.name if node else None
+            row[column.name] = names.get(str(row.get(column.name_of or "")))
 
 
 def _sort(spec: QuerySpec, rows: list[dict[str, Any]]) -> None:

@@ -380,7 +380,7 @@ QUERIES: dict[str, QuerySpec] = {
         QuerySpec(
             "collaboration-gaps",
             "Where collaboration is missing: actors on the same issue with no collaboration path of length 2 or less; affected communities with no funded ally; needs that nobody controls.",
-            (_ISSUE, _AS_OF),
+            (_ISSUE, _AS_OF, _LIMIT),
             (
                 _c("gap", "str", "no-collaboration, unfunded-affected or unmet-need."),
                 _c("a", "id", "The first actor (or the affected community, or the actor in need)."),
@@ -391,6 +391,38 @@ QUERIES: dict[str, QuerySpec] = {
             ),
             keys=("gap", "a", "b", "issue"),
             sort=("gap", "issue", "a", "b"),
+        ),
+        QuerySpec(
+            "collaboration-summary",
+            "Collaboration gaps at scale, per issue: how many pairs of actors on it have no collaboration path of length 2 or less, the most isolated actors, and the most promising pairs to introduce (no such path, but shared funders or decision spaces); top-k of each.",
+            (
+                _ISSUE,
+                _AS_OF,
+                ParamSpec("top", "int", 10, "Isolated actors and promising pairs kept per issue.", minimum=1),
+                ParamSpec(
+                    "hub_limit",
+                    "int",
+                    200,
+                    "Funders and decision spaces with more actors than this on an issue are not counted as shared (they would make most pairs alike).",
+                    minimum=2,
+                ),
+            ),
+            (
+                _c("issue", "id", "The issue."),
+                _c("kind", "str", "unconnected-pairs, isolated or promising-pair."),
+                _c("a", "id", "The isolated actor, or the first of the pair (null for unconnected-pairs)."),
+                _c("a_name", "name", "Its name.", "a"),
+                _c("b", "id", "The second of the pair (null otherwise)."),
+                _c("b_name", "name", "Its name.", "b"),
+                _c(
+                    "count",
+                    "int",
+                    "Pairs with no path (unconnected-pairs); actors on the issue it has no path to (isolated); funders and spaces the pair shares (promising-pair).",
+                ),
+                _c("of", "int", "Out of: all pairs on the issue, or the other actors on it; null for pairs."),
+            ),
+            keys=("issue", "kind", "a", "b"),
+            sort=("issue", "kind", "-count", "a", "b"),
         ),
         QuerySpec(
             "power-ranking",

@@ -8,12 +8,12 @@ every backend against this contract.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode, canonical_json
 
-__all__ = ["Backend", "CypherStore", "ErasableStore", "LinkRow", "LinkRowStore"]
+__all__ = ["Backend", "ColumnStore", "CypherStore", "ErasableStore", "LinkRow", "LinkRowStore"]
 
 
 class LinkRow(NamedTuple):
@@ -101,6 +101,37 @@ class LinkRowStore(Protocol):
 
     def iter_link_rows(self) -> Iterator[LinkRow]:
         """Every link as a row, in any order."""
+
+
+@runtime_checkable
+class ColumnStore(Protocol):
+    """An optional ability: links and nodes read as plain columns, filtered in the store,
+    so an analysis reads only the rows and attributes it needs (no records, no JSON).
+
+    Attribute values come back as the JSON scalars they are stored as (text, number,
+    boolean, or None when absent); a list comes back as its JSON text.
+    """
+
+    def link_columns(
+        self,
+        types: Collection[str],
+        attributes: Sequence[str] = (),
+        *,
+        as_of: str | None = None,
+        issues: Collection[str] | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """``(id, type, source, target, *attribute values)`` of the links of these types,
+        in any order. With ``as_of`` (ISO date text) only links that hold then:
+        ``valid_from`` absent or <= as_of, and ``valid_to`` absent or >= as_of. With
+        ``issues`` only links that concern one of them: their target is one, or their
+        ``issues`` attribute names one."""
+
+    def node_columns(self, label: str, attributes: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+        """``(id, *attribute values)`` of the nodes with this label, in any order."""
+
+    def node_briefs(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
+        """The nodes among these ids, with only the attributes that say how they may be
+        shown (privacy, consent, pseudonym): enough for names, without decoding the rest."""
 
 
 @runtime_checkable

@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,8 @@ from psp_graph.records import (
 __all__ = ["SQLiteBackend", "sqlite_path"]
 
 SCHEMA_VERSION = "1"
+_BRIEF = ("privacy", "consent", "pseudonym")
+_ATTRIBUTE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nodes (
@@ -382,6 +384,71 @@ class SQLiteBackend:
         for analyses, which decode attributes only for the links they need."""
         rows = self.conn.execute("SELECT id, type, source, target, props FROM links")
         return map(LinkRow._make, rows)
+
+    @staticmethod
+    def _extracts(attributes: Sequence[str], column: str) -> tuple[str, list[str]]:
+        """``, json_extract(props, ?)…`` for the attributes, their paths as parameters."""
+        for name in attributes:
+            if not _ATTRIBUTE.match(name):
+                raise ValueError(f"not an attribute name: {name!r}")
+        return "".join(f", json_extract({column}, ?)" for _ in attributes), [f"$.{a}" for a in attributes]
+
+    def link_columns(
+        self,
+        types: Collection[str],
+        attributes: Sequence[str] = (),
+        *,
+        as_of: str | None = None,
+        issues: Collection[str] | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """Links as columns, filtered in SQL (see :class:`psp_graph.backends.base.ColumnStore`)."""
+        types = sorted(types)
+        if not types:
+            return []
+        extracts, args = self._extracts(attributes, "props")
+        # Only placeholders and fixed text are formatted in; every value is a parameter.
+        marks = ",".join("?" * len(types))
+        sql = f"SELECT id, type, source, target{extracts} FROM links WHERE type IN ({marks})"  # noqa: S608
+        args += types
+        if as_of is not None:
+            sql += (
+                " AND coalesce(json_extract(props, '$.valid_from') <= ?, 1)"
+                " AND coalesce(json_extract(props, '$.valid_to') >= ?, 1)"
+            )
+            args += [as_of, as_of]
+        if issues is not None:
+            marks = ",".join("?" * len(issues))
+            sql += (
+                f" AND (target IN ({marks}) OR EXISTS (SELECT 1 FROM json_each(props, '$.issues')"  # noqa: S608
+                f" WHERE value IN ({marks})))"
+            )
+            args += [*issues, *issues]
+        return self.conn.execute(sql, args).fetchall()
+
+    def node_columns(self, label: str, attributes: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+        """Nodes with the label as columns (see :class:`psp_graph.backends.base.ColumnStore`)."""
+        if not attributes:
+            return self.conn.execute("SELECT node_id FROM node_labels WHERE label = ?", (label,)).fetchall()
+        extracts, args = self._extracts(attributes, "n.props")
+        return self.conn.execute(
+            f"SELECT n.id{extracts} FROM node_labels l JOIN nodes n ON n.id = l.node_id WHERE l.label = ?",  # noqa: S608
+            [*args, label],
+        ).fetchall()
+
+    def node_briefs(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
+        """Nodes with only privacy, consent and pseudonym (see ColumnStore)."""
+        select = (
+            "SELECT id, types, labels, name, json_extract(props, '$.privacy'),"
+            " json_extract(props, '$.consent'), json_extract(props, '$.pseudonym') FROM nodes"
+        )
+        found = {}
+        lists: dict[str, tuple[str, ...]] = {}  # few distinct type and label lists: decode each once
+        for row in self._rows_by_id(select, node_ids):
+            brief = {k: v for k, v in zip(_BRIEF, row[4:], strict=True) if v is not None}
+            types = lists.get(row[1]) or lists.setdefault(row[1], tuple(json.loads(row[1])))
+            labels = lists.get(row[2]) or lists.setdefault(row[2], tuple(json.loads(row[2])))
+            found[row[0]] = StoredNode(row[0], types, labels, row[3], brief)
+        return found
 
     def node_for_identifier(self, identifier: str) -> str | None:
         row = self.conn.execute(

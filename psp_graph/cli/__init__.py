@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "pinboard": ("learning", "pinboard", "List the Resource Pinboard."),
     "insights": ("learning", "insights", "List insights with their evidence."),
     "brief": ("learning", "brief", "Write a publishable brief of one deep dive (HTML or Markdown)."),
+    "generate": ("generate", "generate", "Make up a realistic graph of any size (to a file or the store)."),
 }
 
 

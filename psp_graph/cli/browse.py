@@ -38,7 +38,7 @@ def show(entity_id: str, store: str | None, fmt: str, output: str, include_priva
         warn("showing private persons by name; do not share this output")
     with open_graph(store, read_only=True) as graph:
         reader = graph.reader(include_private=include_private)
-        view = describe(reader, reader.resolve(entity_id))
+        view = describe(reader, reader.resolve(entity_id), lazy=fmt == "table")
     if fmt == "json":
         emit_text(json.dumps(view, indent=2, ensure_ascii=False) + "\n", output)
         return

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import functools
 import io
-import json
 import os
 import re
 import sys
@@ -189,18 +188,31 @@ def emit(
     title: str | None = None,
     append: bool = False,
 ) -> None:
-    """Write rows as a table, CSV or JSON to stdout or a file (``append`` adds to the file)."""
-    if fmt == "json":
-        text = json.dumps([{c: r.get(c) for c in columns} for r in rows], indent=2, ensure_ascii=False) + "\n"
-    elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows([{c: csv_safe(r.get(c)) for c in columns} for r in rows])
-        text = buffer.getvalue()
-    else:
-        text = _table(rows, columns, title, to_terminal=output == "-" and sys.stdout.isatty())
-    emit_text(text, output, append=append)
+    """Write rows as a table, CSV or JSON to stdout or a file (``append`` adds to the file).
+
+    A table shows the first rows and says how many more there are; CSV and JSON
+    carry every row and are written row by row (psp_graph.cli.output)."""
+    from psp_graph.cli import output as out
+
+    if fmt in ("json", "csv"):
+        buffer = io.StringIO() if output == "-" and sys.stdout.isatty() else None
+        if output != "-":
+            check_output(output)
+        ctx = click.get_current_context(silent=True)
+        follow = bool(ctx and ctx.find_root().meta.get("psp_follow_symlinks"))
+        stream = out.open_output(output, append=append, follow=follow)
+        with stream if buffer is None else contextlib.nullcontext(buffer) as handle:
+            if fmt == "json":
+                out.write_json(handle, rows, columns)
+            else:
+                out.write_csv(handle, rows, columns, csv_safe)
+        if buffer is not None:  # a terminal sees no raw escape codes
+            emit_text(buffer.getvalue(), output)
+        return
+    shown, more = out.capped(rows)
+    formatted = [{c: terminal_safe(cell_text(_rounded(r.get(c)))) for c in columns} for r in shown]
+    title = terminal_safe(title) if title else title
+    emit_text(out.table(formatted, columns, title) + more, output, append=append)
 
 
 def emit_text(text: str, output: str, *, append: bool = False) -> None:
@@ -222,30 +234,3 @@ def emit_text(text: str, output: str, *, append: bool = False) -> None:
 def _rounded(value: Any) -> Any:
     """Floats to four decimals for people; CSV and JSON keep full precision."""
     return f"{value:.4f}" if isinstance(value, float) else value
-
-
-def _table(
-    rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None, *, to_terminal: bool
-) -> str:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=Text(terminal_safe(title)) if title else None, title_justify="left", show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        # Data is shown as text, never as rich markup, and control characters as \xNN.
-        table.add_row(*[Text(terminal_safe(cell_text(_rounded(row.get(c))))) for c in columns])
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=120 if not to_terminal else None,
-        force_terminal=to_terminal,
-        no_color=not to_terminal,
-    )
-    if rows:
-        console.print(table)
-    else:
-        console.print(Text(terminal_safe(f"{title + ': ' if title else ''}no results")))
-    return buffer.getvalue()
