@@ -58,6 +58,7 @@ def _map(runner: CliRunner, url: str, *args: str) -> dict[str, object]:
     return {
         "nodes": sorted(n["id"] for n in data["nodes"]),
         "title": text.split("<title>", 1)[1].split("<", 1)[0],
+        "page": text,
     }
 
 
@@ -68,6 +69,8 @@ def test_two_groups_maps_of_the_same_issue_differ(store_url: str, runner: CliRun
     assert group_a["nodes"] == ["org:northbank-council", "org:quillmead-renters-forum"]
     assert group_b["nodes"] == ["org:eastgate-food-bank", "org:northbank-council"]
     assert group_a["title"] == "What Group A session recorded on housing"
+    assert "Only what Group A session recorded" in str(group_a["page"])  # the caption says so too
+    assert "Whole network" not in str(group_a["page"])
     by_group = _map(
         runner, store_url, "--perspective", "Quillmead Renters Forum"
     )  # the events it took part in

@@ -134,6 +134,7 @@ def map_command(
                 graph.reader().node(i).name
                 for i in sorted(cited_by(graph, source=source, perspective=perspective))
             )
+            options = replace(options, recorded_by=cited)
             if title is None:
                 scope = f" on {issue}" if issue else ""
                 options = replace(options, title=f"What {cited} recorded{scope}")

@@ -46,6 +46,7 @@ class MapOptions:
     as_of: str | None = None  # only links (and nodes) valid on this date: YYYY, YYYY-MM or YYYY-MM-DD
     place: str | None = None  # only grants for this place (or a place within it) and their ends
     diff_from: str | None = None  # a date or change set: draw links added, removed, changed since then
+    recorded_by: str | None = None  # --source/--perspective: the sources or events whose record this is
 
 
 @dataclass(frozen=True)

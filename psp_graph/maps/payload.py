@@ -447,6 +447,8 @@ def caption_for(selection: Selection, options: MapOptions) -> Caption:
     if selection.as_of:
         subject = f"{subject}, as of {selection.as_of}"
         scope.append(f"Links valid on {selection.as_of}")
+    if options.recorded_by:
+        scope.append(f"Only what {options.recorded_by} recorded")
     if options.highlight:
         scope.append(f"Highlight: {options.highlight}")
     if options.diff_from:
