@@ -14,11 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from psp_graph.backends.base import Backend
 from psp_graph.history import snapshot
 from psp_graph.ids import changeset_id, keyed_link_id
-from psp_graph.ontology import Ontology
 from psp_graph.privacy import is_private
+from psp_graph.reading import Reader
 from psp_graph.records import Batch, Change, ChangeSet, StoredLink, StoredNode
 
 __all__ = ["ChangeLog", "Result", "recorder"]
@@ -52,9 +51,9 @@ class Result:
 class ChangeLog:
     """Builds batches and their history entries for one store."""
 
-    def __init__(self, backend: Backend, onto: Ontology) -> None:
-        self.backend = backend
-        self.onto = onto
+    def __init__(self, store: Reader) -> None:
+        self.store = store  # the service's own reader (private nodes included)
+        self.onto = store.onto
 
     def new_batch(self, action: str, summary: str, undoes: str | None = None) -> Batch:
         """An empty batch with a fresh change set stamped now, by :func:`recorder`."""
@@ -64,7 +63,7 @@ class ChangeLog:
 
     def private_ids(self, ids: Iterable[str]) -> set[str]:
         """The stored nodes among ``ids`` whose personal fields stay out of the log."""
-        return {n.id for n in self.backend.get_nodes(ids).values() if is_private(n)}
+        return {n.id for n in self.store.nodes(ids).values() if is_private(n)}
 
     def private_in(self, items: Iterable[StoredNode | StoredLink]) -> set[str]:
         """Private nodes among the items and among the stored ends of the links."""

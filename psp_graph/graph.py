@@ -62,8 +62,8 @@ class Graph:
         self.backend = backend
         self.onto = onto or load_ontology()
         self.require_sources = require_sources  # the sources policy (psp's write commands turn it on)
-        self.log = ChangeLog(backend, self.onto)
         self._store = Reader(backend, self.onto, include_private=True)  # the service's own reads
+        self.log = ChangeLog(self._store)
 
     @classmethod
     def open(cls, url: str | None = None, *, read_only: bool = False, require_sources: bool = False) -> Graph:
