@@ -140,8 +140,9 @@ class _Reader:
         award_date = parsed("award_date", parse_grant_date)
         start = parsed("start", parse_grant_date)
         end = parsed("end", parse_grant_date)
-        if start and end and end < start:
-            error("end", grant.get("end"), "the planned end is before the planned start")
+        if start and end and end < start:  # seen in published files (an end of 2000-12-31)
+            warn("end", grant.get("end"), "the planned end is before the planned start; the end is left out")
+            end = None
         for name in ("publisher", "licence"):
             if text_of(grant.get(name)):
                 if name == "publisher":

@@ -37,6 +37,7 @@ __all__ = [
     "TITLE_OF",
     "flatten_json_grant",
     "is_360giving_header",
+    "is_360giving_part_header",
     "normalise_title",
     "parse_grant_amount",
     "parse_grant_date",
@@ -96,6 +97,13 @@ def is_360giving_header(titles: Iterable[Any]) -> bool:
     return {"id", "amount"} <= fields and bool(fields & {"funder_id", "funder_name"}) and has_recipient
 
 
+def is_360giving_part_header(titles: Iterable[Any]) -> bool:
+    """True for a sheet of the standard's multi-sheet template that lists one section's items
+    by grant: the grant's ``Identifier`` and at least one other title of the standard."""
+    names = [normalise_title(t) for t in titles if t is not None and str(t).strip()]
+    return "identifier" in names and any(n != "identifier" and n in FIELD_OF for n in names)
+
+
 def text_of(value: Any) -> str | None:
     """A cell as text: None for empty cells; whole-number floats from spreadsheets without ``.0``."""
     if value is None:
@@ -131,7 +139,8 @@ def row_to_grant(cells: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
         if name is None or value is None or (isinstance(value, str) and not value.strip()):
             continue
         if name in LIST_FIELDS:
-            grant[name].append(value)
+            if value not in grant[name]:  # a template repeats its first item on the grants sheet
+                grant[name].append(value)
         elif name not in grant:
             grant[name] = value
     return grant

@@ -3,7 +3,11 @@ list, with ``publisher`` and ``license``), CSV with the standard's titles (UTF-8
 Windows-1252 with a warning), and XLSX with such titles on any sheet.
 
 Recognition is by content, not by name: a CSV or a sheet is a grant table when its
-header (in one of its first five rows) has the standard's titles.
+header (in one of its first five rows) has the standard's titles. The other sheets of
+the standard's multi-sheet template (``Beneficiary Location``, ``Classifications``,
+``Funding Org``, ...: a grant ``Identifier`` and one section's titles, one row per item)
+are joined to their grants by that Identifier; a row naming no grant in the file is
+reported, never dropped silently.
 """
 
 from __future__ import annotations
@@ -18,7 +22,13 @@ from typing import Any
 
 from psp_graph.exc import InvalidData
 from psp_graph.io.giving360 import Cells, FileMeta, StoreLookup, records_from_360giving
-from psp_graph.io.giving360_fields import flatten_json_grant, is_360giving_header
+from psp_graph.io.giving360_fields import (
+    flatten_json_grant,
+    is_360giving_header,
+    is_360giving_part_header,
+    normalise_title,
+    text_of,
+)
 from psp_graph.io.problems import Problems
 from psp_graph.records import RawRecord
 
@@ -66,7 +76,7 @@ def read_360giving(
         meta = FileMeta(display, name, digest)
         rows = table
     elif fmt in {"xlsx", "xlsm"}:
-        sheets = _xlsx_tables(path, display)
+        sheets = _xlsx_tables(path, display, problems)
         if sheets is None:
             return None
         meta = FileMeta(display, name, digest)
@@ -119,7 +129,9 @@ def _csv_table(raw: bytes, display: str, problems: Problems) -> list[tuple[int |
     return rows
 
 
-def _xlsx_tables(path: Path, display: str) -> Iterator[tuple[int | None, Cells]] | None:
+def _xlsx_tables(
+    path: Path, display: str, problems: Problems | None = None
+) -> Iterator[tuple[int | None, Cells]] | None:
     try:
         import openpyxl
     except ImportError:
@@ -131,23 +143,80 @@ def _xlsx_tables(path: Path, display: str) -> Iterator[tuple[int | None, Cells]]
     except Exception as err:  # openpyxl raises zipfile/KeyError/... for broken files
         raise InvalidData(f"not a valid .xlsx workbook ({type(err).__name__})", file=display) from None
     found: list[tuple[str, int, list[Any]]] = []
+    parts: list[tuple[str, int, list[Any]]] = []
     for sheet in book.worksheets:
         for number, values in enumerate(sheet.iter_rows(values_only=True, max_row=_HEADER_SEARCH_ROWS), 1):
             if is_360giving_header(values):
                 found.append((sheet.title, number, list(values)))
                 break
+            if is_360giving_part_header(values):
+                parts.append((sheet.title, number, list(values)))
+                break
     if not found:
         book.close()
         return None
+    extra = _part_rows(book, parts, display, problems)
 
     def rows() -> Iterator[tuple[int | None, Cells]]:
+        joined: set[str] = set()
         for title, header_row, header in found:
+            ids = _identifier_column(header)
             for number, values in enumerate(
                 book[title].iter_rows(values_only=True, min_row=header_row + 1), start=header_row + 1
             ):
                 if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                     continue
-                yield number, list(zip(header, values, strict=False))
+                cells = list(zip(header, values, strict=False))
+                grant_id = text_of(values[ids]) if ids is not None and ids < len(values) else None
+                if grant_id is not None and grant_id in extra:
+                    cells += [cell for _, _, part in extra[grant_id] for cell in part]
+                    joined.add(grant_id)
+                yield number, cells
         book.close()
+        for grant_id in sorted(set(extra) - joined):
+            for sheet, number, _ in extra[grant_id]:
+                if problems is not None:
+                    problems.warn(
+                        display,
+                        number,
+                        "Identifier",
+                        grant_id,
+                        f"sheet '{sheet}' refers to a grant that is not in the grants sheet; row left out",
+                    )
 
     return rows()
+
+
+def _identifier_column(header: list[Any]) -> int | None:
+    """Where the grant's own Identifier is in a header (``Identifier``, not ``Funding Org:Identifier``)."""
+    for index, title in enumerate(header):
+        if title is not None and normalise_title(title) == "identifier":
+            return index
+    return None
+
+
+def _part_rows(
+    book: Any, parts: list[tuple[str, int, list[Any]]], display: str, problems: Problems | None
+) -> dict[str, list[tuple[str, int, list[tuple[Any, Any]]]]]:
+    """The rows of the template's other sheets (``Beneficiary Location``, ``Classifications``,
+    ...: one row per item, keyed by the grant's Identifier), by grant id, each as its sheet,
+    row number and cells without the Identifier."""
+    by_grant: dict[str, list[tuple[str, int, list[tuple[Any, Any]]]]] = {}
+    for title, header_row, header in parts:
+        ids = _identifier_column(header)
+        assert ids is not None  # is_360giving_part_header checked it
+        for number, values in enumerate(
+            book[title].iter_rows(values_only=True, min_row=header_row + 1), start=header_row + 1
+        ):
+            cells = [(t, v) for i, (t, v) in enumerate(zip(header, values, strict=False)) if i != ids]
+            if all(v is None or (isinstance(v, str) and not v.strip()) for _, v in cells):
+                continue
+            grant_id = text_of(values[ids]) if ids < len(values) else None
+            if grant_id is None:
+                if problems is not None:
+                    problems.error(
+                        display, number, "Identifier", None, f"sheet '{title}': no grant Identifier"
+                    )
+                continue
+            by_grant.setdefault(grant_id, []).append((title, number, cells))
+    return by_grant
