@@ -115,44 +115,61 @@ public final class Compact {
         Map<String, String> ids = new HashMap<>();
         long nodes = 0;
         long relationships = 0;
-        try (Transaction read = from.beginTx()) {
-            Transaction write = to.beginTx();
-            int pending = 0;
+        try (Transaction read = from.beginTx(); Batches write = new Batches(to)) {
             try (ResourceIterable<Node> all = read.getAllNodes()) {
                 for (Node node : all) {
                     List<Label> labels = new ArrayList<>();
                     node.getLabels().forEach(labels::add);
-                    Node copy = write.createNode(labels.toArray(new Label[0]));
+                    Node copy = write.tx.createNode(labels.toArray(new Label[0]));
                     node.getAllProperties().forEach(copy::setProperty);
                     ids.put(node.getElementId(), copy.getElementId());
                     nodes++;
-                    if (++pending == BATCH) {
-                        write.commit();
-                        write.close();
-                        write = to.beginTx();
-                        pending = 0;
-                    }
+                    write.tick();
                 }
             }
             try (ResourceIterable<Relationship> all = read.getAllRelationships()) {
                 for (Relationship rel : all) {
-                    Node start = write.getNodeByElementId(ids.get(rel.getStartNode().getElementId()));
-                    Node end = write.getNodeByElementId(ids.get(rel.getEndNode().getElementId()));
+                    Node start = write.tx.getNodeByElementId(ids.get(rel.getStartNode().getElementId()));
+                    Node end = write.tx.getNodeByElementId(ids.get(rel.getEndNode().getElementId()));
                     Relationship copy = start.createRelationshipTo(end, rel.getType());
                     rel.getAllProperties().forEach(copy::setProperty);
                     relationships++;
-                    if (++pending == BATCH) {
-                        write.commit();
-                        write.close();
-                        write = to.beginTx();
-                        pending = 0;
-                    }
+                    write.tick();
                 }
             }
             write.commit();
-            write.close();
         }
         return new long[] {nodes, relationships};
+    }
+
+    /** A write transaction committed and renewed every BATCH entities. */
+    static final class Batches implements AutoCloseable {
+        private final GraphDatabaseService db;
+        Transaction tx;
+        private int pending;
+
+        Batches(GraphDatabaseService db) {
+            this.db = db;
+            this.tx = db.beginTx();
+        }
+
+        void tick() {
+            if (++pending == BATCH) {
+                commit();
+                tx = db.beginTx();
+            }
+        }
+
+        void commit() {
+            tx.commit();
+            tx.close();
+            pending = 0;
+        }
+
+        @Override
+        public void close() {
+            tx.close(); // after commit() a no-op; on failure it rolls the open batch back
+        }
     }
 
     /** The create statements of the old database's constraints, then of its other indexes. */
