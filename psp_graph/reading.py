@@ -147,16 +147,17 @@ class Reader:
         *,
         as_of: str | None = None,
         issues: Collection[str] | None = None,
+        ids: bool = True,
     ) -> list[tuple[Any, ...]]:
         """``(id, type, source, target, *attribute values)`` of the links of these types, for
         analyses: only those that hold on ``as_of`` and concern one of ``issues`` (their
         target is one, or their ``issues`` attribute names one), when given; absent values
-        are None, lists are lists. Filtered in the store when it can
+        are None, lists are lists; the id is None with ``ids=False``. Filtered in the store when it can
         (:class:`~psp_graph.backends.base.ColumnStore`). Personal attributes only with
         ``include_private``; rows never carry names."""
         self._check_attributes(attributes)
         if isinstance(self._backend, ColumnStore):
-            rows = self._backend.link_columns(types, attributes, as_of=as_of, issues=issues)
+            rows = self._backend.link_columns(types, attributes, as_of=as_of, issues=issues, ids=ids)
             lists = [4 + i for i, a in enumerate(attributes) if self._is_list(a)]
             if lists:
                 rows = [self._decoded(row, lists) for row in rows]
@@ -177,7 +178,13 @@ class Reader:
                 ):
                     continue
                 found.append(
-                    (link.id, link.type, link.source, link.target, *(props.get(a) for a in attributes))
+                    (
+                        link.id if ids else None,
+                        link.type,
+                        link.source,
+                        link.target,
+                        *(props.get(a) for a in attributes),
+                    )
                 )
         return found
 

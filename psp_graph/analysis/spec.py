@@ -265,6 +265,13 @@ LEARNING_QUERIES = [
     ),
 ]
 
+# Betweenness on big graphs (brokers' defaults, and what power-ranking always uses):
+# exact below EXACT_BELOW actors, else estimated from BETWEENNESS_SAMPLES pivots
+# (see psp_graph.analysis.projection.betweenness and docs/benchmarks.md for its accuracy).
+EXACT_BELOW = 5000
+BETWEENNESS_SAMPLES = 100
+BETWEENNESS_SEED = 42
+
 QUERIES: dict[str, QuerySpec] = {
     spec.name: spec
     for spec in [
@@ -462,9 +469,13 @@ QUERIES: dict[str, QuerySpec] = {
             (
                 _ISSUE,
                 _AS_OF,
-                ParamSpec("exact_below", "int", 5000, "Exact betweenness below this many actors.", minimum=1),
-                ParamSpec("samples", "int", 500, "Pivots for sampled betweenness.", minimum=1),
-                ParamSpec("seed", "int", 42, "Seed for sampled betweenness."),
+                ParamSpec(
+                    "exact_below", "int", EXACT_BELOW, "Exact betweenness below this many actors.", minimum=1
+                ),
+                ParamSpec(
+                    "samples", "int", BETWEENNESS_SAMPLES, "Pivots for sampled betweenness.", minimum=1
+                ),
+                ParamSpec("seed", "int", BETWEENNESS_SEED, "Seed for sampled betweenness."),
                 _LIMIT,
             ),
             (
