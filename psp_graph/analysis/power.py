@@ -25,9 +25,9 @@ from psp_graph.analysis.projection import (
     project,
 )
 from psp_graph.analysis.spec import (
-    BETWEENNESS_SAMPLES,
     BETWEENNESS_SEED,
     EXACT_BELOW,
+    POWER_SAMPLES,
     Params,
     finisher,
     twin,
@@ -157,7 +157,7 @@ def finish_power_ranking(
     reach = pagerank(project(table, onto, REACH_ROLES, directed=True, nodes=ids))
     broker_graph = project(table, onto, BROKER_ROLES, directed=False, nodes=ids, within=ids)
     brokerage, _ = betweenness(
-        broker_graph, exact_below=EXACT_BELOW, samples=BETWEENNESS_SAMPLES, seed=BETWEENNESS_SEED
+        broker_graph, exact_below=EXACT_BELOW, samples=POWER_SAMPLES, seed=BETWEENNESS_SEED
     )
     values = {
         a["id"]: {

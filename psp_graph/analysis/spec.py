@@ -265,11 +265,14 @@ LEARNING_QUERIES = [
     ),
 ]
 
-# Betweenness on big graphs (brokers' defaults, and what power-ranking always uses):
-# exact below EXACT_BELOW actors, else estimated from BETWEENNESS_SAMPLES pivots
-# (see psp_graph.analysis.projection.betweenness and docs/benchmarks.md for its accuracy).
+# Betweenness on big graphs: exact below EXACT_BELOW actors, else estimated from
+# pivots (psp_graph.analysis.projection.betweenness): BETWEENNESS_SAMPLES by default
+# for brokers, where betweenness is the answer; POWER_SAMPLES always for power-ranking,
+# where it is one of five components of a score whose top ranks it does not move
+# (docs/benchmarks.md has the accuracy of both, measured against exact betweenness).
 EXACT_BELOW = 5000
 BETWEENNESS_SAMPLES = 100
+POWER_SAMPLES = 50
 BETWEENNESS_SEED = 42
 
 QUERIES: dict[str, QuerySpec] = {
