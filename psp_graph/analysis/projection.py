@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from psp_graph.ontology import Ontology
@@ -101,15 +102,17 @@ class EdgeTable:
     def __init__(self, edges: list[Edge], nodes: Iterable[str] = ()) -> None:
         import numpy as np
 
-        self.names = sorted({*nodes, *(e[0] for e in edges), *(e[1] for e in edges)})
+        # map() over C callables: no Python bytecode per link.
+        first, second, kind, weight = (itemgetter(i) for i in range(4))
+        self.names = sorted({*nodes, *map(first, edges), *map(second, edges)})
         index = {node: i for i, node in enumerate(self.names)}
-        self.types = sorted({e[2] for e in edges})
+        self.types = sorted(set(map(kind, edges)))
         codes = {t: i for i, t in enumerate(self.types)}
         count = len(edges)
-        self.sources = np.fromiter((index[e[0]] for e in edges), np.int64, count)
-        self.targets = np.fromiter((index[e[1]] for e in edges), np.int64, count)
-        self.type_codes = np.fromiter((codes[e[2]] for e in edges), np.int64, count)
-        self.weights = np.fromiter((e[3] for e in edges), np.float64, count)
+        self.sources = np.fromiter(map(index.__getitem__, map(first, edges)), np.int64, count)
+        self.targets = np.fromiter(map(index.__getitem__, map(second, edges)), np.int64, count)
+        self.type_codes = np.fromiter(map(codes.__getitem__, map(kind, edges)), np.int64, count)
+        self.weights = np.fromiter(map(weight, edges), np.float64, count)
         self._index = index
 
     def mask(self, ids: Iterable[str]) -> Any:

@@ -8,7 +8,6 @@ Display names (with privacy), sorting and limits are applied here, once.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,12 +66,6 @@ def cypher_parameters(onto: Ontology, params: dict[str, Any], issues: list[str] 
     }
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def run_query(
     graph: Graph, name: str, params: dict[str, Any] | None = None, *, include_private: bool = False
 ) -> Table:
@@ -102,7 +95,8 @@ def run_query(
     if name == "recommendation-targets":  # targets joined to power-ranking, the same on every store
         _join_power_ranking(graph, rows, include_private)
     raw = spec.raw_columns
-    rows = [{c: _clean(row.get(c)) for c in raw} for row in rows]
+    # NaN (the one value unequal to itself) becomes None; inline, as this runs per cell.
+    rows = [{c: None if (v := row.get(c)) != v else v for c in raw} for row in rows]
     _sort(spec, rows)  # sort keys are never name columns, so names can wait for the limit
     limit = int(values.get("limit") or 0)
     if limit:

@@ -39,7 +39,6 @@ from psp_graph.records import (
 __all__ = ["SQLiteBackend", "sqlite_path"]
 
 SCHEMA_VERSION = "1"
-_BRIEF = ("privacy", "consent", "pseudonym")
 _ATTRIBUTE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -454,11 +453,19 @@ class SQLiteBackend:
         )
         found = {}
         lists: dict[str, tuple[str, ...]] = {}  # few distinct type and label lists: decode each once
-        for row in self._rows_by_id(select, node_ids):
-            brief = {k: v for k, v in zip(_BRIEF, row[4:], strict=True) if v is not None}
-            types = lists.get(row[1]) or lists.setdefault(row[1], tuple(json.loads(row[1])))
-            labels = lists.get(row[2]) or lists.setdefault(row[2], tuple(json.loads(row[2])))
-            found[row[0]] = StoredNode(row[0], types, labels, row[3], brief)
+        for node_id, types, labels, name, privacy, consent, pseudonym in self._rows_by_id(select, node_ids):
+            brief = {}
+            if privacy is not None:
+                brief["privacy"] = privacy
+            if consent is not None:
+                brief["consent"] = consent
+            if pseudonym is not None:
+                brief["pseudonym"] = pseudonym
+            if types not in lists:
+                lists[types] = tuple(json.loads(types))
+            if labels not in lists:
+                lists[labels] = tuple(json.loads(labels))
+            found[node_id] = StoredNode(node_id, lists[types], lists[labels], name, brief)
         return found
 
     def node_for_identifier(self, identifier: str) -> str | None:
