@@ -153,35 +153,33 @@ def finish_power_ranking(
     power holders; brokerage is betweenness on the undirected actor network."""
     actors, edges = _split(rows)
     ids = [a["id"] for a in actors]
-    table = EdgeTable(edges, ids)  # both projections index the links once
-    reach = pagerank(project(table, onto, REACH_ROLES, directed=True, nodes=ids))
-    broker_graph = project(table, onto, BROKER_ROLES, directed=False, nodes=ids, within=ids)
+    links = EdgeTable(edges, ids)  # both projections index the links once
+    reach = pagerank(project(links, onto, REACH_ROLES, directed=True, nodes=ids))
+    broker_graph = project(links, onto, BROKER_ROLES, directed=False, nodes=ids, within=ids)
     brokerage, _ = betweenness(
         broker_graph, exact_below=EXACT_BELOW, samples=POWER_SAMPLES, seed=BETWEENNESS_SEED
     )
-    values = {
-        a["id"]: {
-            "money_granted_minor": int(a["money_minor"] or 0),
-            "resources": int(a["resources"] or 0),
-            "seats_authority": int(a["seats_authority"] or 0),
-            "reach": float(reach.get(a["id"], 0.0)),
-            "brokerage": float(brokerage.get(a["id"], 0.0)),
-        }
-        for a in actors
+    # One list per component, in the actors' order.
+    columns: dict[str, list[Any]] = {
+        "money_granted_minor": [int(a["money_minor"] or 0) for a in actors],
+        "resources": [int(a["resources"] or 0) for a in actors],
+        "seats_authority": [int(a["seats_authority"] or 0) for a in actors],
+        "reach": [float(reach.get(i, 0.0)) for i in ids],
+        "brokerage": [float(brokerage.get(i, 0.0)) for i in ids],
     }
     weights = [float(params[w]) for w in WEIGHTS]
-    maxima = {c: max((v[c] for v in values.values()), default=0) for c in COMPONENTS}
     total_weight = sum(weights)
-    table = []
-    for actor_id, v in values.items():
-        if total_weight == 0:
-            score = None
-        else:
-            parts = [
-                w * (v[c] / maxima[c] if maxima[c] else 0.0) for c, w in zip(COMPONENTS, weights, strict=True)
-            ]
-            score = math.fsum(parts) / total_weight
-        table.append({"id": actor_id, "score": score, **v})
+    scores: list[float | None] = [None] * len(ids)
+    if total_weight != 0:
+        scaled = []
+        for component, w in zip(COMPONENTS, weights, strict=True):
+            top = max(columns[component], default=0)
+            scaled.append([w * (x / top) for x in columns[component]] if top else [0.0] * len(ids))
+        scores = [math.fsum(parts) / total_weight for parts in zip(*scaled, strict=True)]
+    table = [
+        {"id": i, "score": score, **dict(zip(COMPONENTS, values, strict=True))}
+        for i, score, *values in zip(ids, scores, *(columns[c] for c in COMPONENTS), strict=True)
+    ]
     table.sort(key=lambda r: (-(r["score"] or 0.0), r["id"]))
     for rank, row in enumerate(table, start=1):
         row["rank"] = rank

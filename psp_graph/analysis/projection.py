@@ -60,7 +60,9 @@ class Projection:
             tails = np.fromiter((index[v] for _, v in pairs), np.int64, len(pairs))
             order = np.lexsort((tails, heads))
             arrays = (heads[order], tails[order], np.fromiter(pairs.values(), np.float64, len(pairs))[order])
-        self.heads, self.tails, self.weights = arrays
+        self.heads: Any = arrays[0]
+        self.tails: Any = arrays[1]
+        self.weights: Any = arrays[2]
         self._igraph: Any = None
 
     def __len__(self) -> int:
