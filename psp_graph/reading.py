@@ -123,6 +123,21 @@ class Reader:
         hidden = self._hidden_among(e for link in found for e in (link.source, link.target))
         return list(self._shown_links(found, hidden))
 
+    def around(self, node_id: str) -> tuple[list[StoredLink], dict[str, str]]:
+        """Every link that starts or ends at the node (as :meth:`links_of`) and the names
+        to show for their ends (as :meth:`names`), from one read of the ends."""
+        found = self._backend.links_of(node_id)
+        ends = {e for link in found for e in (link.source, link.target)}
+        briefs = (
+            self._backend.node_briefs(ends)
+            if isinstance(self._backend, ColumnStore)
+            else self._backend.get_nodes(ends)
+        )
+        private = self.include_private
+        names = {i: display_name(n, include_private=private) for i, n in briefs.items()}
+        hidden = set() if private else {i for i, n in briefs.items() if not shown_by_name(n)}
+        return list(self._shown_links(found, hidden.__contains__)), names
+
     def iter_links(self, rel_type: str | None = None) -> Iterator[StoredLink]:
         """Every link (of the type), sorted by id."""
         hidden: Callable[[str], bool] = lambda _: False  # noqa: E731

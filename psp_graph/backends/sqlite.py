@@ -332,7 +332,7 @@ class SQLiteBackend:
         unique = list(dict.fromkeys(ids))
         if len(unique) > 20_000:  # a good part of the table: one scan beats a lookup per id
             table = select.rsplit(" FROM ", 1)[1]
-            if len(unique) * 4 > self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]:  # noqa: S608
+            if len(unique) * 3 > self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]:  # noqa: S608
                 wanted = set(unique)
                 yield from (row for row in self.conn.execute(select) if row[0] in wanted)
                 return
@@ -356,9 +356,11 @@ class SQLiteBackend:
 
     def links_of(self, node_id: str) -> list[StoredLink]:
         rows = self.conn.execute(
-            "SELECT id, type, source, target, props FROM links WHERE source = ? "
-            "UNION SELECT id, type, source, target, props FROM links WHERE target = ? ORDER BY id",
-            (node_id, node_id),
+            # UNION ALL with the self-links left out of the second half: a plain UNION would
+            # compare whole rows, attributes and all, to drop duplicates.
+            "SELECT id, type, source, target, props FROM links WHERE source = ? UNION ALL "
+            "SELECT id, type, source, target, props FROM links WHERE target = ? AND source != ? ORDER BY id",
+            (node_id, node_id, node_id),
         )
         return [self._link(r) for r in rows]
 
