@@ -104,3 +104,16 @@ def test_projection_sums_parallel_links_and_points_towards_power() -> None:
     assert directed.edges[("org:b", "org:c")] == directed.edges[("org:c", "org:b")] == 1.0
     within = project(edges, onto, ("collaboration", "money"), directed=False, within=["org:b", "org:c"])
     assert within.edges == {("org:b", "org:c"): 1.0}
+
+
+def test_brokers_refuses_a_pivot_count_below_one(tmp_path: object) -> None:
+    from click.testing import CliRunner
+
+    from psp_graph.cli import main
+
+    store = f"sqlite:///{tmp_path}/b.db"
+    assert CliRunner().invoke(main, ["init", "--store", store]).exit_code == 0
+    result = CliRunner().invoke(main, ["query", "brokers", "--param", "samples=0", "--store", store])
+    assert result.exit_code == 1
+    assert "samples" in result.output and "at least 1" in result.output
+    assert "Traceback" not in result.output
