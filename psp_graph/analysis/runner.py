@@ -131,6 +131,16 @@ def _fill_names(reader: Reader, spec: QuerySpec, rows: list[dict[str, Any]]) -> 
 
 
 def _sort(spec: QuerySpec, rows: list[dict[str, Any]]) -> None:
+    keys = [(key.lstrip("-"), key.startswith("-")) for key in spec.sort]
+    numbers = (int, float)
+    if all(
+        all(type(r[column]) in numbers for r in rows)
+        if descending
+        else all(r[column] is not None for r in rows)
+        for column, descending in keys
+    ):  # nothing missing and only numbers descending: one sort on a composite key, the same order
+        rows.sort(key=lambda r: tuple(-r[column] if descending else r[column] for column, descending in keys))
+        return
     for key in reversed(spec.sort):
         column = key.lstrip("-")
         # None sorts last in both directions.
