@@ -124,8 +124,8 @@ for weight in sorted({1 + hanging[p] for p in pivots}):
     part = broker.betweenness(directed=False, sources=[p for p in pivots if 1 + hanging[p] == weight])
     between = [b + weight * x for b, x in zip(between, part)]
 components = broker.connected_components()
-sizes = components.sizes()
-between = [b * len(candidates) / len(pivots) + hanging[v] * (sizes[components.membership[v]] - 2) / 2
+sizes, membership = components.sizes(), components.membership
+between = [b * len(candidates) / len(pivots) + hanging[v] * (sizes[membership[v]] - 2) / 2
            for v, b in enumerate(between)]
 money = conn.execute("SELECT source, sum(json_extract(props, '$.amount_minor')) FROM links WHERE type = 'FUNDS' GROUP BY source").fetchall()
 took, cpu = time.perf_counter() - start, time.process_time() - cpu
