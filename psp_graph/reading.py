@@ -123,6 +123,21 @@ class Reader:
         hidden = self._hidden_among(e for link in found for e in (link.source, link.target))
         return list(self._shown_links(found, hidden))
 
+    def around(self, node_id: str) -> tuple[list[StoredLink], dict[str, str]]:
+        """Every link that starts or ends at the node (as :meth:`links_of`) and the names
+        to show for their ends (as :meth:`names`), from one read of the ends."""
+        found = self._backend.links_of(node_id)
+        ends = {e for link in found for e in (link.source, link.target)}
+        briefs = (
+            self._backend.node_briefs(ends)
+            if isinstance(self._backend, ColumnStore)
+            else self._backend.get_nodes(ends)
+        )
+        private = self.include_private
+        names = {i: display_name(n, include_private=private) for i, n in briefs.items()}
+        hidden = set() if private else {i for i, n in briefs.items() if not shown_by_name(n)}
+        return list(self._shown_links(found, hidden.__contains__)), names
+
     def iter_links(self, rel_type: str | None = None) -> Iterator[StoredLink]:
         """Every link (of the type), sorted by id."""
         hidden: Callable[[str], bool] = lambda _: False  # noqa: E731
@@ -147,16 +162,17 @@ class Reader:
         *,
         as_of: str | None = None,
         issues: Collection[str] | None = None,
+        ids: bool = True,
     ) -> list[tuple[Any, ...]]:
         """``(id, type, source, target, *attribute values)`` of the links of these types, for
         analyses: only those that hold on ``as_of`` and concern one of ``issues`` (their
         target is one, or their ``issues`` attribute names one), when given; absent values
-        are None, lists are lists. Filtered in the store when it can
+        are None, lists are lists; the id is None with ``ids=False``. Filtered in the store when it can
         (:class:`~psp_graph.backends.base.ColumnStore`). Personal attributes only with
         ``include_private``; rows never carry names."""
         self._check_attributes(attributes)
         if isinstance(self._backend, ColumnStore):
-            rows = self._backend.link_columns(types, attributes, as_of=as_of, issues=issues)
+            rows = self._backend.link_columns(types, attributes, as_of=as_of, issues=issues, ids=ids)
             lists = [4 + i for i, a in enumerate(attributes) if self._is_list(a)]
             if lists:
                 rows = [self._decoded(row, lists) for row in rows]
@@ -177,7 +193,13 @@ class Reader:
                 ):
                     continue
                 found.append(
-                    (link.id, link.type, link.source, link.target, *(props.get(a) for a in attributes))
+                    (
+                        link.id if ids else None,
+                        link.type,
+                        link.source,
+                        link.target,
+                        *(props.get(a) for a in attributes),
+                    )
                 )
         return found
 

@@ -125,8 +125,7 @@ def describe(reader: Reader, entity_id: str, *, lazy: bool = False) -> dict[str,
         ends = reader.names([link.source, link.target])
         sources = reader.nodes(link.props.get("sources", []))
         return {"link": link_row(link, ends), "sources": [_source_row(s) for s in sources.values()]}
-    links = reader.links_of(node.id)
-    ends = reader.names({e for link in links for e in (link.source, link.target)})
+    links, ends = reader.around(node.id)
     cited = {s for item in [node.props, *(link.props for link in links)] for s in item.get("sources", [])}
     sources = reader.nodes(cited)
 

@@ -175,3 +175,39 @@ def test_no_query_sorts_by_a_name_column() -> None:
     for spec in QUERIES.values():
         names = {c.name for c in spec.columns if c.name_of}
         assert not names & {key.lstrip("-") for key in spec.sort}, spec.name
+
+
+def test_one_pass_sort_orders_rows_as_the_column_by_column_sort() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from psp_graph.analysis.runner import _sort
+
+    spec = QUERIES["funding-flows"]  # sort: -amount_minor, funder, recipient, link
+    value = st.one_of(st.none(), st.integers(-3, 3)) | st.floats(-2, 2)
+    row = st.fixed_dictionaries(
+        {
+            "amount_minor": value,
+            "funder": st.sampled_from(["a", "b"]),
+            "recipient": st.sampled_from(["x", "y"]),
+            "link": st.text("lm", max_size=2),
+        }
+    )
+
+    @settings(max_examples=200, deadline=None, derandomize=True)
+    @given(st.lists(row, max_size=12))
+    def check(rows: list[dict[str, object]]) -> None:
+        expected = list(rows)
+        for key in reversed(spec.sort):  # the reference: one stable sort per column, None last
+            column = key.lstrip("-")
+            present = sorted(
+                (r for r in expected if r[column] is not None),
+                key=lambda r: r[column],  # type: ignore[arg-type,return-value]
+                reverse=key.startswith("-"),
+            )
+            expected = present + [r for r in expected if r[column] is None]
+        got = list(rows)
+        _sort(spec, got)
+        assert [id(r) for r in got] == [id(r) for r in expected]
+
+    check()

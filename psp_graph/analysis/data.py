@@ -95,12 +95,20 @@ class AnalysisData:
     _labelled: dict[str, set[str]] = field(default_factory=dict)
 
     def rows(
-        self, types: Iterable[str], attributes: tuple[str, ...] = (), issues: list[str] | None = None
+        self,
+        types: Iterable[str],
+        attributes: tuple[str, ...] = (),
+        issues: list[str] | None = None,
+        *,
+        ids: bool = True,
     ) -> list[Row]:
-        """Links of these types valid on the date (concerning the issues, when given)."""
-        key = (frozenset(types), attributes, None if issues is None else tuple(issues))
+        """Links of these types valid on the date (concerning the issues, when given);
+        the id column is None with ``ids=False``."""
+        key = (frozenset(types), attributes, None if issues is None else tuple(issues), ids)
         if key not in self._links:
-            self._links[key] = self.reader.link_columns(key[0], attributes, as_of=self.as_of, issues=issues)
+            self._links[key] = self.reader.link_columns(
+                key[0], attributes, as_of=self.as_of, issues=issues, ids=ids
+            )
         return self._links[key]
 
     # -- whole records, read once when first asked (for analyses not yet on columns) --

@@ -11,7 +11,7 @@ from psp_graph.analysis.spec import Params, twin
 __all__ = ["concentration", "funding_concentration", "funding_flows"]
 
 
-FLOW_ATTRIBUTES = ("amount_minor", "currency", "programme", "issues", "valid_from", "valid_to", "places")
+FLOW_ATTRIBUTES = ("amount_minor", "currency", "programme", "issues", "valid_from", "valid_to")
 
 
 def _for_places(link_places: list[str], places: list[str] | None) -> bool:
@@ -23,37 +23,24 @@ def funding_flows(data: AnalysisData, issues: list[str] | None, params: Params) 
     """Every FUNDS link (concerning the selected issues and places), filtered by issue
     and date in the store. O(matching links)."""
     places = params.get("places")
-    rows = []
     money = data.onto.relations_with_role("money")
-    for (
-        link_id,
-        _,
-        funder,
-        recipient,
-        amount,
-        currency,
-        programme,
-        link_issues,
-        start,
-        end,
-        link_places,
-    ) in data.rows(money, FLOW_ATTRIBUTES, issues):
-        if not _for_places(link_places or [], places):
-            continue
-        rows.append(
-            {
-                "funder": funder,
-                "recipient": recipient,
-                "amount_minor": amount,
-                "currency": currency,
-                "programme": programme,
-                "issues": list(link_issues or []),
-                "valid_from": start,
-                "valid_to": end,
-                "link": link_id,
-            }
-        )
-    return rows
+    # Places are read only to filter by them.
+    attributes = FLOW_ATTRIBUTES if places is None else (*FLOW_ATTRIBUTES, "places")
+    return [
+        {
+            "funder": row[2],
+            "recipient": row[3],
+            "amount_minor": row[4],
+            "currency": row[5],
+            "programme": row[6],
+            "issues": row[7] or [],
+            "valid_from": row[8],
+            "valid_to": row[9],
+            "link": row[0],
+        }
+        for row in data.rows(money, attributes, issues)
+        if places is None or _for_places(row[10] or [], places)
+    ]
 
 
 def concentration(totals: list[int]) -> tuple[float | None, float | None, float | None]:

@@ -29,8 +29,14 @@ LIVED = frozenset({"lived", "both"})
 _COUNT_ATTRS = {x: f"participants_{x}" for x in EXPERIENCES}
 
 
-def _ids(data: AnalysisData, label: str) -> set[str]:
-    return {n.id for n in data.nodes.values() if label in n.labels}
+def _ends(data: AnalysisData, rel_type: str) -> list[tuple[str, str]]:
+    """(source, target) of the links of one type valid on the date."""
+    return [(source, target) for _, _, source, target in data.rows({rel_type}, ids=False)]
+
+
+def _lived_actors(data: AnalysisData) -> set[str]:
+    """Actors with lived experience (as :func:`experience_of`), read once."""
+    return {a for a, e in data.experience(data.ids("Actor")).items() if e in LIVED}
 
 
 def relevant_to_issues(data: AnalysisData, issues: list[str] | None) -> set[str] | None:
@@ -43,13 +49,13 @@ def relevant_to_issues(data: AnalysisData, issues: list[str] | None) -> set[str]
         return None
     wanted = set(issues)
     about: dict[str, set[str]] = defaultdict(set)
-    for link in data.of_type("ABOUT"):
-        about[link.source].add(link.target)
+    for source, target in _ends(data, "ABOUT"):
+        about[source].add(target)
     direct = {node for node, targets in about.items() if targets & wanted}
-    burning = {b for b in direct if data.has(b, "BurningIssue")}
+    burning = direct & data.ids("BurningIssue")
     via_burning = {node for node, targets in about.items() if targets & burning}
-    events = {e for e in direct if data.has(e, "Event")}
-    via_event = {link.source for link in data.of_type("RAISED_AT") if link.target in events}
+    events = direct & data.ids("Event")
+    via_event = {source for source, target in _ends(data, "RAISED_AT") if target in events}
     return direct | via_burning | via_event
 
 
@@ -57,11 +63,13 @@ def community_balance(data: AnalysisData, issues: list[str] | None) -> list[dict
     """Who takes part, per stage: participants by experience (an event's counts when it
     has any, else its named participants) and named participants by organisation type."""
     selected = relevant_to_issues(data, issues)
-    events = {e for e in _ids(data, "Event") if selected is None or e in selected}
-    named: dict[str, list[Any]] = defaultdict(list)
-    for link in data.of_type("TAKES_PART_IN"):
-        if link.target in events and link.source in data.nodes:
-            named[link.target].append(link)
+    attributes = ("stage", *_COUNT_ATTRS.values())
+    events = {e: v for e, v in data.values("Event", *attributes).items() if selected is None or e in selected}
+    named: dict[str, list[tuple[str, Any]]] = defaultdict(list)  # event -> (participant, experience)
+    for _, _, source, target, experience in data.rows({"TAKES_PART_IN"}, ("experience",), ids=False):
+        if target in events:
+            named[target].append((source, experience))
+    participants = data.reader.nodes({source for links in named.values() for source, _ in links})
     totals: dict[tuple[str, str, str], list[Any]] = defaultdict(lambda: [0, set()])
 
     def add(key: tuple[str, str, str], count: int, event: str) -> None:
@@ -69,19 +77,19 @@ def community_balance(data: AnalysisData, issues: list[str] | None) -> list[dict
             totals[key][0] += count
             totals[key][1].add(event)
 
-    for event_id in events:
-        props = data.nodes[event_id].props
-        stage = str(props.get("stage") or "unknown")
-        counts = {x: props.get(attr) for x, attr in _COUNT_ATTRS.items()}
+    for event_id, (stage_value, *counted) in events.items():
+        stage = str(stage_value or "unknown")
+        counts = dict(zip(_COUNT_ATTRS, counted, strict=True))
+        links = [(source, e) for source, e in named[event_id] if source in participants]
         if any(v is not None for v in counts.values()):
             for experience, count in counts.items():
                 add((stage, "experience", experience), int(count or 0), event_id)
         else:
-            for link in named[event_id]:
-                experience = link.props.get("experience") or experience_of(data.nodes[link.source])
+            for source, link_experience in links:
+                experience = link_experience or experience_of(participants[source])
                 add((stage, "experience", str(experience)), 1, event_id)
-        for link in named[event_id]:
-            add((stage, "actor type", data.nodes[link.source].types[0]), 1, event_id)
+        for source, _ in links:
+            add((stage, "actor type", participants[source].types[0]), 1, event_id)
     return [
         {"stage": s, "dimension": d, "group": g, "participants": n, "events": len(evs)}
         for (s, d, g), (n, evs) in totals.items()
@@ -92,27 +100,27 @@ def burning_issues(data: AnalysisData, issues: list[str] | None) -> list[dict[st
     """Burning issues with how many distinct events and sources raised them."""
     selected = relevant_to_issues(data, issues)
     raised: dict[str, set[str]] = defaultdict(set)
-    for link in data.of_type("RAISED_AT"):
-        raised[link.source].add(link.target)
+    for source, target in _ends(data, "RAISED_AT"):
+        raised[source].add(target)
     insights: dict[str, int] = defaultdict(int)
-    for link in data.of_type("ABOUT"):
-        if data.has(link.source, "Insight"):
-            insights[link.target] += 1
+    insight_ids = data.ids("Insight")
+    for source, target in _ends(data, "ABOUT"):
+        if source in insight_ids:
+            insights[target] += 1
+    event_stages = {e: v[0] for e, v in data.values("Event", "stage").items()}
+    source_ids = data.ids("Source")
     rows = []
-    for burning_id in _ids(data, "BurningIssue"):
+    for burning_id, (polarity, cited_sources) in data.values("BurningIssue", "polarity", "sources").items():
         if selected is not None and burning_id not in selected:
             continue
-        node = data.nodes[burning_id]
-        cited = raised[burning_id] | set(node.props.get("sources", []))
-        events = {c for c in cited if data.has(c, "Event")}
-        sources = {c for c in cited if data.has(c, "Source")}
-        stages = sorted(
-            {str(data.nodes[e].props["stage"]) for e in events if data.nodes[e].props.get("stage")}
-        )
+        cited = raised[burning_id] | set(cited_sources or [])
+        events = {c for c in cited if c in event_stages}
+        sources = cited & source_ids
+        stages = sorted({str(event_stages[e]) for e in events if event_stages[e]})
         rows.append(
             {
                 "burning_id": burning_id,
-                "polarity": node.props.get("polarity"),
+                "polarity": polarity,
                 "events": len(events),
                 "sources": len(sources),
                 "mentions": len(events) + len(sources),
@@ -127,33 +135,28 @@ def insight_evidence(data: AnalysisData, issues: list[str] | None, stage: str | 
     """Each insight with where it was raised and what evidences it; unevidenced ones flagged."""
     selected = relevant_to_issues(data, issues)
     evidence: dict[str, set[str]] = defaultdict(set)
-    for link in data.of_type("EVIDENCED_BY"):
-        evidence[link.source].add(link.target)
+    for source, target in _ends(data, "EVIDENCED_BY"):
+        evidence[source].add(target)
     raised: dict[str, set[str]] = defaultdict(set)
-    for link in data.of_type("RAISED_AT"):
-        raised[link.source].add(link.target)
+    for source, target in _ends(data, "RAISED_AT"):
+        raised[source].add(target)
     rows = []
-    for insight_id in _ids(data, "Insight"):
-        node = data.nodes[insight_id]
+    for insight_id, (kind, insight_stage) in data.values("Insight", "kind", "stage").items():
         if selected is not None and insight_id not in selected:
             continue
-        if stage is not None and str(node.props.get("stage")) != stage:
+        if stage is not None and str(insight_stage) != stage:
             continue
         found = evidence[insight_id]
-
-        def count(label: str, found: set[str] = found) -> int:
-            return sum(1 for e in found if data.has(e, label))
-
         rows.append(
             {
                 "insight_id": insight_id,
-                "kind": node.props.get("kind"),
-                "stage": node.props.get("stage"),
+                "kind": kind,
+                "stage": insight_stage,
                 "raised_at": len(raised[insight_id]),
                 "evidence": len(found),
-                "events": count("Event"),
-                "sources": count("Source"),
-                "pinboard": count("PinboardItem"),
+                "events": len(found & data.ids("Event")),
+                "sources": len(found & data.ids("Source")),
+                "pinboard": len(found & data.ids("PinboardItem")),
                 "evidence_ids": sorted(found),
                 "unevidenced": not found,
             }
@@ -166,24 +169,27 @@ def recommendation_targets(data: AnalysisData, issues: list[str] | None) -> list
     the runner joins the targets' power ranking."""
     selected = relevant_to_issues(data, issues)
     evidence: dict[str, int] = defaultdict(int)
-    for link in data.of_type("EVIDENCED_BY"):
-        evidence[link.source] += 1
+    for source, _ in _ends(data, "EVIDENCED_BY"):
+        evidence[source] += 1
+    recommendations = data.ids("Recommendation")
+    pairs = [
+        (source, target)
+        for source, target in _ends(data, "ADDRESSED_TO")
+        if source in recommendations and (selected is None or source in selected)
+    ]
+    targets = data.reader.nodes({target for _, target in pairs})
     rows = []
     seen = set()
-    for link in data.of_type("ADDRESSED_TO"):
-        if not data.has(link.source, "Recommendation") or link.target not in data.nodes:
+    for source, target in pairs:
+        if target not in targets or (source, target) in seen:
             continue
-        if selected is not None and link.source not in selected:
-            continue
-        if (link.source, link.target) in seen:
-            continue
-        seen.add((link.source, link.target))
+        seen.add((source, target))
         rows.append(
             {
-                "recommendation_id": link.source,
-                "target_id": link.target,
-                "target_type": data.nodes[link.target].types[0],
-                "evidence": evidence[link.source],
+                "recommendation_id": source,
+                "target_id": target,
+                "target_type": targets[target].types[0],
+                "evidence": evidence[source],
             }
         )
     return rows
@@ -191,6 +197,13 @@ def recommendation_targets(data: AnalysisData, issues: list[str] | None) -> list
 
 def _rank(data: AnalysisData, rung: Any) -> int | None:
     return data.onto.vocabularies["ArnsteinLadder"].ranks.get(str(rung)) if rung else None
+
+
+_DATES = ("valid_from", "valid_to")
+
+
+def _holds(start: str | None, end: str | None, day: str | None) -> bool:
+    return is_valid_on({"valid_from": start, "valid_to": end}, day)
 
 
 def pilot_change(
@@ -203,29 +216,31 @@ def pilot_change(
     lived-experience actors (FUNDS and SUPPORTS, minor units)."""
     rows: list[dict[str, Any]] = []
     piloted: dict[str, set[str]] = defaultdict(set)
-    for link in data.of_type("PILOTED_BY"):
-        piloted[link.source].add(link.target)
+    for source, target in _ends(data, "PILOTED_BY"):
+        piloted[source].add(target)
     changes: dict[str, set[str]] = defaultdict(set)
-    for link in data.of_type("CHANGES"):
-        if data.has(link.target, "DecisionSpace"):
-            changes[link.source].add(link.target)
-
-    for pilot_id in _ids(data, "Pilot"):
+    spaces = data.ids("DecisionSpace")
+    for source, target in _ends(data, "CHANGES"):
+        if target in spaces:
+            changes[source].add(target)
+    lived: set[str] | None = None
+    for pilot_id, (pilot_start, pilot_end) in data.values("Pilot", *_DATES).items():
         if pilot is not None and pilot_id != pilot:
             continue
-        props = data.nodes[pilot_id].props
-        days = (start or props.get("valid_from"), end or props.get("valid_to"))
+        days = (start or pilot_start, end or pilot_end)
         for org in sorted(piloted[pilot_id]):
-            rows.extend(_org_change(data, pilot_id, org, days, changes[pilot_id]))
+            lived = _lived_actors(data) if lived is None else lived
+            rows.extend(_org_change(data, lived, pilot_id, org, days, changes[pilot_id]))
     return rows
 
 
-def _lived(data: AnalysisData, actor: str) -> bool:
-    return actor in data.nodes and experience_of(data.nodes[actor]) in LIVED
-
-
 def _org_change(
-    data: AnalysisData, pilot_id: str, org: str, days: tuple[str | None, str | None], changed: set[str]
+    data: AnalysisData,
+    lived: set[str],
+    pilot_id: str,
+    org: str,
+    days: tuple[str | None, str | None],
+    changed: set[str],
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
@@ -243,45 +258,50 @@ def _org_change(
             }
         )
 
-    involves = [link for link in data.of_type("INVOLVES") if link.source == org and _lived(data, link.target)]
-    for group in sorted({link.target for link in involves}):
+    involves = [
+        (target, rung, link_start, link_end)
+        for _, _, source, target, rung, link_start, link_end in data.rows(
+            {"INVOLVES"}, ("rung", *_DATES), ids=False
+        )
+        if source == org and target in lived
+    ]
+    for group in sorted({target for target, *_ in involves}):
         values: list[float | None] = []
         for day in days:
             ranks = [
-                _rank(data, link.props.get("rung"))
-                for link in involves
-                if link.target == group and is_valid_on(link.props, day)
+                _rank(data, rung)
+                for target, rung, link_start, link_end in involves
+                if target == group and _holds(link_start, link_end, day)
             ]
             found = [r for r in ranks if r is not None]
             values.append(float(max(found)) if found else None)
         row("highest_rung", group, values)
     spaces = set(changed)
-    for link in data.links:
-        chairs = link.type == "SITS_IN" and link.props.get("seat_type") == "chair"
-        if (
-            link.source == org
-            and data.has(link.target, "DecisionSpace")
-            and (chairs or link.type in ("HOSTS", "LEADS"))
-        ):
-            spaces.add(link.target)
+    decision_spaces = data.ids("DecisionSpace")
+    for _, rel_type, source, target, seat_type in data.rows(
+        {"SITS_IN", "HOSTS", "LEADS"}, ("seat_type",), ids=False
+    ):
+        chairs = rel_type == "SITS_IN" and seat_type == "chair"
+        if source == org and target in decision_spaces and (chairs or rel_type in ("HOSTS", "LEADS")):
+            spaces.add(target)
+    seats_rows = data.rows({"SITS_IN"}, _DATES, ids=False)
     for space in sorted(spaces):
         values = []
         for day in days:
             seats = [
-                link
-                for link in data.of_type("SITS_IN")
-                if link.target == space and is_valid_on(link.props, day)
+                source
+                for _, _, source, target, link_start, link_end in seats_rows
+                if target == space and _holds(link_start, link_end, day)
             ]
-            values.append(
-                sum(1 for link in seats if _lived(data, link.source)) / len(seats) if seats else None
-            )
+            values.append(sum(1 for source in seats if source in lived) / len(seats) if seats else None)
         row("lived_seat_share", space, values)
     money: list[float | None] = []
+    grants = data.rows({"FUNDS", "SUPPORTS"}, ("amount_minor", *_DATES), ids=False)
     for day in days:
         given = [
-            int(link.props.get("amount_minor") or 0)
-            for link in data.of_type("FUNDS", "SUPPORTS")
-            if link.source == org and _lived(data, link.target) and is_valid_on(link.props, day)
+            int(amount or 0)
+            for _, _, source, target, amount, link_start, link_end in grants
+            if source == org and target in lived and _holds(link_start, link_end, day)
         ]
         money.append(float(sum(given)))
     row("money_to_lived_minor", None, money)

@@ -17,13 +17,21 @@ from typing import Any
 from psp_graph.analysis.data import AnalysisData
 from psp_graph.analysis.projection import (
     Edge,
+    EdgeTable,
     articulation_points,
     betweenness,
     constraint,
     pagerank,
     project,
 )
-from psp_graph.analysis.spec import Params, finisher, twin
+from psp_graph.analysis.spec import (
+    BETWEENNESS_SEED,
+    EXACT_BELOW,
+    POWER_SAMPLES,
+    Params,
+    finisher,
+    twin,
+)
 from psp_graph.ontology import Ontology
 
 __all__ = [
@@ -57,7 +65,7 @@ def selected_actors(data: AnalysisData, issues: list[str] | None) -> set[str]:
     if issues is None:
         return set(actors)
     wanted = set(issues)
-    links = data.rows(data.onto.relations_with_role("issue"), (), issues)
+    links = data.rows(data.onto.relations_with_role("issue"), (), issues, ids=False)
     return {source for _, _, source, target in links if source in actors and target in wanted}
 
 
@@ -65,13 +73,13 @@ def _edges(data: AnalysisData, nodes: set[str], types: frozenset[str]) -> list[E
     weighted = types & {name for name, rel in data.onto.relations.items() if "strength" in rel.attributes}
     edges = [
         (source, target, rel_type, 1.0 if strength is None else float(strength))
-        for _, rel_type, source, target, strength in data.rows(weighted, ("strength",))
+        for _, rel_type, source, target, strength in data.rows(weighted, ("strength",), ids=False)
         if source in nodes and target in nodes
     ]
     # The other types carry no weight: read only their ends.
     edges += [
         (source, target, rel_type, 1.0)
-        for _, rel_type, source, target in data.rows(types - weighted)
+        for _, rel_type, source, target in data.rows(types - weighted, ids=False)
         if source in nodes and target in nodes
     ]
     return edges
@@ -89,13 +97,15 @@ def power_raw(data: AnalysisData, issues: list[str] | None, params: Params) -> l
     authority = onto.relations_with_role("authority", power_flow="source")
     money, resources = onto.relations_with_role("money"), onto.relations_with_role("resources")
     counts: dict[str, dict[str, int]] = {a: {"money": 0, "resources": 0, "authority": 0} for a in actors}
-    for _, _, source, _, link_currency, amount in data.rows(money, ("currency", "amount_minor"), issues):
+    for _, _, source, _, link_currency, amount in data.rows(
+        money, ("currency", "amount_minor"), issues, ids=False
+    ):
         if source in counts and link_currency == currency and amount is not None:
             counts[source]["money"] += int(amount)
-    for _, _, source, _ in data.rows(resources - money):
+    for _, _, source, _ in data.rows(resources - money, ids=False):
         if source in counts:
             counts[source]["resources"] += 1
-    for _, _, source, _ in data.rows(authority):
+    for _, _, source, _ in data.rows(authority, ids=False):
         if source in counts:
             counts[source]["authority"] += 1
     rows = [
@@ -143,35 +153,33 @@ def finish_power_ranking(
     power holders; brokerage is betweenness on the undirected actor network."""
     actors, edges = _split(rows)
     ids = [a["id"] for a in actors]
-    reach_graph = project(edges, onto, REACH_ROLES, directed=True, nodes=ids)
-    reach = pagerank(reach_graph)
-    actor_set = set(ids)
-    broker_edges = [e for e in edges if e[0] in actor_set and e[1] in actor_set]
-    broker_graph = project(broker_edges, onto, BROKER_ROLES, directed=False, nodes=ids)
-    brokerage, _ = betweenness(broker_graph, exact_below=5000, samples=500, seed=42)
-    values = {
-        a["id"]: {
-            "money_granted_minor": int(a["money_minor"] or 0),
-            "resources": int(a["resources"] or 0),
-            "seats_authority": int(a["seats_authority"] or 0),
-            "reach": float(reach.get(a["id"], 0.0)),
-            "brokerage": float(brokerage.get(a["id"], 0.0)),
-        }
-        for a in actors
+    links = EdgeTable(edges, ids)  # both projections index the links once
+    reach = pagerank(project(links, onto, REACH_ROLES, directed=True, nodes=ids))
+    broker_graph = project(links, onto, BROKER_ROLES, directed=False, nodes=ids, within=ids)
+    brokerage, _ = betweenness(
+        broker_graph, exact_below=EXACT_BELOW, samples=POWER_SAMPLES, seed=BETWEENNESS_SEED
+    )
+    # One list per component, in the actors' order.
+    columns: dict[str, list[Any]] = {
+        "money_granted_minor": [int(a["money_minor"] or 0) for a in actors],
+        "resources": [int(a["resources"] or 0) for a in actors],
+        "seats_authority": [int(a["seats_authority"] or 0) for a in actors],
+        "reach": [float(reach.get(i, 0.0)) for i in ids],
+        "brokerage": [float(brokerage.get(i, 0.0)) for i in ids],
     }
     weights = [float(params[w]) for w in WEIGHTS]
-    maxima = {c: max((v[c] for v in values.values()), default=0) for c in COMPONENTS}
     total_weight = sum(weights)
-    table = []
-    for actor_id, v in values.items():
-        if total_weight == 0:
-            score = None
-        else:
-            parts = [
-                w * (v[c] / maxima[c] if maxima[c] else 0.0) for c, w in zip(COMPONENTS, weights, strict=True)
-            ]
-            score = math.fsum(parts) / total_weight
-        table.append({"id": actor_id, "score": score, **v})
+    scores: list[float | None] = [None] * len(ids)
+    if total_weight != 0:
+        scaled = []
+        for component, w in zip(COMPONENTS, weights, strict=True):
+            top = max(columns[component], default=0)
+            scaled.append([w * (x / top) for x in columns[component]] if top else [0.0] * len(ids))
+        scores = [math.fsum(parts) / total_weight for parts in zip(*scaled, strict=True)]
+    table = [
+        {"id": i, "score": score, **dict(zip(COMPONENTS, values, strict=True))}
+        for i, score, *values in zip(ids, scores, *(columns[c] for c in COMPONENTS), strict=True)
+    ]
     table.sort(key=lambda r: (-(r["score"] or 0.0), r["id"]))
     for rank, row in enumerate(table, start=1):
         row["rank"] = rank

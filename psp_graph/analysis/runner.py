@@ -8,8 +8,8 @@ Display names (with privacy), sorting and limits are applied here, once.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from psp_graph.analysis import power
@@ -67,12 +67,6 @@ def cypher_parameters(onto: Ontology, params: dict[str, Any], issues: list[str] 
     }
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def run_query(
     graph: Graph, name: str, params: dict[str, Any] | None = None, *, include_private: bool = False
 ) -> Table:
@@ -101,15 +95,16 @@ def run_query(
         rows = FINISHERS[name](rows, values, graph.onto)
     if name == "recommendation-targets":  # targets joined to power-ranking, the same on every store
         _join_power_ranking(graph, rows, include_private)
-    raw = spec.raw_columns
-    rows = [{c: _clean(row.get(c)) for c in raw} for row in rows]
+    # Every column in order (name columns empty until filled); NaN (the one value unequal
+    # to itself) becomes None. Inline, as this runs per cell.
+    columns = spec.column_names
+    rows = [{c: None if (v := row.get(c)) != v else v for c in columns} for row in rows]
     _sort(spec, rows)  # sort keys are never name columns, so names can wait for the limit
     limit = int(values.get("limit") or 0)
     if limit:
         rows = rows[:limit]
     _fill_names(shown, spec, rows)
-    columns = spec.column_names
-    return Table(name, list(columns), [{c: row.get(c) for c in columns} for row in rows])
+    return Table(name, list(columns), rows)
 
 
 def _join_power_ranking(graph: Graph, rows: list[dict[str, Any]], include_private: bool) -> None:
@@ -127,18 +122,30 @@ def _fill_names(reader: Reader, spec: QuerySpec, rows: list[dict[str, Any]]) -> 
     name_columns = [c for c in spec.columns if c.name_of]
     if not name_columns or not rows:
         return
-    ids = {row[c.name_of] for row in rows for c in name_columns if c.name_of and row.get(c.name_of)}
+    pairs = [(c.name, c.name_of) for c in name_columns if c.name_of]
+    ids = {row[of] for _, of in pairs for row in rows if row[of]}
     names = reader.names(ids)
-    for row in rows:
-        for column in name_columns:
-            row[column.name] = names.get(str(row.get(column.name_of or "")))
+    for name, of in pairs:
+        for row in rows:
+            row[name] = names.get(str(row[of]))
 
 
 def _sort(spec: QuerySpec, rows: list[dict[str, Any]]) -> None:
+    keys = [(key.lstrip("-"), key.startswith("-")) for key in spec.sort]
+    numbers = (int, float)
+    if all(
+        all(type(r[column]) in numbers for r in rows)
+        if descending
+        else all(r[column] is not None for r in rows)
+        for column, descending in keys
+    ):  # nothing missing and only numbers descending: one sort on a composite key, the same order
+        rows.sort(key=lambda r: tuple(-r[column] if descending else r[column] for column, descending in keys))
+        return
     for key in reversed(spec.sort):
         column = key.lstrip("-")
         # None sorts last in both directions.
-        present = [r for r in rows if r.get(column) is not None]
-        missing = [r for r in rows if r.get(column) is None]
-        present.sort(key=lambda r: r[column], reverse=key.startswith("-"))
-        rows[:] = present + missing
+        present = [r for r in rows if r[column] is not None]
+        present.sort(key=itemgetter(column), reverse=key.startswith("-"))
+        if len(present) < len(rows):
+            present += [r for r in rows if r[column] is None]
+        rows[:] = present

@@ -61,6 +61,13 @@ def test_link_columns_give_the_asked_attributes_with_none_when_absent(filled: Ba
     ]
 
 
+def test_link_columns_without_ids_are_the_same_rows_with_no_id(filled: Backend) -> None:
+    with_ids = columns(filled, {"FUNDS", "WORKS_ON"}, ("amount_minor",), as_of="2021-06-01")
+    without = columns(filled, {"FUNDS", "WORKS_ON"}, ("amount_minor",), as_of="2021-06-01", ids=False)
+    assert len(with_ids) == 3
+    assert sorted(without, key=repr) == sorted(((None, *row[1:]) for row in with_ids), key=repr)
+
+
 def test_link_columns_keep_only_links_valid_on_the_date(filled: Backend) -> None:
     ids = [row[0] for row in columns(filled, {"FUNDS", "PARTNERS_WITH"}, as_of="2021-06-01")]
     assert ids == ["l1", "l2"]
