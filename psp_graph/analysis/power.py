@@ -32,6 +32,7 @@ __all__ = [
     "finish_brokers",
     "finish_power_ranking",
     "power_raw",
+    "score_table",
     "selected_actors",
 ]
 
@@ -39,6 +40,8 @@ REACH_ROLES = ("money", "influence", "authority")
 BROKER_ROLES = ("collaboration", "money", "influence")
 COMPONENTS = ("money_granted_minor", "resources", "seats_authority", "reach", "brokerage")
 WEIGHTS = ("w_money", "w_resources", "w_seats", "w_reach", "w_brokerage")
+# power-ranking's brokerage: exact betweenness below this many actors, else sampled.
+BROKERAGE_EXACT_BELOW, BROKERAGE_SAMPLES, BROKERAGE_SEED = 5000, 500, 42
 
 
 class RawGraph(list[dict[str, Any]]):
@@ -148,7 +151,18 @@ def finish_power_ranking(
     actor_set = set(ids)
     broker_edges = [e for e in edges if e[0] in actor_set and e[1] in actor_set]
     broker_graph = project(broker_edges, onto, BROKER_ROLES, directed=False, nodes=ids)
-    brokerage, _ = betweenness(broker_graph, exact_below=5000, samples=500, seed=42)
+    brokerage, _ = betweenness(
+        broker_graph, exact_below=BROKERAGE_EXACT_BELOW, samples=BROKERAGE_SAMPLES, seed=BROKERAGE_SEED
+    )
+    return score_table(actors, reach, brokerage, params)
+
+
+def score_table(
+    actors: list[dict[str, Any]], reach: dict[str, float], brokerage: dict[str, float], params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The power-ranking table from the actor rows (counted components), reach and
+    brokerage by actor id: each component normalised by its maximum, then the weighted
+    mean; ranked by score, then id. Shared by the Python and the in-server paths."""
     values = {
         a["id"]: {
             "money_granted_minor": int(a["money_minor"] or 0),
