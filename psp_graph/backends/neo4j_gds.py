@@ -34,11 +34,12 @@ _PROJECT = """CALL {{
 {projection}
 }}
 WITH source, target, weight
-RETURN gds.graph.project(
+WITH gds.graph.project(
   $psp_graph, source, target,
   CASE WHEN target IS NULL THEN {{}} ELSE {{relationshipProperties: {{weight: toFloat(weight)}}}} END,
   $psp_config
-).graphName AS graph"""
+) AS graph
+RETURN graph.relationshipCount AS relationships"""
 
 
 def has_gds(backend: Neo4jBackend) -> bool:
@@ -76,10 +77,13 @@ def run_gds(
     results: dict[str, dict[str, Any]] = {}
     with backend._errors("run graph algorithms on"), backend._session() as session:
         try:
-            session.run(
+            projected = session.run(
                 _PROJECT.format(projection=projection), {**params, "psp_graph": name, "psp_config": config}
-            ).consume()
+            ).single(strict=True)
             for algorithm, options in algorithms.items():
+                if algorithm == "articulationPoints" and not projected["relationships"]:
+                    results[algorithm] = {}  # none without links (and GDS 2.13 fails on that graph)
+                    continue
                 if algorithm == "articulationPoints":  # yields only the points themselves
                     query = (
                         "CALL gds.articulationPoints.stream($psp_graph, $options) YIELD nodeId "
@@ -90,8 +94,14 @@ def run_gds(
                         f"CALL gds.{algorithm}.stream($psp_graph, $options) YIELD nodeId, score "
                         "RETURN gds.util.asNode(nodeId).id AS id, score AS value"
                     )
-                records = session.run(query, {"psp_graph": name, "options": dict(options)})
-                results[algorithm] = {record["id"]: record["value"] for record in records}
+                try:
+                    records = session.run(query, {"psp_graph": name, "options": dict(options)})
+                    results[algorithm] = {record["id"]: record["value"] for record in records}
+                except ClientError as err:  # e.g. an option the library does not know
+                    why = (err.message or str(err.code)).splitlines()[0]
+                    raise StoreUnavailable(
+                        f"cannot run {algorithm} on store {backend._safe_url()}: {why}"
+                    ) from err
         finally:
             session.run(
                 "CALL gds.graph.drop($psp_graph, false) YIELD graphName RETURN graphName", {"psp_graph": name}
