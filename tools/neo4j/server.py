@@ -196,6 +196,13 @@ class Neo4jServer:
         return self._uri
 
     @property
+    def pid(self) -> int:
+        """The JVM's process id (e.g. to read its CPU time from /proc)."""
+        if self._proc is None:
+            raise RuntimeError("Neo4jServer is not started")
+        return self._proc.pid
+
+    @property
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
