@@ -179,7 +179,7 @@ def print_analytics(found: dict[tuple[str, str], dict[str, float]]) -> None:
         )
 
 
-def neo4j_times(size: int, nodes: list, links: list, server_uri: str) -> dict[str, float]:  # type: ignore[type-arg]
+def neo4j_times(size: int, nodes: list, links: list, server_uri: str, names=None) -> dict[str, float]:  # type: ignore[no-untyped-def,type-arg]
     from psp_graph.analysis.cypher import cypher_text
     from psp_graph.analysis.runner import cypher_parameters, resolve_params
     from psp_graph.analysis.spec import QUERIES as SPECS
@@ -192,8 +192,10 @@ def neo4j_times(size: int, nodes: list, links: list, server_uri: str) -> dict[st
     graph = Graph(backend)
     times = {}
     first_org = next(n.id for n in nodes if n.id.startswith("org:"))
-    for name in SPECS:
+    for name in SPECS if names is None else names:
         values = resolve_params(SPECS[name], params_for(name, first_org))
+        if "place" in values:  # as run_query does; no place filter here
+            values["places"] = None
         start = time.perf_counter()
         backend.run_cypher(cypher_text(name), cypher_parameters(graph.onto, values, None))  # type: ignore[attr-defined]
         times[name] = time.perf_counter() - start
@@ -205,6 +207,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--no-neo4j", action="store_true")
+    parser.add_argument(
+        "--analytics-only",
+        action="store_true",
+        help="only load Neo4j and run power-ranking and brokers both ways (Python path, GDS)",
+    )
     parser.add_argument(
         "--neo4j-sizes",
         default="1000,10000",
@@ -221,6 +228,12 @@ def main() -> int:
         server.start()
     try:
         for size in [int(s) for s in args.sizes.split(",")]:
+            if args.analytics_only and server is not None:
+                nodes, all_links = generate_graph(size, 10, seed=size)
+                neo4j_times(size, nodes, all_links, server.uri, names=())
+                print(f"\n== {size:,} actors, {len(all_links):,} links (Neo4j only)")
+                print_analytics(analytics_times(server.uri, server.pid))
+                continue
             path = generated_store(size)
             store = f"sqlite:///{path}"
             org = (

@@ -6,7 +6,8 @@ those links. Then, through :meth:`Graph.erase_records`, every history entry abou
 those records is forgotten (the erase change set keeps only hashed tombstones),
 change-set summaries naming the person are blanked, and the store is purged
 (SQLite: full-text index merged, WAL checkpointed and truncated, VACUUM with
-secure_delete; Neo4j: a checkpoint where the edition offers one). ``psp sync``
+secure_delete; Neo4j: a checkpoint where the edition offers one, and the summary says how to
+compact the stopped server's folder, which Neo4j needs to forget). ``psp sync``
 passes the erasure on: it erases, in the target, records whose tombstones the
 source's history holds. Erasure cannot be undone.
 
@@ -38,17 +39,21 @@ class Erasure:
     links: int
     sources: int
     still_named_in: list[str] = field(default_factory=list)
+    residue: str | None = None  # what the store's files still hold, and how to clear it
 
     def summary(self) -> str:
+        purged = "history and store files purged" if self.residue is None else "history purged"
         text = (
             f"erased 1 person, {self.links} links and {self.sources} sources only about them; "
-            f"history and store files purged ({self.changeset})"
+            f"{purged} ({self.changeset})"
         )
         if self.still_named_in:
             text += (
                 f"; warning: the name still appears in {', '.join(self.still_named_in[:10])} "
                 "(edit or remove those records too)"
             )
+        if self.residue is not None:
+            text += f"\nnote: {self.residue}"
         return text
 
 
@@ -75,11 +80,13 @@ def erase_person(graph: Graph, person: str) -> Erasure:
             cited.difference_update(link.props.get("sources", []))
     sources = sorted(s for s in cited if reader.find(s) is not None)
     words = erasure_words(node.name)
-    changeset = graph.erase_records([person_id, *sources], sorted(link_ids), words, summary="erase a person")
+    changeset, residue = graph.erase_records(
+        [person_id, *sources], sorted(link_ids), words, summary="erase a person"
+    )
     still = (
         [n.id for n in graph.reader(include_private=True).search(node.name, limit=10)] if node.name else []
     )
-    return Erasure(changeset, 1, len(link_ids), len(sources), still)
+    return Erasure(changeset, 1, len(link_ids), len(sources), still, residue)
 
 
 def erasure_words(name: str | None) -> list[str]:

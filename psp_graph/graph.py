@@ -260,11 +260,14 @@ class Graph:
         )
 
     # -- erasure (orchestrated by psp_graph.erase) ---------------------------------
-    def erase_records(self, node_ids: list[str], link_ids: list[str], words: list[str], summary: str) -> str:
+    def erase_records(
+        self, node_ids: list[str], link_ids: list[str], words: list[str], summary: str
+    ) -> tuple[str, str | None]:
         """Delete nodes and links for good: one ``erase`` change set holding only tombstones
         (hashes of the ids, so a sync can pass the erasure on), every earlier history entry
         about them forgotten, change-set summaries naming ``words`` blanked, and the store
-        purged. Cannot be undone. Returns the change set id."""
+        purged. Cannot be undone. Returns the change set id, and the store's line on what its
+        files still hold (None when nothing)."""
         from psp_graph.backends.base import ErasableStore
 
         if not isinstance(self.backend, ErasableStore):
@@ -287,8 +290,8 @@ class Graph:
                 )
         self.backend.apply(batch)
         self.backend.forget([*node_ids, *link_ids], [*words, *node_ids, *link_ids])
-        self.backend.purge()
-        return batch.changeset.id
+        residue = self.backend.purge()
+        return batch.changeset.id, residue
 
     # -- copying another store in (psp sync) ------------------------------------
     def copy_changeset(self, changeset: ChangeSet, changes: list[Change]) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,7 @@ def psp(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def build(url: str, tmp_path: Path) -> str:
+def build(url: str, tmp_path: Path, description: str = "Zelda's own story") -> str:
     """A store where Zelda is a private person with a link, a note, a source only about her
     (named after her), a source she shares with an organisation, and a file load naming her."""
     with Graph.open(url) as graph:
@@ -32,7 +34,7 @@ def build(url: str, tmp_path: Path) -> str:
             sources=["Larchwood annual report 2020"],
         )
         graph.add(
-            {"name": NAME, "types": ["Person"], "experience": "lived", "description": "Zelda's own story"},
+            {"name": NAME, "types": ["Person"], "experience": "lived", "description": description},
             sources=[f"Interview with {NAME}, May 2020", "Larchwood annual report 2020"],
         )
         person = graph.reader(include_private=True).resolve(NAME)
@@ -124,3 +126,60 @@ def test_sync_passes_removals_and_erasures_on(neo4j_store: str, tmp_path: Path) 
         reader = graph.reader(include_private=True)
         assert not reader.has(person) and not reader.has("org:gone")
     assert not TRACE.search(outputs(neo4j_store).encode())
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_erase_then_compact_leaves_no_trace_in_the_neo4j_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 3 on Neo4j: its files keep an erased person's text (transaction log, freed string
+    records, range and full-text index pages) until the stopped server's folder is compacted;
+    `psp erase` says so, and after `server.py --compact` a byte search of the whole folder finds
+    nothing while what was kept still reads and searches."""
+    from tests.neo4j_support import require_java
+
+    tools = require_java()
+    for name in ("USER", "PASSWORD"):
+        monkeypatch.delenv(f"PSP_NEO4J_{name}", raising=False)
+    # Long enough that Neo4j stores it as plain UTF-8 (short strings are bit-packed, and a byte
+    # search could not see them): the search below is then a real check.
+    story = "Zelda Quennell of Larchwood Court told us about her rent arrears and the food bank, 2020"
+    home = tmp_path / "neo4j-home"
+
+    def traces() -> list[str]:
+        return sorted(
+            str(p.relative_to(home)) for p in home.rglob("*") if p.is_file() and TRACE.search(p.read_bytes())
+        )
+
+    with tools.Neo4jServer(data_dir=home, timeout=180) as server:
+        build(server.uri, tmp_path, description=story)
+        result = psp("erase", NAME, "--yes", "--store", server.uri)
+        assert result.exit_code == 0, result.output
+        assert "history purged" in result.stdout and "--compact --data DIR" in result.stdout
+    assert traces(), "Neo4j's files should hold the erased text before compaction"
+
+    result = subprocess.run(
+        [sys.executable, "tools/neo4j/server.py", "--compact", "--data", str(home)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("COMPACTED nodes=")
+    assert traces() == []
+
+    with tools.Neo4jServer(data_dir=home, timeout=180) as server, Graph.open(server.uri) as graph:
+        reader = graph.reader(include_private=True)
+        assert reader.has("org:larchwood-foundation") and not reader.search("Zelda")
+        assert [n.id for n in reader.search("Larchwood Foundation")][:1] == ["org:larchwood-foundation"]
+        assert any(cs.action == "erase" for cs in reader.changesets())
+    assert traces() == []
+
+
+def test_compact_refuses_a_folder_without_a_database_or_a_running_server(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "tools/neo4j/server.py", "--compact"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2 and "--compact needs --data DIR" in result.stderr

@@ -10,9 +10,11 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from psp_graph.cli.common import emit
-from psp_graph.cli.output import TABLE_ROWS
+from psp_graph.cli.output import TABLE_ROWS, table
 
 ROWS = [{"id": f"org:n{i:04d}", "amount": i, "issues": ["a", "b"], "share": i / 7} for i in range(250)]
 COLUMNS = ["id", "amount", "issues", "share"]
@@ -57,3 +59,48 @@ def test_append_adds_to_a_file(tmp_path: Path) -> None:
     emit(ROWS[:2], COLUMNS, "csv", str(target))
     emit(ROWS[2:3], COLUMNS, "csv", str(target), append=True)
     assert target.read_text(encoding="utf-8").count("org:n") == 3
+
+
+# -- tables fit the terminal (80 columns when piped) -------------------------------------------
+
+RANKING = [
+    {
+        "rank": 1,
+        "name": "Sheila McKechnie Foundation (SMK)",
+        "money_granted_minor": 444500000,
+        "reach": 0.0285,
+    },
+    {"rank": 2, "name": "Kettlebridge Parents' Food Collective", "money_granted_minor": 0, "reach": 0.1},
+]
+
+
+def test_a_table_fits_80_columns_without_breaking_numbers_or_words() -> None:
+    text = table(RANKING, ["rank", "name", "money_granted_minor", "reach"], "Power ranking", width=46)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 46
+    body = "\n".join(lines)
+    assert "444500000" in body and "McKechnie" in body and "Kettlebridge" in body
+    assert "money_" in body and "granted_" in body  # the header breaks after its underscores
+    assert "rank" in body
+
+
+def test_a_piped_table_is_80_columns_and_columns_env_widens_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [{"name": "word " * 40, "n": 1}]
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert max(map(len, table(rows, ["name", "n"], None).splitlines())) == 80
+    monkeypatch.setenv("COLUMNS", "132")
+    assert max(map(len, table(rows, ["name", "n"], None).splitlines())) == 132
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from(["a", "b_c", "d"]), st.text(max_size=60), min_size=3),
+        min_size=1,
+        max_size=5,
+    ),
+    st.integers(min_value=30, max_value=140),
+)
+def test_every_line_of_a_table_fits_its_width(rows: list[dict[str, str]], width: int) -> None:
+    text = table(rows, ["a", "b_c", "d"], None, width=width)
+    assert max(len(line) for line in text.splitlines()) <= width

@@ -152,11 +152,12 @@ class ErasableStore(Protocol):
         """Delete every history change about these ids, and replace the summary of any change
         set that mentions one of the words (case-insensitive) by its action and '(erased)'."""
 
-    def purge(self) -> None:
-        """No index, log or freed page may still hold a removed node's text afterwards (SQLite:
-        full-text index merged, WAL checkpointed and truncated, VACUUM with secure_delete on;
-        Neo4j: a checkpoint where the edition offers one, so the transaction logs rotate out
-        under the server's retention policy)."""
+    def purge(self) -> str | None:
+        """Leave no removed node's text in an index, log or freed page the store can clear
+        (SQLite: full-text index merged, WAL checkpointed and truncated, VACUUM with
+        secure_delete on). Returns None when the store's files are clean afterwards, else one
+        line saying what still holds traces and how to clear it (Neo4j: its transaction logs,
+        freed records and index pages until the stopped server's folder is compacted)."""
 
 
 # What a GraphAlgorithmStore may be asked to run, and the value each gives a node.

@@ -465,13 +465,20 @@ class Neo4jBackend:
             words=[w for w in dict.fromkeys(words) if w],
         )
 
-    def purge(self) -> None:
+    def purge(self) -> str:
         """Ask for a checkpoint, so the transaction logs before it become prunable (kept as long as
         the server's db.tx_log.rotation.retention_policy says; see docs/trust.md). Community
-        Edition has no db.checkpoint(): it checkpoints on its own schedule and at shutdown."""
+        Edition has no db.checkpoint(): it checkpoints on its own schedule and at shutdown.
+        Neo4j never zeroes freed records or index pages, and its current log still holds the
+        erased text: the returned line says how to compact the stopped server's folder."""
         try:
             with self._errors("checkpoint"):
                 self.driver.execute_query("CALL db.checkpoint()", database_=self.database)
         except StoreUnavailable as err:
             if "ProcedureNotFound" not in str(err):
                 raise
+        return (
+            "Neo4j still holds traces in its files (transaction log, freed records, index pages) "
+            "until the stopped server's folder is compacted: "
+            "python tools/neo4j/server.py --compact --data DIR (docs/trust.md)"
+        )

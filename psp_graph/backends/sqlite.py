@@ -177,7 +177,7 @@ class SQLiteBackend:
                 self.conn.execute("ROLLBACK")
             raise cannot("write to", self.url, err) from err
 
-    def purge(self) -> None:
+    def purge(self) -> None:  # the files are clean afterwards
         """Leave nothing of removed data in the files: merge the full-text index, checkpoint the
         write-ahead log, VACUUM (secure_delete zeroes freed pages) and truncate the log."""
         if self.read_only:

@@ -10,16 +10,16 @@ from typing import Any
 import click
 
 from psp_graph.cli.common import emit, emit_text, handle_errors, open_graph, store_option, warn
-from psp_graph.cli.record import (
+from psp_graph.cli.recording import (
     Citation,
-    _about_links,
-    _done,
-    _issue_option,
-    _need_name,
-    _node_id,
-    _resolve,
-    _write,
+    about_links,
     citing,
+    done,
+    issue_option,
+    need_name,
+    node_id_for,
+    resolve,
+    write_record,
 )
 
 _LIST_FORMATS = click.Choice(["table", "csv", "json", "md", "html"])
@@ -34,7 +34,7 @@ _LIST_FORMATS = click.Choice(["table", "csv", "json", "md", "html"])
 @click.option("--published", "date", help="When it was published.")
 @click.option("--publisher")
 @click.option("--id", "node_id", help="An id such as pin:social-change-grid.")
-@_issue_option
+@issue_option
 @citing
 @store_option
 @handle_errors
@@ -53,21 +53,21 @@ def pin(
 
     Example: psp pin "The Social Change Grid" --url https://example.org/grid --kind toolkit --by "Sheila McKechnie Foundation (SMK)"
     """
-    name = _need_name(title, "a pin")
+    name = need_name(title, "a pin")
     if not url or not url.strip().lower().startswith(("http://", "https://")):
         raise click.ClickException("a pin needs a URL starting with http:// or https:// (--url)")
     node: dict[str, Any] = {"name": name, "types": ["PinboardItem"], "url": url.strip()}
     node.update({k: v for k, v in fields.items() if v is not None})
     with open_graph(store) as graph:
-        node["id"] = _node_id(graph, "pin", name, node_id)
-        links = _about_links(graph, node["id"], issues)
+        node["id"] = node_id_for(graph, "pin", name, node_id)
+        links = about_links(graph, node["id"], issues)
         if pinned_by:
-            link: dict[str, Any] = {"type": "PINNED", "from": _resolve(graph, pinned_by), "to": node["id"]}
+            link: dict[str, Any] = {"type": "PINNED", "from": resolve(graph, pinned_by), "to": node["id"]}
             if pinned_on:
                 link["date"] = pinned_on
             links.append(link)
-        result = _write(graph, node, "pinboard", links, cite, "pin")
-        _done(result, node["id"])
+        result = write_record(graph, node, "pinboard", links, cite, "pin")
+        done(result, node["id"])
 
 
 def _list_options(func: Any) -> Any:
@@ -150,7 +150,7 @@ def brief(store: str | None, issue: str, fmt: str | None, output: str, map_link:
 
     Example: psp brief --issue food-poverty -o brief.html
     """
-    from psp_graph.learning import build_brief, render_brief
+    from psp_graph.brief import build_brief, render_brief
 
     fmt = fmt or ("html" if output.lower().endswith((".html", ".htm")) else "md")
     if (

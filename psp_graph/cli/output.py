@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -63,20 +64,41 @@ def capped(rows: Sequence[dict[str, Any]], limit: int = TABLE_ROWS) -> tuple[Seq
     return rows[:limit], f"… {more:,} more rows; use --format csv or --limit\n"
 
 
-def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None, width: int = 120) -> str:
-    """A boxed text table (heavy header, long cells folded to fit ``width``), drawn
-    without rich: a table of 100 rows takes milliseconds and imports nothing."""
+def terminal_width() -> int:
+    """The terminal's columns (``COLUMNS`` first); 80 when the output is a file or a pipe."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None, width: int | None = None
+) -> str:
+    """A boxed text table (heavy header, long cells folded to fit ``width``, the terminal's
+    by default), drawn without rich: a table of 100 rows takes milliseconds and imports
+    nothing. Words and numbers are kept whole (up to 24 characters) unless the table
+    cannot fit otherwise; a header breaks after its underscores (``money_granted_minor``)."""
     if not rows:
         return f"{title + ': ' if title else ''}no results\n"
     cells = [[str(row.get(c, "")) for c in columns] for row in rows]
-    natural = [
-        max([len(c), *(max(map(len, r[i].splitlines() or [""])) for r in cells)])
+    content = [max(max(map(len, r[i].splitlines() or [""])) for r in cells) for i in range(len(columns))]
+    natural = [max(len(c), content[i]) for i, c in enumerate(columns)]
+    least = [
+        min(
+            natural[i],
+            max(
+                min(_WORD, max((len(w) for r in cells for w in _words(r[i])), default=0)),
+                min(6, max(len(p) for p in _HEADER_PARTS.findall(c) or [""])),
+                3,
+            ),
+        )
         for i, c in enumerate(columns)
     ]
-    widths = _fit(natural, width - 3 * len(columns) - 1)
+    room = (width or terminal_width()) - 3 * len(columns) - 1
+    widths = _fit(natural, [max(n, f) for n, f in zip(content, least, strict=True)], least, room)
     lines = [title] if title else []
     lines.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓")
-    lines += _cells_lines(list(columns), widths, "┃")
+    lines += _cells_lines(list(columns), widths, "┃", header=True)
     lines.append("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩")
     for row in cells:
         lines += _cells_lines(row, widths, "│")
@@ -84,17 +106,35 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | N
     return "\n".join(lines) + "\n"
 
 
-def _fit(natural: list[int], room: int) -> list[int]:
-    """Column widths: the natural ones when they fit, else the widest shrunk first."""
+_WORD = 24  # a single word or number wider than this may be broken
+_BREAKS = re.compile(r"\s+|(?<=[^\W\d]-)(?=[^\W\d])")  # spaces, and after a hyphen between letters
+
+
+_HEADER_PARTS = re.compile(r"[^_]+_*|_+")
+
+
+def _words(text: str) -> list[str]:
+    """The pieces a cell may be folded between: "lived-experience" → "lived-", "experience"."""
+    return _BREAKS.split(text)
+
+
+def _fit(natural: list[int], content: list[int], least: list[int], room: int) -> list[int]:
+    """Column widths: the natural ones when they fit; else headers fold first (down to
+    ``content``), then the widest shrinks first keeping words whole (``least``), and only
+    when even that is too wide do words break (no column below 3)."""
     widths = list(natural)
-    while sum(widths) > max(room, len(widths)) and max(widths) > 1:
-        widest = widths.index(max(widths))
-        widths[widest] -= 1
+    for floor in (content, least, [min(3, n) for n in natural]):
+        while sum(widths) > room:
+            shrinkable = [i for i, w in enumerate(widths) if w > floor[i]]
+            if not shrinkable:
+                break
+            widths[max(shrinkable, key=lambda i: widths[i])] -= 1
     return widths
 
 
-def _cells_lines(values: list[str], widths: list[int], bar: str) -> list[str]:
-    folded = [_fold(v, w) for v, w in zip(values, widths, strict=True)]
+def _cells_lines(values: list[str], widths: list[int], bar: str, *, header: bool = False) -> list[str]:
+    fold = _fold_header if header else _fold
+    folded = [fold(v, w) for v, w in zip(values, widths, strict=True)]
     height = max(len(f) for f in folded)
     return [
         bar
@@ -109,5 +149,19 @@ def _fold(text: str, width: int) -> list[str]:
 
     out: list[str] = []
     for line in text.splitlines() or [""]:
-        out += textwrap.wrap(line, width, break_long_words=True, break_on_hyphens=False) or [""]
+        out += textwrap.wrap(line, width, break_long_words=True, break_on_hyphens=True) or [""]
     return out
+
+
+def _fold_header(text: str, width: int) -> list[str]:
+    """A column name over lines, broken after underscores where it can be."""
+    lines = [""]
+    for part in _HEADER_PARTS.findall(text):
+        if lines[-1] and len(lines[-1]) + len(part) > width:
+            lines.append("")
+        while len(part) > width:  # wider than the column on its own: broken where it must be
+            lines[-1] += part[:width]
+            part = part[width:]
+            lines.append("")
+        lines[-1] += part
+    return [line for line in lines if line] or [""]

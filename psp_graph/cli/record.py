@@ -7,117 +7,24 @@ The listings and the brief are in psp_graph/cli/learning.py.
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
 from typing import Any
 
 import click
 
-from psp_graph.cli.common import handle_errors, open_graph, session_sources, store_option, warn
-from psp_graph.cli.edit import with_source_options
-
-
-@dataclass(frozen=True)
-class Citation:
-    """What a record command cites: its sources (--source, else PSP_SOURCE), the kind of a
-    new source, and whether the record is made-up example data."""
-
-    sources: tuple[str, ...]
-    kind: str | None
-    illustrative: bool | None
-
-
-def citing(func: Any) -> Any:
-    """--source, --source-kind, --confidence and --illustrative, handed to the command as
-    one ``cite`` (a Citation); --confidence stays with the record's fields."""
-
-    @functools.wraps(func)
-    def wrapper(
-        *args: Any,
-        sources: tuple[str, ...] = (),
-        source_kind: str | None = None,
-        illustrative: bool | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        return func(*args, cite=Citation(session_sources(sources), source_kind, illustrative), **kwargs)
-
-    return with_source_options(wrapper)
-
-
-def _write(
-    graph: Any,
-    node: dict[str, Any] | None,
-    section: str,
-    links: list[dict[str, Any]],
-    cite: Citation,
-    summary: str,
-) -> Any:
-    """One change set: new sources, the node and its links (all cite the same sources)."""
-    from psp_graph.sources import cited_sources
-    from psp_graph.validate import RawRecord
-
-    sources, source_kind, illustrative = cite.sources, cite.kind, cite.illustrative
-    ids, new_sources = cited_sources(graph.reader(include_private=True), sources, source_kind)
-    records = [RawRecord("", None, "sources", s) for s in new_sources]
-    extra: dict[str, Any] = {}
-    if ids:
-        extra["sources"] = ids
-    if illustrative is not None:
-        extra["illustrative"] = illustrative
-    if node is not None:
-        records.append(RawRecord("", None, section, {**node, **extra}))
-    records += [RawRecord("", None, "links", {**link, **extra}) for link in links]
-    return graph.load_records(records, summary=summary)
-
-
-def _node_id(graph: Any, prefix: str, name: str, given: str | None) -> str:
-    from psp_graph.ids import slugify
-
-    if given:
-        return given if ":" in given else f"{prefix}:{given}"
-    return f"{prefix}:{slugify(name)}"
-
-
-def _resolve(graph: Any, text: str) -> str:
-    return str(graph.reader().resolve(text))
-
-
-def _resolve_all(graph: Any, texts: tuple[str, ...]) -> list[str]:
-    return [_resolve(graph, text) for text in texts]
-
-
-def _about_links(graph: Any, node_id: str, issues: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [{"type": "ABOUT", "from": node_id, "to": _resolve(graph, text)} for text in issues]
-
-
-def _need_name(name: str | None, what: str) -> str:
-    if not name or not name.strip():
-        raise click.ClickException(f"{what} needs a title")
-    return name.strip()
-
-
-def _exists(graph: Any, node_id: str) -> bool:
-    from psp_graph.exc import NodeNotFound
-
-    try:
-        graph.reader(include_private=True).node(node_id)
-    except NodeNotFound:
-        return False
-    return True
-
-
-def _done(result: Any, node_id: str) -> None:
-    click.echo(f"{node_id}: {result.summary()}")
-
-
-_issue_option = click.option(
-    "--issue",
-    "issues",
-    multiple=True,
-    help="What it is about: a topical issue (food-poverty) or a burning issue (burning:...); repeatable.",
-)
-_raised_option = click.option(
-    "--raised-at", "raised_at", multiple=True, help="An event (or source) it was raised at; repeatable."
+from psp_graph.cli.common import handle_errors, open_graph, store_option, warn
+from psp_graph.cli.recording import (
+    Citation,
+    about_links,
+    citing,
+    done,
+    exists,
+    issue_option,
+    need_name,
+    node_id_for,
+    raised_option,
+    resolve,
+    resolve_all,
+    write_record,
 )
 
 
@@ -145,7 +52,7 @@ def record() -> None:
 @click.option("--organiser", help="Who convened it (id or exact name).")
 @click.option("--id", "node_id", help="An id such as event:cop-may-2020 (made from the name if left out).")
 @click.option("--description")
-@_issue_option
+@issue_option
 @citing
 @store_option
 @handle_errors
@@ -169,7 +76,7 @@ def record_event(
     from psp_graph.learning import event_flags, phase_on
     from psp_graph.values import parse_date
 
-    title = _need_name(name, "an event")
+    title = need_name(name, "an event")
     node: dict[str, Any] = {"name": title, "types": ["Event"]}
     renames = {"event_format": "format", "lived": "participants_lived", "learnt": "participants_learnt"}
     renames["both"] = "participants_both"
@@ -177,18 +84,18 @@ def record_event(
         if value is not None:
             node[renames.get(key, key)] = value
     with open_graph(store) as graph:
-        node["id"] = _node_id(graph, "event", title, node_id)
+        node["id"] = node_id_for(graph, "event", title, node_id)
         day = parse_date(node["date"]).isoformat()
         if "phase" not in node and phase_on(graph.onto, day):
             node["phase"] = phase_on(graph.onto, day)
-        links = _about_links(graph, node["id"], issues)
+        links = about_links(graph, node["id"], issues)
         if organiser:
-            links.append({"type": "ORGANISES", "from": _resolve(graph, organiser), "to": node["id"]})
-        result = _write(graph, node, "events", links, cite, "record event")
+            links.append({"type": "ORGANISES", "from": resolve(graph, organiser), "to": node["id"]})
+        result = write_record(graph, node, "events", links, cite, "record event")
         stored = graph.reader(include_private=True).node(node["id"])
         for flag in event_flags(graph.onto, stored.props):
             warn(f"{node['id']}: {flag}")
-        _done(result, node["id"])
+        done(result, node["id"])
 
 
 @record.command("participant")
@@ -220,7 +127,7 @@ def record_participant(
     if bool(actor) == bool(name):
         raise click.ClickException("give either --actor (someone in the graph) or --name (a new person)")
     with open_graph(store) as graph:
-        event_id = _resolve(graph, event)
+        event_id = resolve(graph, event)
         if "Event" not in graph.reader(include_private=True).node(event_id).labels:
             raise click.ClickException(f"'{event_id}' is not an event")
         node: dict[str, Any] | None = None
@@ -230,14 +137,14 @@ def record_participant(
             if experience:
                 node["experience"] = experience
         else:
-            who = _resolve(graph, str(actor))
+            who = resolve(graph, str(actor))
         link: dict[str, Any] = {"type": "TAKES_PART_IN", "from": who, "to": event_id}
         if experience:
             link["experience"] = experience
-        result = _write(graph, node, "actors", [link], cite, "record participant")
+        result = write_record(graph, node, "actors", [link], cite, "record participant")
         if name and not consent:
             warn(f"{who}: no consent recorded, so this person is private (shown by pseudonym)")
-        _done(result, f"{who} took part in {event_id}")
+        done(result, f"{who} took part in {event_id}")
 
 
 @record.command("support")
@@ -264,14 +171,14 @@ def record_support(
     with open_graph(store) as graph:
         link: dict[str, Any] = {
             "type": "SUPPORTS",
-            "from": _resolve(graph, giver),
-            "to": _resolve(graph, event),
+            "from": resolve(graph, giver),
+            "to": resolve(graph, event),
         }
         link.update({k: v for k, v in fields.items() if v is not None})
         if confidence:
             link["confidence"] = confidence
-        result = _write(graph, None, "links", [link], cite, "record support")
-        _done(result, str((result.ids or ["support"])[-1]))
+        result = write_record(graph, None, "links", [link], cite, "record support")
+        done(result, str((result.ids or ["support"])[-1]))
 
 
 @record.command("burning-issue")
@@ -279,8 +186,8 @@ def record_support(
 @click.option("--polarity", help="barrier or enabler of power sharing.")
 @click.option("--description")
 @click.option("--id", "node_id", help="An id such as burning:short-term-funding.")
-@_raised_option
-@_issue_option
+@raised_option
+@issue_option
 @citing
 @store_option
 @handle_errors
@@ -298,15 +205,15 @@ def record_burning_issue(
 
     Example: psp record burning-issue "Short-term funding" --polarity barrier --raised-at event:cop-may-2020
     """
-    title = _need_name(name, "a burning issue")
+    title = need_name(name, "a burning issue")
     node: dict[str, Any] = {"name": title, "types": ["BurningIssue"]}
     node.update({k: v for k, v in fields.items() if v is not None})
     with open_graph(store) as graph:
-        burning_id = node["id"] = _node_id(graph, "burning", title, node_id)
-        links = [{"type": "RAISED_AT", "from": burning_id, "to": e} for e in _resolve_all(graph, raised_at)]
-        links += _about_links(graph, burning_id, issues)
-        again = set(node) <= {"id", "name", "types"} and _exists(graph, burning_id)
-        result = _write(
+        burning_id = node["id"] = node_id_for(graph, "burning", title, node_id)
+        links = [{"type": "RAISED_AT", "from": burning_id, "to": e} for e in resolve_all(graph, raised_at)]
+        links += about_links(graph, burning_id, issues)
+        again = set(node) <= {"id", "name", "types"} and exists(graph, burning_id)
+        result = write_record(
             graph,
             None if again else node,  # raised again: add where, keep what is recorded about it
             "burning_issues",
@@ -314,7 +221,7 @@ def record_burning_issue(
             cite,
             "record burning issue",
         )
-        _done(result, burning_id)
+        done(result, burning_id)
 
 
 @record.command("insight")
@@ -328,8 +235,8 @@ def record_burning_issue(
     multiple=True,
     help="An event, source, pinboard item, story, practice example or pilot; repeatable.",
 )
-@_raised_option
-@_issue_option
+@raised_option
+@issue_option
 @citing
 @store_option
 @handle_errors
@@ -348,20 +255,18 @@ def record_insight(
 
     Example: psp record insight "Funders hold the pen" --kind finding --stage 2 --raised-at event:cop-may-2020 --evidence pin:who-sits-on-the-panel
     """
-    title = _need_name(name, "an insight")
+    title = need_name(name, "an insight")
     node: dict[str, Any] = {"name": title, "types": ["Insight"]}
     node.update({k: v for k, v in fields.items() if v is not None})
     with open_graph(store) as graph:
-        node["id"] = _node_id(graph, "insight", title, node_id)
-        links = [{"type": "RAISED_AT", "from": node["id"], "to": e} for e in _resolve_all(graph, raised_at)]
-        links += [
-            {"type": "EVIDENCED_BY", "from": node["id"], "to": e} for e in _resolve_all(graph, evidence)
-        ]
-        links += _about_links(graph, node["id"], issues)
-        result = _write(graph, node, "insights", links, cite, "record insight")
+        node["id"] = node_id_for(graph, "insight", title, node_id)
+        links = [{"type": "RAISED_AT", "from": node["id"], "to": e} for e in resolve_all(graph, raised_at)]
+        links += [{"type": "EVIDENCED_BY", "from": node["id"], "to": e} for e in resolve_all(graph, evidence)]
+        links += about_links(graph, node["id"], issues)
+        result = write_record(graph, node, "insights", links, cite, "record insight")
         if not evidence:
             warn(f"{node['id']}: no evidence yet; psp insights lists it as unevidenced")
-        _done(result, node["id"])
+        done(result, node["id"])
 
 
 @record.command("story")
@@ -378,8 +283,8 @@ def record_insight(
 @click.option("--description", help="The story, in a few lines (kept private unless --privacy public).")
 @click.option("--privacy", help="private (default), internal or public.")
 @click.option("--id", "node_id", help="An id such as story:from-consulted-to-chair.")
-@_raised_option
-@_issue_option
+@raised_option
+@issue_option
 @citing
 @store_option
 @handle_errors
@@ -398,19 +303,19 @@ def record_story(
 
     Example: psp record story "From consulted to chair" --consent-to-share --told-by group:kettlebridge-parents-food-collective
     """
-    title = _need_name(name, "a story")
+    title = need_name(name, "a story")
     if not consent_to_share:
         raise click.ClickException("a story is recorded only with the teller's consent (--consent-to-share)")
     node: dict[str, Any] = {"name": title, "types": ["Story"], "consent_to_share": True}
     node.update({k: v for k, v in fields.items() if v is not None})
     with open_graph(store) as graph:
-        node["id"] = _node_id(graph, "story", title, node_id)
-        links = [{"type": "RAISED_AT", "from": node["id"], "to": e} for e in _resolve_all(graph, raised_at)]
+        node["id"] = node_id_for(graph, "story", title, node_id)
+        links = [{"type": "RAISED_AT", "from": node["id"], "to": e} for e in resolve_all(graph, raised_at)]
         if told_by:
-            links.append({"type": "TOLD_BY", "from": node["id"], "to": _resolve(graph, told_by)})
-        links += _about_links(graph, node["id"], issues)
-        result = _write(graph, node, "stories", links, cite, "record story")
-        _done(result, node["id"])
+            links.append({"type": "TOLD_BY", "from": node["id"], "to": resolve(graph, told_by)})
+        links += about_links(graph, node["id"], issues)
+        result = write_record(graph, node, "stories", links, cite, "record story")
+        done(result, node["id"])
 
 
 @record.command("recommendation")
@@ -427,7 +332,7 @@ def record_story(
 @click.option("--stage", help="1-5 (usually 5).")
 @click.option("--date", help="YYYY-MM-DD.")
 @click.option("--id", "node_id", help="An id such as rec:pay-for-participation.")
-@_issue_option
+@issue_option
 @citing
 @store_option
 @handle_errors
@@ -445,7 +350,7 @@ def record_recommendation(
 
     Example: psp record recommendation "Pay people for their time" --to org:metro-food-aid-network --evidence insight:pay-for-expertise
     """
-    title = _need_name(name, "a recommendation")
+    title = need_name(name, "a recommendation")
     if not targets:
         raise click.ClickException(
             "a recommendation needs at least one target (--to ACTOR or DECISION SPACE)"
@@ -453,14 +358,12 @@ def record_recommendation(
     node: dict[str, Any] = {"name": title, "types": ["Recommendation"]}
     node.update({k: v for k, v in fields.items() if v is not None})
     with open_graph(store) as graph:
-        node["id"] = _node_id(graph, "rec", title, node_id)
-        links = [{"type": "ADDRESSED_TO", "from": node["id"], "to": t} for t in _resolve_all(graph, targets)]
-        links += [
-            {"type": "EVIDENCED_BY", "from": node["id"], "to": e} for e in _resolve_all(graph, evidence)
-        ]
-        links += _about_links(graph, node["id"], issues)
-        result = _write(graph, node, "recommendations", links, cite, "record recommendation")
-        _done(result, node["id"])
+        node["id"] = node_id_for(graph, "rec", title, node_id)
+        links = [{"type": "ADDRESSED_TO", "from": node["id"], "to": t} for t in resolve_all(graph, targets)]
+        links += [{"type": "EVIDENCED_BY", "from": node["id"], "to": e} for e in resolve_all(graph, evidence)]
+        links += about_links(graph, node["id"], issues)
+        result = write_record(graph, node, "recommendations", links, cite, "record recommendation")
+        done(result, node["id"])
 
 
 @record.command("pilot")
@@ -470,7 +373,7 @@ def record_recommendation(
 @click.option("--valid-to", help="When it ended.")
 @click.option("--stage", help="1-5 (usually 4).")
 @click.option("--id", "node_id", help="An id such as pilot:metro-food-aid-network-shares-power.")
-@_issue_option
+@issue_option
 @citing
 @store_option
 @handle_errors
@@ -488,12 +391,12 @@ def record_pilot(
 
     Example: psp record pilot "Food network shares power" --by org:metro-food-aid-network --valid-from 2021-01 --valid-to 2021-12
     """
-    title = _need_name(name, "a pilot")
+    title = need_name(name, "a pilot")
     node: dict[str, Any] = {"name": title, "types": ["Pilot"]}
     node.update({k: v for k, v in fields.items() if v is not None})
     with open_graph(store) as graph:
-        node["id"] = _node_id(graph, "pilot", title, node_id)
-        links = [{"type": "PILOTED_BY", "from": node["id"], "to": _resolve(graph, organisation)}]
-        links += _about_links(graph, node["id"], issues)
-        result = _write(graph, node, "pilots", links, cite, "record pilot")
-        _done(result, node["id"])
+        node["id"] = node_id_for(graph, "pilot", title, node_id)
+        links = [{"type": "PILOTED_BY", "from": node["id"], "to": resolve(graph, organisation)}]
+        links += about_links(graph, node["id"], issues)
+        result = write_record(graph, node, "pilots", links, cite, "record pilot")
+        done(result, node["id"])

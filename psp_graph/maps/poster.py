@@ -21,8 +21,9 @@ from typing import Any
 from psp_graph.exc import InvalidData, PspGraphError
 from psp_graph.graph import Graph
 from psp_graph.maps.build import MapOptions
+from psp_graph.maps.caption import Caption
 from psp_graph.maps.layout import save_layout
-from psp_graph.maps.payload import FLAGS, Caption, label_text, node_radius
+from psp_graph.maps.payload import FLAGS, label_text, node_radius
 from psp_graph.maps.render import MapPage, make_map
 from psp_graph.ontology import did_you_mean
 

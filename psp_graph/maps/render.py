@@ -27,8 +27,9 @@ from markupsafe import Markup, escape
 from psp_graph.exc import PspGraphError
 from psp_graph.graph import Graph
 from psp_graph.maps.build import MapOptions, select_map
+from psp_graph.maps.caption import Caption, caption_for
 from psp_graph.maps.layout import Positions, compute_layout, load_layout, save_layout
-from psp_graph.maps.payload import Caption, build_payload, caption_for
+from psp_graph.maps.payload import build_payload
 from psp_graph.maps.style import map_style
 from psp_graph.resources import resource_path
 

@@ -39,12 +39,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-__all__ = ["Neo4jServer", "ensure_gds_jars", "ensure_jars", "java_available", "neo4j_version"]
+__all__ = ["Neo4jServer", "compact", "ensure_gds_jars", "ensure_jars", "java_available", "neo4j_version"]
 
 HERE = Path(__file__).resolve().parent
 POM = HERE / "pom.xml"
 LIB = HERE / "lib"
 LAUNCHER = HERE / "Launcher.java"
+COMPACT = HERE / "Compact.java"
 _LOCK = HERE / ".lib.lock"
 # The Graph Data Science library (Community edition): its modules, fetched by gds/pom.xml.
 GDS_POM = HERE / "gds" / "pom.xml"
@@ -326,6 +327,36 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def compact(data_dir: Path, timeout: float = 3600.0) -> str:
+    """Rewrite a STOPPED server's data folder so nothing deleted survives in its files.
+
+    Neo4j never zeroes freed records and keeps committed transactions in its logs, so after
+    ``psp erase`` an erased person's text stays in the files under ``data_dir`` until this runs
+    (Compact.java: a fresh copy of what the database holds now, its indexes re-created, the old
+    files zeroed and deleted; docs/trust.md). Returns Compact.java's one-line summary.
+    """
+    data_dir = Path(data_dir).resolve()
+    ensure_jars()
+    java = _java()
+    if java is None or not java_available():
+        raise RuntimeError("Java 17 or newer is needed to compact a Neo4j folder")
+    lock = data_dir / "data" / "databases" / "store_lock"
+    if lock.is_file():
+        with lock.open("a") as f:
+            try:
+                fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(f, fcntl.LOCK_UN)
+            except OSError:
+                raise RuntimeError(f"stop the Neo4j server using {data_dir} first, then compact it") from None
+    cmd = [java, *JAVA_FLAGS, "-cp", str(LIB / "*"), str(COMPACT), str(data_dir)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("COMPACTED ")]
+    if proc.returncode != 0 or not lines:
+        tail = "\n".join(proc.stderr.splitlines()[-20:])
+        raise RuntimeError(f"compacting {data_dir} failed (exit {proc.returncode}):\n{tail}")
+    return lines[0]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Start a local Neo4j for psp-graph.")
     parser.add_argument(
@@ -342,7 +373,22 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="a throwaway server for the test suite: prints PSP_TEST_NEO4J_URI instead of PSP_STORE",
     )
+    parser.add_argument(
+        "--compact",
+        action="store_true",
+        help="do not start: rewrite the stopped server's --data folder so nothing deleted "
+        "(e.g. by psp erase) survives in its files",
+    )
     args = parser.parse_args(argv)
+    if args.compact:
+        if not args.data:
+            parser.error("--compact needs --data DIR (the folder of a stopped server)")
+        try:
+            print(compact(args.data))
+        except RuntimeError as e:
+            print(e, file=sys.stderr)
+            return 1
+        return 0
     if args.for_tests and args.data:
         parser.error("--for-tests keeps no data: drop --data (tests wipe the database they use)")
 
