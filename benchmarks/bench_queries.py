@@ -2,7 +2,9 @@
 (10 links per actor), on the embedded store (time and peak memory, each query in
 a fresh process), with the Neo4j server-side time beside it, and for
 power-ranking a direct python-igraph computation of the same metrics as the
-reference, all in the same run.
+reference, all in the same run. On Neo4j (a server with the Graph Data Science
+library) power-ranking and brokers also run whole, both ways side by side: the
+Python path (edges shipped to Python) and the in-server path (GDS).
 
     python benchmarks/bench_queries.py [--sizes 1000,10000,100000] [--no-neo4j]
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sqlite3
 import subprocess
@@ -147,7 +150,58 @@ def params_for(name: str, first_org: str) -> dict[str, object]:
     return {}
 
 
-def neo4j_times(size: int, nodes: list, links: list, server_uri: str) -> dict[str, float]:  # type: ignore[type-arg]
+ANALYTICS_QUERIES = ("power-ranking", "brokers")
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the Neo4j JVM has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def analytics_times(server_uri: str, pid: int) -> dict[tuple[str, str], dict[str, float]]:
+    """power-ranking and brokers through run_query, Python path and in-server path, on
+    the store neo4j_times loaded: wall, client CPU and server CPU seconds of a second
+    (warm) run of each."""
+    from psp_graph.analysis import run_query
+    from psp_graph.graph import Graph
+
+    found = {}
+    with Graph.open(server_uri) as graph:
+        for name in ANALYTICS_QUERIES:
+            for where in ("python", "server"):
+                # The first GDS call in a JVM loads and compiles the library (seconds): a team
+                # server pays that once, so both paths are timed warm, on a second run.
+                run_query(graph, name, analytics=where)
+                cpu_server = server_cpu(pid)
+                start, cpu = time.perf_counter(), time.process_time()
+                rows = run_query(graph, name, analytics=where).rows
+                found[name, where] = {
+                    "seconds": time.perf_counter() - start,
+                    "cpu": time.process_time() - cpu,
+                    "server_cpu": server_cpu(pid) - cpu_server,
+                    "rows": len(rows),
+                }
+    return found
+
+
+def print_analytics(found: dict[tuple[str, str], dict[str, float]]) -> None:
+    print(f"  on Neo4j, whole query{'':9} {'wall s':>7} {'cpu s':>7} {'server cpu s':>13} {'rows':>8}")
+    for name in ANALYTICS_QUERIES:
+        for where, label in (("python", "Python path"), ("server", "in server (GDS)")):
+            r = found[name, where]
+            print(
+                f"  {name + ' ' + label:38} {r['seconds']:7.2f} {r['cpu']:7.2f} {r['server_cpu']:13.2f}"
+                f" {r['rows']:8,}"
+            )
+        py, gds = found[name, "python"], found[name, "server"]
+        total = (py["cpu"] + py["server_cpu"]) / max(gds["cpu"] + gds["server_cpu"], 1e-3)
+        print(
+            f"  {'':38} Python / GDS: wall {py['seconds'] / gds['seconds']:.2f}x, cpu (both sides) {total:.2f}x"
+        )
+
+
+def neo4j_times(size: int, nodes: list, links: list, server_uri: str, names=None) -> dict[str, float]:  # type: ignore[no-untyped-def,type-arg]
     from psp_graph.analysis.cypher import cypher_text
     from psp_graph.analysis.runner import cypher_parameters, resolve_params
     from psp_graph.analysis.spec import QUERIES as SPECS
@@ -160,8 +214,10 @@ def neo4j_times(size: int, nodes: list, links: list, server_uri: str) -> dict[st
     graph = Graph(backend)
     times = {}
     first_org = next(n.id for n in nodes if n.id.startswith("org:"))
-    for name in SPECS:
+    for name in SPECS if names is None else names:
         values = resolve_params(SPECS[name], params_for(name, first_org))
+        if "place" in values:  # as run_query does; no place filter here
+            values["places"] = None
         start = time.perf_counter()
         backend.run_cypher(cypher_text(name), cypher_parameters(graph.onto, values, None))  # type: ignore[attr-defined]
         times[name] = time.perf_counter() - start
@@ -174,6 +230,11 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--no-neo4j", action="store_true")
     parser.add_argument(
+        "--analytics-only",
+        action="store_true",
+        help="only load Neo4j and run power-ranking and brokers both ways (Python path, GDS)",
+    )
+    parser.add_argument(
         "--neo4j-sizes",
         default="1000,10000",
         help="sizes also run on Neo4j (loading 1M links takes minutes on 2 cores)",
@@ -185,10 +246,16 @@ def main() -> int:
 
         tools = neo4j_tools()
         tools.ensure_jars()
-        server = tools.Neo4jServer(timeout=180)
+        server = tools.Neo4jServer(timeout=300, gds=True)
         server.start()
     try:
         for size in [int(s) for s in args.sizes.split(",")]:
+            if args.analytics_only and server is not None:
+                nodes, all_links = generate_graph(size, 10, seed=size)
+                neo4j_times(size, nodes, all_links, server.uri, names=())
+                print(f"\n== {size:,} actors, {len(all_links):,} links (Neo4j only)")
+                print_analytics(analytics_times(server.uri, server.pid))
+                continue
             path = generated_store(size)
             store = f"sqlite:///{path}"
             org = (
@@ -199,9 +266,11 @@ def main() -> int:
             links = sqlite3.connect(path).execute("SELECT count(*) FROM links").fetchone()[0]
             on_neo4j = server is not None and str(size) in args.neo4j_sizes.split(",")
             neo: dict[str, float] = {}
+            analytics = {}
             if server is not None and on_neo4j:
                 nodes, all_links = generate_graph(size, 10, seed=size)
                 neo = neo4j_times(size, nodes, all_links, server.uri)
+                analytics = analytics_times(server.uri, server.pid)
             print(f"\n== {size:,} actors, {links:,} links")
             print(
                 f"{'query':30} {'wall s':>7} {'cpu s':>7} {'peak MiB':>9} {'rows':>10} {'neo4j s':>8}   reference"
@@ -220,6 +289,8 @@ def main() -> int:
                         f"   power-ranking / reference: wall {result['seconds'] / ref['seconds']:.2f}x,"
                         f" cpu {result['cpu'] / ref['cpu']:.2f}x"
                     )
+            if analytics:
+                print_analytics(analytics)
             for label, name, params, sql in FILTERED:
                 result = run_child(CHILD, str(ROOT), store, name, json.dumps(params))
                 ref = run_child(SQL_REFERENCE, str(path), sql)

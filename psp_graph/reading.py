@@ -17,10 +17,17 @@ so none of them can forget the rule.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from psp_graph.backends.base import Backend, ColumnStore, CypherStore, LinkRow, LinkRowStore
+from psp_graph.backends.base import (
+    Backend,
+    ColumnStore,
+    CypherStore,
+    GraphAlgorithmStore,
+    LinkRow,
+    LinkRowStore,
+)
 from psp_graph.exc import NodeNotFound
 from psp_graph.ontology import Ontology, did_you_mean
 from psp_graph.privacy import display_name, redact_link, redact_node, shown_by_name
@@ -241,6 +248,25 @@ class Reader:
         if not isinstance(self._backend, CypherStore):
             raise TypeError(f"{type(self._backend).__name__} does not run Cypher")
         return self._backend.run_cypher(query, params)
+
+    @property
+    def has_graph_algorithms(self) -> bool:
+        """True when the store's server runs graph algorithms itself (Neo4j with GDS)."""
+        return isinstance(self._backend, GraphAlgorithmStore) and self._backend.has_graph_algorithms()
+
+    def graph_algorithms(
+        self,
+        projection: str,
+        params: dict[str, Any],
+        algorithms: Mapping[str, Mapping[str, Any]],
+        *,
+        undirected: bool,
+    ) -> dict[str, dict[str, Any]]:
+        """Values by algorithm and node id, computed in the server on the projection the
+        read-only query returns (see GraphAlgorithmStore): ids and numbers, never names."""
+        if not isinstance(self._backend, GraphAlgorithmStore):
+            raise TypeError(f"{type(self._backend).__name__} does not run graph algorithms")
+        return self._backend.run_graph_algorithms(projection, params, algorithms, undirected=undirected)
 
     # -- finding ---------------------------------------------------------------
     def search(self, text: str, limit: int = 20) -> list[StoredNode]:

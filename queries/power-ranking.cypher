@@ -4,7 +4,8 @@
 // columns: rank, id, score, money_granted_minor, resources, seats_authority, reach, brokerage
 // returns: the projection (part = 'edge') and the counted components (part = 'actor');
 //   psp_graph.analysis.power.finish_power_ranking computes PageRank, betweenness and the score.
-// cypher-parameters: $issues, $as_of, $currency, $issue_types, $authority_types, $reach_types
+// cypher-parameters: $issues, $as_of, $currency, $issue_types, $authority_types, $reach_types, $with_projection
+//   (false: the actor rows only, when the server computes the algorithms itself)
 MATCH (a:Actor)
 WHERE {{on_selected_issue(a)}}
 CALL {
@@ -28,7 +29,7 @@ RETURN 'actor' AS part, a.id AS id, money AS money_minor, resources, authority A
        null AS target, null AS type, null AS weight
 UNION ALL
 MATCH (s:Entity)-[r]->(t:Entity)
-WHERE type(r) IN $reach_types AND {{valid(r)}}
+WHERE $with_projection AND type(r) IN $reach_types AND {{valid(r)}}
   AND (s:DecisionSpace OR s:Initiative OR (s:Actor AND {{on_selected_issue(s)}}))
   AND (t:DecisionSpace OR t:Initiative OR (t:Actor AND {{on_selected_issue(t)}}))
 RETURN 'edge' AS part, s.id AS id, null AS money_minor, null AS resources, null AS seats_authority,

@@ -9,6 +9,10 @@ one reason, except under ``CI=true``, where a Neo4j that cannot start is an erro
 backend's credential variables set from ``PSP_TEST_NEO4J_USER``/``_PASSWORD``/
 ``_DATABASE`` (or cleared).
 
+``neo4j_gds_store`` is the same for a second server that has the Graph Data Science
+library (``PSP_TEST_NEO4J_GDS_URI``, else started with ``Neo4jServer(gds=True)``),
+started only by the tests that ask for it.
+
 Isolation cannot fail open: a wipe deletes data only in a database this test run
 claimed. A database is claimed when it is empty (nothing but, at most, a test
 marker), by writing this run's token into its ``:PspMeta`` marker; later wipes in
@@ -67,12 +71,23 @@ def require_java() -> ModuleType:
 @pytest.fixture(scope="session")
 def neo4j_server_uri() -> Iterator[str]:
     """The Bolt URL of the session's Neo4j."""
-    given = os.environ.get("PSP_TEST_NEO4J_URI")
+    yield from _server_uri("PSP_TEST_NEO4J_URI", gds=False)
+
+
+@pytest.fixture(scope="session")
+def neo4j_gds_server_uri() -> Iterator[str]:
+    """The Bolt URL of the session's Neo4j with the Graph Data Science library."""
+    yield from _server_uri("PSP_TEST_NEO4J_GDS_URI", gds=True)
+
+
+def _server_uri(variable: str, *, gds: bool) -> Iterator[str]:
+    given = os.environ.get(variable)
     if given:
         yield given
         return
     tools = require_java()
-    server = tools.Neo4jServer(timeout=180)
+    # The first start with GDS also fetches its jars (about 130 of them).
+    server = tools.Neo4jServer(timeout=300 if gds else 180, gds=gds)
     try:
         server.start()
     except RuntimeError as err:
@@ -132,6 +147,16 @@ def wipe_test_database(uri: str, token: str = RUN_TOKEN) -> None:
 @pytest.fixture
 def neo4j_store(neo4j_server_uri: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """The URL of an empty test database, with the backend's credentials set for it."""
+    return _claimed(neo4j_server_uri, monkeypatch)
+
+
+@pytest.fixture
+def neo4j_gds_store(neo4j_gds_server_uri: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The URL of an empty test database on the server with Graph Data Science."""
+    return _claimed(neo4j_gds_server_uri, monkeypatch)
+
+
+def _claimed(neo4j_server_uri: str, monkeypatch: pytest.MonkeyPatch) -> str:
     try:
         wipe_test_database(neo4j_server_uri)
     except RefusedWipe as err:

@@ -473,7 +473,7 @@ def test_the_named_queries_use_only_cypher_of_the_stated_neo4j_floor() -> None:
 
     from tests.conftest import ROOT
 
-    for path in sorted((ROOT / "queries").glob("*.cypher")):
+    for path in sorted((ROOT / "queries").rglob("*.cypher")):  # queries/server/ too
         assert not re.search(r"\bCALL\s*\(", path.read_text()), f"{path.name} uses CALL (...) {{, Neo4j 5.23+"
     for doc in ("README.md", "docs/neo4j.md", "psp_graph/backends/neo4j.py"):
         assert "5.7 or newer" in (ROOT / doc).read_text().replace("\n", " "), doc

@@ -11,7 +11,7 @@ computes it (``@twin("NAME")``). Importing this package registers every twin.
 from __future__ import annotations
 
 # The modules that hold the twins: imported so that their @twin registrations run.
-from psp_graph.analysis import funding, gaps, learning, participation, power  # noqa: F401
+from psp_graph.analysis import funding, gaps, learning, participation, power, power_server  # noqa: F401
 from psp_graph.analysis.runner import Table, run_query
 from psp_graph.analysis.spec import QUERIES, QuerySpec
 

@@ -40,6 +40,7 @@ __all__ = [
     "finish_brokers",
     "finish_power_ranking",
     "power_raw",
+    "score_table",
     "selected_actors",
 ]
 
@@ -159,6 +160,16 @@ def finish_power_ranking(
     brokerage, _ = betweenness(
         broker_graph, exact_below=EXACT_BELOW, samples=POWER_SAMPLES, seed=BETWEENNESS_SEED
     )
+    return score_table(actors, reach, brokerage, params)
+
+
+def score_table(
+    actors: list[dict[str, Any]], reach: dict[str, float], brokerage: dict[str, float], params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The power-ranking table from the actor rows (counted components), reach and
+    brokerage by actor id: each component normalised by its maximum, then the weighted
+    mean; ranked by score, then id. Shared by the Python and the in-server paths."""
+    ids = [a["id"] for a in actors]
     # One list per component, in the actors' order.
     columns: dict[str, list[Any]] = {
         "money_granted_minor": [int(a["money_minor"] or 0) for a in actors],

@@ -15,13 +15,17 @@ from typing import Any
 from psp_graph.analysis import power
 from psp_graph.analysis.cypher import cypher_text, parse_header
 from psp_graph.analysis.data import load_data, select_issues, select_places
-from psp_graph.analysis.spec import FINISHERS, QUERIES, TWINS, QuerySpec, coerce_param
+from psp_graph.analysis.spec import FINISHERS, IN_SERVER, QUERIES, TWINS, QuerySpec, coerce_param
 from psp_graph.exc import InvalidData
 from psp_graph.graph import Graph
 from psp_graph.ontology import Ontology, did_you_mean
 from psp_graph.reading import Reader
 
-__all__ = ["Table", "cypher_parameters", "cypher_text", "parse_header", "run_query"]
+__all__ = ["ANALYTICS", "Table", "cypher_parameters", "cypher_text", "parse_header", "run_query"]
+
+ANALYTICS = ("auto", "server", "python")
+"""Where graph algorithms run: in the store's server when it can (auto), there or fail
+(server), or in Python (python: the same numbers on every store, to the last bit)."""
 
 
 @dataclass
@@ -64,19 +68,32 @@ def cypher_parameters(onto: Ontology, params: dict[str, Any], issues: list[str] 
         "rung_ranks": dict(ladder.ranks),
         "rung_groups": dict(ladder.groups),
         "tokenism_top": onto.tokenism_top,
+        "with_projection": True,
     }
 
 
 def run_query(
-    graph: Graph, name: str, params: dict[str, Any] | None = None, *, include_private: bool = False
+    graph: Graph,
+    name: str,
+    params: dict[str, Any] | None = None,
+    *,
+    include_private: bool = False,
+    analytics: str = "auto",
 ) -> Table:
     """Run the named query on ``graph``'s store and return its table.
 
-    Raises InvalidData for an unknown query, parameter or issue (with suggestions).
+    ``analytics`` says where power-ranking's and brokers' graph algorithms run (see
+    ANALYTICS): with ``auto`` in the server when the store has the Graph Data Science
+    library, else in Python. Raises InvalidData for an unknown query, parameter or
+    issue (with suggestions), or ``server`` on a store that cannot.
     """
     spec = QUERIES.get(name)
     if spec is None:
         raise InvalidData(f"no query '{name}'{did_you_mean(name, sorted(QUERIES))}")
+    if analytics not in ANALYTICS:
+        raise InvalidData(
+            f"analytics must be one of {', '.join(ANALYTICS)}, not '{analytics}'", field="analytics"
+        )
     values = resolve_params(spec, params or {})
     shown = graph.reader(include_private=include_private)  # names, with privacy applied
     store = graph.reader(include_private=True)  # counts and scores need every node as it is
@@ -87,14 +104,23 @@ def run_query(
         if not values["actor"]:
             raise InvalidData(f"query {name} needs an actor (--param actor=ID)", field="actor")
         values["actor"] = shown.resolve(str(values["actor"]))
-    if store.runs_cypher:
+    in_server = name in IN_SERVER and analytics != "python" and store.has_graph_algorithms
+    if analytics == "server" and name in IN_SERVER and not in_server:
+        raise InvalidData(
+            f"query {name}: this store cannot run graph algorithms itself "
+            "(Neo4j with the Graph Data Science library can)",
+            field="analytics",
+        )
+    if in_server:
+        rows = IN_SERVER[name](store, graph.onto, cypher_parameters(graph.onto, values, issues), values)
+    elif store.runs_cypher:
         rows = store.cypher(cypher_text(name), cypher_parameters(graph.onto, values, issues))
     else:
         rows = TWINS[name](load_data(store, values.get("as_of")), issues, values)
-    if name in FINISHERS:
+    if name in FINISHERS and not in_server:
         rows = FINISHERS[name](rows, values, graph.onto)
     if name == "recommendation-targets":  # targets joined to power-ranking, the same on every store
-        _join_power_ranking(graph, rows, include_private)
+        _join_power_ranking(graph, rows, include_private, analytics)
     # Every column in order (name columns empty until filled); NaN (the one value unequal
     # to itself) becomes None. Inline, as this runs per cell.
     columns = spec.column_names
@@ -107,11 +133,14 @@ def run_query(
     return Table(name, list(columns), rows)
 
 
-def _join_power_ranking(graph: Graph, rows: list[dict[str, Any]], include_private: bool) -> None:
+def _join_power_ranking(
+    graph: Graph, rows: list[dict[str, Any]], include_private: bool, analytics: str
+) -> None:
     """Add each target's rank and score from power-ranking over the whole graph."""
     if not rows:
         return
-    ranking = {r["id"]: r for r in run_query(graph, "power-ranking", include_private=include_private).rows}
+    table = run_query(graph, "power-ranking", include_private=include_private, analytics=analytics)
+    ranking = {r["id"]: r for r in table.rows}
     for row in rows:
         ranked = ranking.get(row["target_id"])
         row["power_rank"] = ranked["rank"] if ranked else None

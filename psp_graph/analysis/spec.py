@@ -17,9 +17,11 @@ from psp_graph.exc import InvalidData
 if TYPE_CHECKING:
     from psp_graph.analysis.data import AnalysisData
     from psp_graph.ontology import Ontology
+    from psp_graph.reading import Reader
 
 __all__ = [
     "FINISHERS",
+    "IN_SERVER",
     "QUERIES",
     "TWINS",
     "ColumnSpec",
@@ -28,6 +30,7 @@ __all__ = [
     "QuerySpec",
     "coerce_param",
     "finisher",
+    "in_server",
     "twin",
 ]
 
@@ -39,6 +42,10 @@ TWINS: dict[str, Twin] = {}
 """The Python twin of each named query: the same rows as its .cypher, on stores without Cypher."""
 FINISHERS: dict[str, Finisher] = {}
 """For graph-algorithm queries: one step that finishes the rows on every store."""
+InServer = Callable[["Reader", "Ontology", Params, Params], Rows]
+IN_SERVER: dict[str, InServer] = {}
+"""For graph-algorithm queries: the finished rows with the algorithms run in the store's
+server (a GraphAlgorithmStore), given (reader, ontology, Cypher parameters, parameters)."""
 
 
 def twin(name: str) -> Callable[[Twin], Twin]:
@@ -56,6 +63,16 @@ def finisher(name: str) -> Callable[[Finisher], Finisher]:
 
     def register(func: Finisher) -> Finisher:
         FINISHERS[name] = func
+        return func
+
+    return register
+
+
+def in_server(name: str) -> Callable[[InServer], InServer]:
+    """Register the decorated function as query ``name``'s in-server path."""
+
+    def register(func: InServer) -> InServer:
+        IN_SERVER[name] = func
         return func
 
     return register

@@ -8,12 +8,21 @@ every backend against this contract.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode, canonical_json
 
-__all__ = ["Backend", "ColumnStore", "CypherStore", "ErasableStore", "LinkRow", "LinkRowStore"]
+__all__ = [
+    "GRAPH_ALGORITHMS",
+    "Backend",
+    "ColumnStore",
+    "CypherStore",
+    "ErasableStore",
+    "GraphAlgorithmStore",
+    "LinkRow",
+    "LinkRowStore",
+]
 
 
 class LinkRow(NamedTuple):
@@ -151,3 +160,40 @@ class ErasableStore(Protocol):
         secure_delete on). Returns None when the store's files are clean afterwards, else one
         line saying what still holds traces and how to clear it (Neo4j: its transaction logs,
         freed records and index pages until the stopped server's folder is compacted)."""
+
+
+# What a GraphAlgorithmStore may be asked to run, and the value each gives a node.
+GRAPH_ALGORITHMS: dict[str, str] = {
+    "pageRank": "weighted PageRank (dangling rank dropped, not spread: scale it to sum 1 for the usual form)",
+    "betweenness": "unweighted betweenness, not normalised (sampled with samplingSize and samplingSeed)",
+    "degree": "relationships of the node in the projection (distinct neighbours, once collapsed)",
+    "articulationPoints": "True for an articulation point, absent otherwise (undirected only)",
+}
+
+
+@runtime_checkable
+class GraphAlgorithmStore(Protocol):
+    """An optional ability: the store runs graph algorithms itself (Neo4j with the Graph
+    Data Science library), on an in-memory projection it builds from a read-only query
+    and drops afterwards, so the links never leave the server; only one value per node
+    and algorithm comes back.
+
+    The projection query returns rows ``source, target, weight``: nodes of the store
+    (a ``target`` of null adds ``source`` alone) and a float weight. Parallel rows of
+    one pair are the caller's to sum. Algorithm names are keys of GRAPH_ALGORITHMS;
+    their options are the library's own configuration keys.
+    """
+
+    def has_graph_algorithms(self) -> bool:
+        """True when this connection's server runs them (asked once per connection)."""
+
+    def run_graph_algorithms(
+        self,
+        projection: str,
+        params: dict[str, Any],
+        algorithms: Mapping[str, Mapping[str, Any]],
+        *,
+        undirected: bool,
+    ) -> dict[str, dict[str, Any]]:
+        """Each algorithm's values by node id (the node's ``id`` property): ``{name: {id:
+        value}}``. Raises StoreUnavailable when the server has no such library."""

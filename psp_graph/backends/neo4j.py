@@ -25,7 +25,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
@@ -113,6 +113,7 @@ class Neo4jBackend:
         password = os.environ.get("PSP_NEO4J_PASSWORD")
         self.database = os.environ.get("PSP_NEO4J_DATABASE") or None
         self._driver: Driver | None = None
+        self._gds: bool | None = None  # has the server Graph Data Science? asked once
         try:
             with self._errors("connect to"):
                 self._driver = GraphDatabase.driver(
@@ -208,6 +209,27 @@ class Neo4jBackend:
     def run_cypher(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         """Run a read-only named query (queries/*.cypher) server-side; values only as parameters."""
         return self._read(query, **params)
+
+    def has_graph_algorithms(self) -> bool:
+        """True when the server has the Graph Data Science library (asked once)."""
+        if self._gds is None:
+            from psp_graph.backends.neo4j_gds import has_gds
+
+            self._gds = has_gds(self)
+        return self._gds
+
+    def run_graph_algorithms(
+        self,
+        projection: str,
+        params: dict[str, Any],
+        algorithms: Mapping[str, Mapping[str, Any]],
+        *,
+        undirected: bool,
+    ) -> dict[str, dict[str, Any]]:
+        """Graph algorithms in the server (GraphAlgorithmStore; see neo4j_gds.py)."""
+        from psp_graph.backends.neo4j_gds import run_gds
+
+        return run_gds(self, projection, params, algorithms, undirected=undirected)
 
     def _write(self, query: str, **params: Any) -> None:
         with self._errors("write to"):

@@ -20,6 +20,14 @@ from psp_graph.cli.common import emit, handle_errors, open_graph, output_options
     metavar="EVENT|GROUP",
     help="Only links recorded at this event, or at the events this group took part in.",
 )
+@click.option(
+    "--analytics",
+    type=click.Choice(["auto", "server", "python"]),
+    default="auto",
+    show_default=True,
+    help="Where power-ranking's and brokers' graph algorithms run: in a Neo4j server with Graph Data Science "
+    "when it has it (auto), there or fail (server), or in Python (the same numbers on every store).",
+)
 @store_option
 @output_options
 @handle_errors
@@ -32,6 +40,7 @@ def query(
     include_private: bool,
     source: str | None,
     perspective: str | None,
+    analytics: str,
     store: str | None,
     fmt: str,
     output: str,
@@ -64,10 +73,10 @@ def query(
         warn("showing private persons by name; do not share this output")
     with open_graph(store, read_only=True) as graph:
         if source is None and perspective is None:
-            table = run_query(graph, name, values, include_private=include_private)
+            table = run_query(graph, name, values, include_private=include_private, analytics=analytics)
         else:
             from psp_graph.perspective import view_of
 
             with view_of(graph, source=source, perspective=perspective) as view:
-                table = run_query(view, name, values, include_private=include_private)
+                table = run_query(view, name, values, include_private=include_private, analytics=analytics)
     emit(table.rows, table.columns, fmt, output, title=name)

@@ -4,6 +4,9 @@
 //
 //   java -Xmx1g --add-opens=java.base/java.lang=ALL-UNNAMED ... -cp 'lib/*' Launcher.java [--data DIR] [--port N]
 //
+// With `--plugins DIR` (the jars of gds/pom.xml, also on the classpath) Neo4j loads their procedures
+// and lets `gds.*` use the kernel unrestricted.
+//
 // It starts an embedded DBMS with Bolt on 127.0.0.1, runs `RETURN 1`, then prints exactly one line,
 // `READY bolt://127.0.0.1:PORT`, to stdout. Everything else (Neo4j's user log, errors) goes to stderr;
 // Neo4j's debug.log is written under DIR/logs. It shuts down on SIGTERM and when stdin reaches EOF, so it
@@ -19,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
@@ -64,12 +69,14 @@ public final class Launcher {
 
         Path home = null;
         int port = 0; // 0: the OS picks a free port; we read back the bound one from Neo4j
+        Path plugins = null; // a folder of plugin jars (Graph Data Science), also on the classpath
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> home = Path.of(args[++i]).toAbsolutePath();
                 case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--plugins" -> plugins = Path.of(args[++i]).toAbsolutePath();
                 default -> {
-                    System.err.println("usage: Launcher.java [--data DIR] [--port N]");
+                    System.err.println("usage: Launcher.java [--data DIR] [--port N] [--plugins DIR]");
                     System.exit(2);
                 }
             }
@@ -87,7 +94,7 @@ public final class Launcher {
         Runtime.getRuntime().addShutdownHook(new Thread(Launcher::shutdown, "psp-neo4j-shutdown"));
         watchStdin();
 
-        Map<org.neo4j.graphdb.config.Setting<?>, Object> config = Map.ofEntries(
+        Map<org.neo4j.graphdb.config.Setting<?>, Object> config = new HashMap<>(Map.ofEntries(
                 Map.entry(BoltConnector.enabled, true),
                 Map.entry(BoltConnector.listen_address, new SocketAddress(HOST, port)),
                 Map.entry(BoltConnector.advertised_address, new SocketAddress(HOST, port)),
@@ -111,7 +118,13 @@ public final class Launcher {
                 // stop take ~10 s. The in-JVM "bolt-local" connector is not needed here.
                 Map.entry(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0),
                 Map.entry(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(5)),
-                Map.entry(BoltConnectorInternalSettings.enable_local_connector, false));
+                Map.entry(BoltConnectorInternalSettings.enable_local_connector, false)));
+        if (plugins != null) {
+            // Procedures are found in the plugins folder's jars (extensions on the classpath, where
+            // server.py puts the same jars); GDS needs unrestricted access to the kernel.
+            config.put(GraphDatabaseSettings.plugin_dir, plugins);
+            config.put(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*"));
+        }
 
         synchronized (Launcher.class) {
             if (stopped) {

@@ -39,15 +39,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-__all__ = ["Neo4jServer", "compact", "ensure_jars", "java_available", "neo4j_version"]
+__all__ = ["Neo4jServer", "compact", "ensure_gds_jars", "ensure_jars", "java_available", "neo4j_version"]
 
 HERE = Path(__file__).resolve().parent
 POM = HERE / "pom.xml"
 LIB = HERE / "lib"
 LAUNCHER = HERE / "Launcher.java"
 COMPACT = HERE / "Compact.java"
-_STAMP = LIB / ".pom-sha256"  # written last: lib/ is complete for this pom.xml
 _LOCK = HERE / ".lib.lock"
+# The Graph Data Science library (Community edition): its modules, fetched by gds/pom.xml.
+GDS_POM = HERE / "gds" / "pom.xml"
+PLUGINS = HERE / "plugins"
 
 # Read by Launcher.java; the only way the password reaches the JVM (never argv).
 PASSWORD_ENV = "PSP_NEO4J_LAUNCH_PASSWORD"  # noqa: S105 (a variable name, not a password)
@@ -105,8 +107,8 @@ def java_available() -> bool:
     return major >= 17
 
 
-def _jars_ready(stamp: str) -> bool:
-    return _STAMP.is_file() and _STAMP.read_text().strip() == stamp
+def _jars_ready(stamp_file: Path, stamp: str) -> bool:
+    return stamp_file.is_file() and stamp_file.read_text().strip() == stamp
 
 
 def ensure_jars(quiet: bool = True) -> Path:
@@ -116,30 +118,42 @@ def ensure_jars(quiet: bool = True) -> Path:
     Neo4j version) empties lib/ first so two versions never share the classpath.
     A file lock lets parallel test processes call this safely.
     """
-    stamp = hashlib.sha256(POM.read_bytes()).hexdigest()
-    if _jars_ready(stamp):
-        return LIB
+    return _fetch(POM, LIB, "neo4j-*.jar", quiet)
+
+
+def ensure_gds_jars(quiet: bool = True) -> Path:
+    """Return plugins/, fetching the Graph Data Science jars (gds/pom.xml) if missing.
+
+    Cached and locked like :func:`ensure_jars`."""
+    return _fetch(GDS_POM, PLUGINS, "opengds-extension-*.jar", quiet)
+
+
+def _fetch(pom: Path, dest: Path, expect: str, quiet: bool) -> Path:
+    stamp = hashlib.sha256(pom.read_bytes()).hexdigest()
+    stamp_file = dest / ".pom-sha256"  # written last: dest is complete for this pom
+    if _jars_ready(stamp_file, stamp):
+        return dest
     if not java_available():
         raise RuntimeError("Java 17 or newer is needed to run Neo4j (java not found or too old)")
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise RuntimeError("Maven (mvn) is needed to fetch Neo4j's jars into tools/neo4j/lib")
+        raise RuntimeError(f"Maven (mvn) is needed to fetch jars into {dest}")
     with _LOCK.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if _jars_ready(stamp):  # another process fetched them while we waited
-            return LIB
-        shutil.rmtree(LIB, ignore_errors=True)
-        cmd = [mvn, "-B", "--no-transfer-progress", "-f", str(POM)]
+        if _jars_ready(stamp_file, stamp):  # another process fetched them while we waited
+            return dest
+        shutil.rmtree(dest, ignore_errors=True)
+        cmd = [mvn, "-B", "--no-transfer-progress", "-f", str(pom)]
         cmd += ["-q"] if quiet else []
         cmd.append("dependency:copy-dependencies")
         proc = subprocess.run(cmd, capture_output=quiet, text=True, check=False)
         if proc.returncode != 0:
             tail = "\n".join(((proc.stdout or "") + (proc.stderr or "")).splitlines()[-30:])
-            raise RuntimeError(f"mvn could not fetch Neo4j's jars (exit {proc.returncode}):\n{tail}")
-        if not any(LIB.glob("neo4j-*.jar")):
-            raise RuntimeError(f"mvn succeeded but no Neo4j jars are in {LIB}")
-        _STAMP.write_text(stamp + "\n")
-    return LIB
+            raise RuntimeError(f"mvn could not fetch the jars of {pom} (exit {proc.returncode}):\n{tail}")
+        if not any(dest.glob(expect)):
+            raise RuntimeError(f"mvn succeeded but no {expect} is in {dest}")
+        stamp_file.write_text(stamp + "\n")
+    return dest
 
 
 def _tail(path: Path, lines: int = 40) -> str:
@@ -155,6 +169,7 @@ class Neo4jServer:
 
     Auth is off unless ``password`` is given; then user ``neo4j`` has that password.
     Data lives in a temporary folder deleted on stop unless ``data_dir`` is given.
+    With ``gds=True`` the Graph Data Science library (Community) is loaded as a plugin.
     The JVM also exits when this process dies (it watches its stdin).
     """
 
@@ -164,8 +179,10 @@ class Neo4jServer:
         data_dir: Path | None = None,
         timeout: float = 120.0,
         port: int | None = None,
+        gds: bool = False,
     ) -> None:
         self.password = password
+        self.gds = gds
         self.data_dir = data_dir
         self.timeout = timeout
         self.port = port  # None: a free port, chosen by the OS
@@ -180,6 +197,13 @@ class Neo4jServer:
         return self._uri
 
     @property
+    def pid(self) -> int:
+        """The JVM's process id (e.g. to read its CPU time from /proc)."""
+        if self._proc is None:
+            raise RuntimeError("Neo4jServer is not started")
+        return self._proc.pid
+
+    @property
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
@@ -187,11 +211,16 @@ class Neo4jServer:
         if self._proc is not None:
             raise RuntimeError("Neo4jServer already started")
         ensure_jars()
+        classpath = str(LIB / "*")
+        if self.gds:
+            classpath += os.pathsep + str(ensure_gds_jars() / "*")
         java = _java()
         if java is None or not java_available():
             raise RuntimeError("Java 17 or newer is needed to run Neo4j (java not found or too old)")
 
-        cmd = [java, *JAVA_FLAGS, "-cp", str(LIB / "*"), str(LAUNCHER)]
+        cmd = [java, *JAVA_FLAGS, "-cp", classpath, str(LAUNCHER)]
+        if self.gds:
+            cmd += ["--plugins", str(PLUGINS)]
         if self.data_dir is not None:
             self.data_dir = Path(self.data_dir).resolve()
             self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -338,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help="keep data here (default: temporary)")
     parser.add_argument("--port", type=int, help="Bolt port (default: a free one)")
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--gds", action="store_true", help="load the Graph Data Science library (Community)")
     parser.add_argument(
         "--for-tests",
         action="store_true",
@@ -370,7 +400,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # SIGTERM (e.g. from make or a supervisor) stops the server like Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
-    server = Neo4jServer(password=password, data_dir=args.data, timeout=args.timeout, port=args.port)
+    server = Neo4jServer(
+        password=password, data_dir=args.data, timeout=args.timeout, port=args.port, gds=args.gds
+    )
     print(
         f"Starting Neo4j {neo4j_version()} (the first run fetches jars with mvn)...",
         flush=True,
