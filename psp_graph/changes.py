@@ -91,7 +91,7 @@ class ChangeLog:
         batch.changes.append(
             Change(
                 changeset_id=batch.changeset.id,
-                seq=len(batch.changes),
+                seq=batch.first_seq + len(batch.changes),
                 op=op,
                 entity="node" if isinstance(entity, StoredNode) else "link",
                 entity_id=entity.id,

@@ -168,6 +168,8 @@ class Batch:
     # Ids of upserted links given by their source (a grant's own id) rather than derived
     # from type, ends and key: only these can clash with a link of another type.
     given_link_ids: set[str] = field(default_factory=set)
+    # The seq of this batch's first change: a change set written in parts continues its sequence.
+    first_seq: int = 0
 
     def is_empty(self) -> bool:
         return not (self.upsert_nodes or self.upsert_links or self.delete_links or self.delete_nodes)

@@ -13,7 +13,15 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode, canonical_json
 
-__all__ = ["Backend", "ColumnStore", "CypherStore", "ErasableStore", "LinkRow", "LinkRowStore"]
+__all__ = [
+    "Backend",
+    "ColumnStore",
+    "CypherStore",
+    "ErasableStore",
+    "LinkRow",
+    "LinkRowStore",
+    "PartsStore",
+]
 
 
 class LinkRow(NamedTuple):
@@ -148,3 +156,23 @@ class ErasableStore(Protocol):
         full-text index merged, WAL checkpointed and truncated, VACUUM with secure_delete on;
         Neo4j: a checkpoint where the edition offers one, so the transaction logs rotate out
         under the server's retention policy)."""
+
+
+@runtime_checkable
+class PartsStore(Protocol):
+    """An optional ability: one transaction over several batches, so a big file is written
+    in parts (bounded memory) and still all-or-nothing. Parts of one change set continue
+    its change sequence; nothing is visible to other connections before :meth:`commit`,
+    and :meth:`rollback` leaves the store as it was before :meth:`begin`."""
+
+    def begin(self) -> None:
+        """Open the transaction (taking the store's write lock)."""
+
+    def apply_part(self, batch: Batch) -> None:
+        """Write a batch inside the open transaction (on an error: roll back, then raise)."""
+
+    def commit(self) -> None:
+        """Commit everything written since :meth:`begin`."""
+
+    def rollback(self) -> None:
+        """Drop everything written since :meth:`begin` (nothing when no transaction is open)."""

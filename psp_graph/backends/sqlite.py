@@ -75,6 +75,10 @@ CREATE INDEX IF NOT EXISTS changes_entity ON changes(entity_id);
 """
 
 
+_INSERT_CHANGESET = "INSERT INTO changesets(id, at, by, action, summary, undoes) VALUES (?, ?, ?, ?, ?, ?)"
+_INSERT_PART_CHANGESET = _INSERT_CHANGESET + " ON CONFLICT(id) DO NOTHING"
+
+
 def sqlite_path(url: str) -> str | None:
     """The file a SQLite store URL (or bare path) names, ':memory:', or None for another store."""
     if url.startswith("sqlite:"):
@@ -215,39 +219,7 @@ class SQLiteBackend:
         cur = self.conn.cursor()
         try:
             cur.execute("BEGIN IMMEDIATE")
-            cur.executemany("DELETE FROM links WHERE id = ?", [(i,) for i in batch.delete_links])
-            if batch.delete_nodes:
-                ids = [(i,) for i in batch.delete_nodes]
-                cur.executemany(
-                    "DELETE FROM names_fts WHERE rowid = ?", [(_fts_rowid(i),) for i in batch.delete_nodes]
-                )
-                cur.executemany("DELETE FROM nodes WHERE id = ?", ids)
-            self._upsert_nodes(cur, batch.upsert_nodes)
-            self._upsert_links(cur, batch.upsert_links)
-            if batch.delete_nodes:
-                # FTS5 keeps deleted tokens in older index segments until they merge: merge now, so
-                # nothing of a removed node stays searchable or readable in the index.
-                cur.execute("INSERT INTO names_fts(names_fts) VALUES ('optimize')")
-            cs = batch.changeset
-            cur.execute(
-                "INSERT INTO changesets(id, at, by, action, summary, undoes) VALUES (?, ?, ?, ?, ?, ?)",
-                (cs.id, cs.at, cs.by, cs.action, cs.summary, cs.undoes),
-            )
-            cur.executemany(
-                "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        c.changeset_id,
-                        c.seq,
-                        c.op,
-                        c.entity,
-                        c.entity_id,
-                        encode_snapshot(c.before),
-                        encode_snapshot(c.after),
-                    )
-                    for c in batch.changes
-                ],
-            )
+            self._write(cur, batch)
             cur.execute("COMMIT")
         except sqlite3.IntegrityError as err:
             cur.execute("ROLLBACK")
@@ -260,6 +232,73 @@ class SQLiteBackend:
             if self.conn.in_transaction:
                 cur.execute("ROLLBACK")
             raise
+
+    # -- one transaction over several batches (see PartsStore) --------------------
+    def begin(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            # A part may hold links to nodes a later part writes: check references at commit.
+            self.conn.execute("PRAGMA defer_foreign_keys = ON")
+        except sqlite3.DatabaseError as err:
+            raise cannot("write to", self.url, err) from err
+
+    def apply_part(self, batch: Batch) -> None:
+        """Write a batch inside the transaction :meth:`begin` opened; a batch of a change set
+        already written adds to it (its changes continue the sequence)."""
+        try:
+            self._write(self.conn.cursor(), batch, part=True)
+        except sqlite3.IntegrityError as err:
+            self.rollback()
+            raise InvalidData(self._explain(err, batch)) from err
+        except sqlite3.DatabaseError as err:
+            self.rollback()
+            raise cannot("write to", self.url, err) from err
+
+    def commit(self) -> None:
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.DatabaseError as err:
+            self.rollback()
+            raise cannot("write to", self.url, err) from err
+
+    def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def _write(self, cur: sqlite3.Cursor, batch: Batch, *, part: bool = False) -> None:
+        cur.executemany("DELETE FROM links WHERE id = ?", [(i,) for i in batch.delete_links])
+        if batch.delete_nodes:
+            ids = [(i,) for i in batch.delete_nodes]
+            cur.executemany(
+                "DELETE FROM names_fts WHERE rowid = ?", [(_fts_rowid(i),) for i in batch.delete_nodes]
+            )
+            cur.executemany("DELETE FROM nodes WHERE id = ?", ids)
+        self._upsert_nodes(cur, batch.upsert_nodes)
+        self._upsert_links(cur, batch.upsert_links)
+        if batch.delete_nodes:
+            # FTS5 keeps deleted tokens in older index segments until they merge: merge now, so
+            # nothing of a removed node stays searchable or readable in the index.
+            cur.execute("INSERT INTO names_fts(names_fts) VALUES ('optimize')")
+        cs = batch.changeset
+        cur.execute(  # a change set written in parts is inserted with its first part
+            _INSERT_PART_CHANGESET if part else _INSERT_CHANGESET,
+            (cs.id, cs.at, cs.by, cs.action, cs.summary, cs.undoes),
+        )
+        cur.executemany(
+            "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    c.changeset_id,
+                    c.seq,
+                    c.op,
+                    c.entity,
+                    c.entity_id,
+                    encode_snapshot(c.before),
+                    encode_snapshot(c.after),
+                )
+                for c in batch.changes
+            ],
+        )
 
     def _explain(self, err: sqlite3.IntegrityError, batch: Batch) -> str:
         text = str(err)

@@ -140,19 +140,17 @@ def validate(files: tuple[Path, ...], report: Path | None, store: str | None) ->
     with open_graph(url, read_only=True) as graph:
         for path in files:
             found = Problems()
-            nodes, links = check_file(graph, path, found)
+            checked = check_file(graph, path, found)
             everything.extend(found)
             errors, warnings = found.count("error"), found.count("warning")
             if not found:
-                result = graph.write_validated(nodes, links, summary="validate", dry_run=True)
+                result = checked.result
                 click.echo(
                     f"{path}: ok; would create {result.created}, update {result.updated}, "
                     f"leave {result.unchanged} unchanged"
                 )
                 continue
-            click.echo(
-                f"{path}: {errors} errors, {warnings} warnings; {len(nodes) + len(links)} records are valid"
-            )
+            click.echo(f"{path}: {errors} errors, {warnings} warnings; {checked.valid} records are valid")
             for group in found.groups():
                 rows = f" (rows {group.rows_text()})" if group.rows else ""
                 click.echo(f"  {group.count} × {group.level}: {group.field or '-'}: {group.message}{rows}")

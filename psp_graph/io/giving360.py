@@ -15,14 +15,22 @@ link per grant, whose id is the grant's own identifier.
 
 Every problem is collected (row, field as the standard's title, value, message)
 rather than raised; rows with an error yield no records.
+
+Memory: a file's grants are not held. Each grant's link record is spooled to a
+temporary file as its row is read (and yielded after the file's source, place and
+actor records, so every link's ends exist before it); what stays in memory is one
+entry per organisation and, for the duplicate check, a grant id with a row number
+and a hash per grant (about 150 bytes).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import pickle
 import re
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -92,9 +100,12 @@ class _Reader:
         self.meta, self.store, self.problems, self.issue_map = meta, store, problems, issue_map
         self.source = f"src:360giving-{slugify(meta.name.rsplit('.', 1)[0])[:40]}-{meta.content_hash[:8]}"
         self.orgs: dict[str, _Org] = {}
+        self.keys: dict[str, str] = {}  # org-id -> node id: the store is asked once per org-id
         self.persons: dict[str, int | None] = {}
-        self.links: list[RawRecord] = []
-        self.grants: dict[str, tuple[int | None, dict[str, Any]]] = {}
+        # The grants' link records, pickled, in file order; closed by link_records().
+        self.spool = tempfile.TemporaryFile()  # noqa: SIM115
+        self.grants: dict[str, tuple[int | None, int]] = {}  # grant id -> (first row, hash of its record)
+        self.place_codes: dict[str, None] = {}
         self.publishers: set[str] = set()
         self.funder_names: set[str] = set()
         self.licence: str | None = meta.licence
@@ -203,15 +214,28 @@ class _Reader:
             "issues": issues,
         }
         link = {k: v for k, v in link.items() if v not in (None, "", [])}
+        pickled = pickle.dumps(link, pickle.HIGHEST_PROTOCOL)
         seen = self.grants.get(grant_id)
         if seen is not None:
-            if seen[1] != link:
+            if seen[1] != hash(pickled):
                 error(
                     "id", grant_id, f"duplicate grant identifier with different data (first at row {seen[0]})"
                 )
             return
-        self.grants[grant_id] = (row, link)
-        self.links.append(RawRecord(self.meta.display, row, "links", link))
+        self.grants[grant_id] = (row, hash(pickled))
+        self.place_codes.update(dict.fromkeys(link.get("places", [])))
+        pickle.dump((row, pickled), self.spool, pickle.HIGHEST_PROTOCOL)
+
+    def link_records(self) -> Iterator[RawRecord]:
+        """The spooled grants' link records, in file order (the spool is closed after)."""
+        with self.spool:
+            self.spool.seek(0)
+            while True:
+                try:
+                    row, pickled = pickle.load(self.spool)  # noqa: S301 (our own spool file)
+                except EOFError:
+                    return
+                yield RawRecord(self.meta.display, row, "links", pickle.loads(pickled))  # noqa: S301
 
     # -- actors ------------------------------------------------------------------
     def _org(
@@ -224,14 +248,16 @@ class _Reader:
         funder: bool = False,
         numbers: Iterable[str] = (),
     ) -> str:
+        existing: StoredNode | None = None
         if org_id is not None:
-            existing = self.store.by_identifier(org_id)
-            key = existing.id if existing else f"org:{slugify(org_id)}"
+            key = self.keys.get(org_id) or ""
+            if not key:
+                existing = self.store.by_identifier(org_id)
+                key = self.keys[org_id] = existing.id if existing else f"org:{slugify(org_id)}"
         else:
             assert name is not None
             digest = _digest(f"{funder_key}|{_same_name(name)}", 8)
             key = f"org:unreg-{digest}-{slugify(name)[:40].strip('-')}"
-            existing = None
         org = self.orgs.get(key)
         if org is None:
             org = self.orgs[key] = _Org(key, row, org_id, existing or self.store.by_id(key))
@@ -300,7 +326,7 @@ class _Reader:
     def place_records(self) -> list[RawRecord]:
         from psp_graph.io.places import place_records, read_places
 
-        codes = dict.fromkeys(code for _, link in self.grants.values() for code in link.get("places", []))
+        codes = self.place_codes
         return [
             RawRecord(self.meta.display, None, "places", {**record, "sources": [self.source]})
             for record in place_records(codes, read_places())
@@ -339,8 +365,9 @@ def records_from_360giving(
     problems: Problems,
     store: StoreLookup | None = None,
     issue_map: dict[str, list[str]] | None = None,
-) -> list[RawRecord]:
-    """Records for grant rows (row number, (title or JSON path, value) pairs).
+) -> Iterator[RawRecord]:
+    """Records for grant rows (row number, (title or JSON path, value) pairs): the file's
+    source, its places and actors, then one link per grant (spooled, see the module doc).
 
     Problems go to ``problems``; a row with an error yields nothing. ``issue_map`` maps a
     normalised classification title to issue ids (see :mod:`psp_graph.io.classifications`).
@@ -351,6 +378,10 @@ def records_from_360giving(
         reader.row(row, cells)
         count += 1
     if count == 0:
+        reader.spool.close()
         problems.error(meta.display, None, None, None, "the 360Giving file has no grants")
-        return []
-    return [reader.source_record(), *reader.place_records(), *reader.actor_records(), *reader.links]
+        return
+    yield reader.source_record()
+    yield from reader.place_records()
+    yield from reader.actor_records()
+    yield from reader.link_records()

@@ -142,7 +142,10 @@ def read_records(
         if fmt in INPUT_FORMATS["xlsx"]:
             _check_xlsx_parts(path)  # before openpyxl looks for the standard's titles
         # Published grant files are big (a year of UK grants is hundreds of MB): the stream limit.
-        raw = _read_bytes(path, MAX_STREAM_BYTES)
+        # CSV and XLSX are read as a stream; JSON is parsed whole.
+        raw = _read_bytes(path, MAX_STREAM_BYTES) if fmt not in {"csv", *INPUT_FORMATS["xlsx"]} else None
+        if raw is None:
+            _too_big(path, MAX_STREAM_BYTES)
         try:
             grants = read_360giving(
                 path, raw, fmt, problems=sink, store=store, issue_map=issue_map or read_classification_map()
@@ -150,8 +153,11 @@ def read_records(
         except RecursionError:
             raise InvalidData(f"nested more than {MAX_DEPTH} levels deep", file=str(path)) from None
         if grants is not None:
-            if problems is None and sink.errors():
-                raise sink.first_error()
+            if problems is None:  # no report to fill: the first error is raised before any record
+                listed = list(grants)
+                if sink.errors():
+                    raise sink.first_error()
+                grants = iter(listed)
             yield from grants
             return
     if fmt in INPUT_FORMATS["yaml"]:
