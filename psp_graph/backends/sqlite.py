@@ -91,6 +91,27 @@ def _fts_rowid(node_id: str) -> int:
     return int.from_bytes(hashlib.sha256(node_id.encode()).digest()[:8], "big") >> 1
 
 
+def _props_json(item: StoredNode | StoredLink, encoded: dict[int, str]) -> str:
+    text = encoded[id(item.props)] = canonical_json(item.props)
+    return text
+
+
+def _snapshot_json(snapshot: dict[str, Any] | None, encoded: dict[int, str]) -> str | None:
+    """A history snapshot as stored (the text of encode_snapshot), encoding a created or
+    updated record's attributes once: its snapshot holds the same dict the record row was
+    written from (the batch keeps both alive, so the id() cannot be reused meanwhile)."""
+    if snapshot is None:
+        return None
+    props = encoded.get(id(snapshot.get("props")))
+    if props is None:
+        return encode_snapshot(snapshot)
+    parts = (
+        f"{json.dumps(key, ensure_ascii=False)}:{props if key == 'props' else canonical_json(value)}"
+        for key, value in sorted(snapshot.items())
+    )
+    return "{" + ",".join(parts) + "}"
+
+
 def _path_from_url(url: str) -> str:
     rest = url.removeprefix("sqlite:")
     if rest in {"//:memory:", ":memory:", "///:memory:"}:
@@ -273,8 +294,9 @@ class SQLiteBackend:
                 "DELETE FROM names_fts WHERE rowid = ?", [(_fts_rowid(i),) for i in batch.delete_nodes]
             )
             cur.executemany("DELETE FROM nodes WHERE id = ?", ids)
-        self._upsert_nodes(cur, batch.upsert_nodes)
-        self._upsert_links(cur, batch.upsert_links)
+        encoded: dict[int, str] = {}  # id() of an attributes dict -> its JSON (see _snapshot_json)
+        self._upsert_nodes(cur, batch.upsert_nodes, encoded)
+        self._upsert_links(cur, batch.upsert_links, encoded)
         if batch.delete_nodes:
             # FTS5 keeps deleted tokens in older index segments until they merge: merge now, so
             # nothing of a removed node stays searchable or readable in the index.
@@ -294,7 +316,7 @@ class SQLiteBackend:
                     c.entity,
                     c.entity_id,
                     encode_snapshot(c.before),
-                    encode_snapshot(c.after),
+                    _snapshot_json(c.after, encoded),
                 )
                 for c in batch.changes
             ],
@@ -308,7 +330,7 @@ class SQLiteBackend:
             return "a link refers to a node that does not exist"
         return f"the store refused the change ({text})"
 
-    def _upsert_nodes(self, cur: sqlite3.Cursor, nodes: list[StoredNode]) -> None:
+    def _upsert_nodes(self, cur: sqlite3.Cursor, nodes: list[StoredNode], encoded: dict[int, str]) -> None:
         if not nodes:
             return
         ids = [(n.id,) for n in nodes]
@@ -317,7 +339,7 @@ class SQLiteBackend:
             "ON CONFLICT(id) DO UPDATE SET types = excluded.types, labels = excluded.labels, "
             "name = excluded.name, props = excluded.props",
             [
-                (n.id, json.dumps(list(n.types)), json.dumps(list(n.labels)), n.name, canonical_json(n.props))
+                (n.id, json.dumps(list(n.types)), json.dumps(list(n.labels)), n.name, _props_json(n, encoded))
                 for n in nodes
             ],
         )
@@ -338,12 +360,12 @@ class SQLiteBackend:
             [(_fts_rowid(n.id), n.id, n.name, n.search_text()) for n in nodes],
         )
 
-    def _upsert_links(self, cur: sqlite3.Cursor, links: list[StoredLink]) -> None:
+    def _upsert_links(self, cur: sqlite3.Cursor, links: list[StoredLink], encoded: dict[int, str]) -> None:
         cur.executemany(
             "INSERT INTO links(id, type, source, target, props) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET type = excluded.type, source = excluded.source, "
             "target = excluded.target, props = excluded.props",
-            [(link.id, link.type, link.source, link.target, canonical_json(link.props)) for link in links],
+            [(x.id, x.type, x.source, x.target, _props_json(x, encoded)) for x in links],
         )
 
     # -- reads -----------------------------------------------------------------
