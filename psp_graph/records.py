@@ -60,6 +60,7 @@ class RawRecord:
     row: int | None
     section: str  # a section such as "actors" or "links", or "nodes" (kind from types)
     data: dict[str, Any]
+    sheet: str | None = None  # the sheet of an XLSX file the row is on
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ class Validator:
             check_index_limits(node)
             return node
         except InvalidData as err:
-            raise err.located(file=raw.file, row=raw.row) from None
+            raise err.located(file=raw.file, row=raw.row, sheet=raw.sheet) from None
 
     def _node(self, raw: RawRecord) -> StoredNode:
         data = _clean_keys(raw.data)
@@ -217,7 +217,7 @@ class Validator:
             check_index_limits(link)
             return link
         except InvalidData as err:
-            raise err.located(file=raw.file, row=raw.row) from None
+            raise err.located(file=raw.file, row=raw.row, sheet=raw.sheet) from None
 
     def _link(self, raw: RawRecord) -> StoredLink:
         data = {_LINK_ALIASES.get(k, k): v for k, v in _clean_keys(raw.data).items()}

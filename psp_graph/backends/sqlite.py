@@ -278,6 +278,9 @@ class SQLiteBackend:
     def commit(self) -> None:
         try:
             self.conn.execute("COMMIT")
+        except sqlite3.IntegrityError as err:  # a deferred reference check failed: still open
+            self.rollback()
+            raise InvalidData(self._explain(err, None)) from err
         except sqlite3.DatabaseError as err:
             self.rollback()
             raise cannot("write to", self.url, err) from err
@@ -322,7 +325,7 @@ class SQLiteBackend:
             ],
         )
 
-    def _explain(self, err: sqlite3.IntegrityError, batch: Batch) -> str:
+    def _explain(self, err: sqlite3.IntegrityError, batch: Batch | None) -> str:
         text = str(err)
         if "identifiers.identifier" in text:
             return "an identifier is already used by another actor"

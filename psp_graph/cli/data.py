@@ -153,7 +153,10 @@ def validate(files: tuple[Path, ...], report: Path | None, store: str | None) ->
             click.echo(f"{path}: {errors} errors, {warnings} warnings; {checked.valid} records are valid")
             for group in found.groups():
                 rows = f" (rows {group.rows_text()})" if group.rows else ""
-                click.echo(f"  {group.count} × {group.level}: {group.field or '-'}: {group.message}{rows}")
+                sheet = f"sheet '{group.sheet}': " if group.sheet else ""
+                click.echo(
+                    f"  {group.count} × {group.level}: {sheet}{group.field or '-'}: {group.message}{rows}"
+                )
     if report is not None:
         everything.write_report(report)
     failures = everything.errors()

@@ -73,7 +73,7 @@ def read_360giving(
         digest = hashlib.sha256(raw).hexdigest() if raw else _hash_and_encoding(path)[0]
     else:
         digest = hashlib.sha256(raw).hexdigest()
-    rows: Iterable[tuple[int | None, Cells]]
+    rows: Iterable[tuple[Any, ...]]
     display = str(path)
     name = path.name if str(path) != "-" else "stdin"
     if fmt == "json":
@@ -184,7 +184,7 @@ def _csv_table(raw: bytes, display: str, problems: Problems) -> Iterator[tuple[i
     return _csv_rows(csv.reader(io.StringIO(_decode(raw, display, problems), newline="")), display, problems)
 
 
-def _xlsx_tables(path: Path, display: str) -> Iterator[tuple[int | None, Cells]] | None:
+def _xlsx_tables(path: Path, display: str) -> Iterator[tuple[int | None, Cells, str]] | None:
     try:
         import openpyxl
     except ImportError:
@@ -205,14 +205,14 @@ def _xlsx_tables(path: Path, display: str) -> Iterator[tuple[int | None, Cells]]
         book.close()
         return None
 
-    def rows() -> Iterator[tuple[int | None, Cells]]:
+    def rows() -> Iterator[tuple[int | None, Cells, str]]:
         for title, header_row, header in found:
             for number, values in enumerate(
                 book[title].iter_rows(values_only=True, min_row=header_row + 1), start=header_row + 1
             ):
                 if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                     continue
-                yield number, list(zip(header, values, strict=False))
+                yield number, list(zip(header, values, strict=False)), title
         book.close()
 
     return rows()

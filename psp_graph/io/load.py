@@ -51,7 +51,7 @@ def _lookup(graph: Graph) -> StoreLookup:
 
 Nodes = dict[str, tuple[StoredNode, RawRecord]]
 Links = dict[str, tuple[StoredLink, RawRecord]]
-Row = tuple[str, int | None]
+Row = tuple[str, str | None, int | None]  # file, sheet, row
 
 PART_SIZE = 5000
 """Records screened and written at a time for a 360Giving file (its grants come last and
@@ -132,7 +132,7 @@ class _Screen:
                     if self.default_sources:
                         _cite_by_default(self.graph, nodes, links, self.default_sources, path)
                     writer.write(nodes, links)
-                    self.written.update((i, (raw.file, raw.row)) for i, (_, raw) in nodes.items())
+                    self.written.update((i, (raw.file, raw.sheet, raw.row)) for i, (_, raw) in nodes.items())
                     valid += len(nodes) + len(links)
                     part = following
         except InvalidData as err:
@@ -156,7 +156,8 @@ class _Screen:
                     del unwritten[item.id]
                 else:
                     self.late_found.add_invalid(
-                        err.located(file=raw.file, row=raw.row), value=raw.data.get(err.field or "")
+                        err.located(file=raw.file, row=raw.row, sheet=raw.sheet),
+                        value=raw.data.get(err.field or ""),
                     )
                 self._reject(raw, err)
         for node, raw in self.required:
@@ -172,7 +173,9 @@ class _Screen:
                 if nodes.get(node.id, (None, None))[1] is raw:
                     del nodes[node.id]
                 else:
-                    self.late_found.add_invalid(missing_link.located(file=raw.file, row=raw.row))
+                    self.late_found.add_invalid(
+                        missing_link.located(file=raw.file, row=raw.row, sheet=raw.sheet)
+                    )
                 self._reject(raw, missing_link)
 
     def orphans(self) -> frozenset[str]:
@@ -187,7 +190,7 @@ class _Screen:
         for raw in records:
             if tick is not None:
                 tick()
-            if (raw.file, raw.row) in self.skip_rows:
+            if (raw.file, raw.sheet, raw.row) in self.skip_rows:
                 continue
             try:
                 if raw.section == "links":
@@ -240,9 +243,9 @@ class _Screen:
 
     def _reject(self, raw: RawRecord, err: InvalidData) -> None:
         self.problems.add_invalid(
-            err.located(file=raw.file, row=raw.row), value=raw.data.get(err.field or "")
+            err.located(file=raw.file, row=raw.row, sheet=raw.sheet), value=raw.data.get(err.field or "")
         )
-        self.bad_rows.add((raw.file, raw.row))
+        self.bad_rows.add((raw.file, raw.sheet, raw.row))
 
     def _look_up(self, nodes: Nodes, links: Links) -> None:
         """Learn the kinds of the nodes this part refers to, from the ontology and the store."""
@@ -395,7 +398,7 @@ def _load(
                 # Records were written before their problem showed: again, without them.
                 writer.abort()
                 carried.extend(screen.late_found)
-                skip_rows |= {(p.file, p.row) for p in screen.late_found}
+                skip_rows |= {(p.file, p.sheet, p.row) for p in screen.late_found}
                 skip_nodes |= orphans
                 continue
             result = writer.finish()

@@ -405,11 +405,12 @@ def _xlsx(path: Path) -> Iterator[RawRecord]:
                 if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                     raise InvalidData(
                         f"a cell of {len(value):,} characters; at most {MAX_CELL_CHARS:,} are allowed",
-                        file=f"{path}[{section}]",
+                        file=str(path),
+                        sheet=section,
                         row=number,
                         field=column,
                     )
-            yield RawRecord(f"{path}[{section}]", number, section, record)
+            yield RawRecord(str(path), number, section, record, sheet=section)
             found = True
     if not found:
         raise InvalidData(
