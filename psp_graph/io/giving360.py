@@ -252,7 +252,8 @@ class _Reader:
         within region, names from the file); returns their valid codes, most local first."""
         found: list[str] = []
         for code_field, name_field, within_field in _NESTING:
-            code = (text_of(grant.get(code_field)) or "").upper()
+            given = text_of(grant.get(code_field)) or ""
+            code = given.upper()
             if not code:
                 continue
             if not _GSS_CODE.match(code):
@@ -260,7 +261,7 @@ class _Reader:
                     self.meta.display,
                     self.row_number,
                     TITLE_OF[code_field],
-                    code,
+                    given,
                     "not an ONS code such as E05009317; the place is left out",
                     sheet=self.sheet,
                 )
