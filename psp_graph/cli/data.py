@@ -29,7 +29,7 @@ report_option = click.option(
     "--report",
     metavar="FILE",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write every problem (file, row, level, field, value, message) to FILE: .json, else CSV.",
+    help="Write every problem (file, sheet, row, level, field, value, message) to FILE: .json, else CSV.",
 )
 
 
