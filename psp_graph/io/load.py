@@ -104,6 +104,7 @@ class _Screen:
         self.required: list[tuple[StoredNode, RawRecord]] = []  # nodes whose class needs a link
         self.started: set[tuple[str, str]] = set()  # (node, link type) of links written
         self.late_found = Problems()  # problems of records found after they were written
+        self.grants = False  # a 360Giving file (its reader reports repeated grant ids)
 
     # -- the whole file ----------------------------------------------------------
     def run(self, path: Path, writer: PartWriter, *, progress: Progress | None = None) -> int:
@@ -116,8 +117,8 @@ class _Screen:
             first = next(records, None)
             if first is None:
                 return 0
-            grants = first.section == "sources" and first.data.get("kind") == "grant_360"
-            size = PART_SIZE if grants else None
+            self.grants = first.section == "sources" and first.data.get("kind") == "grant_360"
+            size = PART_SIZE if self.grants else None
             # The records are not counted ahead (the file is a stream): about one per 100 bytes.
             estimate = path.stat().st_size // 100 if str(path) != "-" else 0
             context = progress(f"loading {path.name}", estimate) if progress else nullcontext(None)
@@ -195,13 +196,13 @@ class _Screen:
             try:
                 if raw.section == "links":
                     link = validator.link(raw)
-                    if self._first(link, raw):
+                    if self.grants or self._first(link, raw):  # a grant file's reader checked its ids
                         links[link.id] = (link, raw)
                 else:
                     node = validator.node(raw)
                     if node.id not in self.skip_nodes and self._first(node, raw):
                         nodes[node.id] = (node, raw)
-                        self.known[node.id] = node
+                        self.known[node.id] = StoredNode(node.id, node.types, node.labels, "")  # its kind
             except InvalidData as err:
                 self._reject(raw, err)
         self._look_up(nodes, links)
