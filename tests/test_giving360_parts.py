@@ -86,3 +86,24 @@ def test_a_repeated_grant_id_with_other_data_in_a_later_part_is_a_problem(tmp_pa
         load_file(graph, path, problems=problems, skip_invalid=True)
         assert graph.backend.get_link("G-0").props["amount_minor"] == 10_000  # the first is kept
     assert [(p.row, p.field) for p in problems.errors()] == [(13, "Identifier")]
+
+
+def test_a_row_the_sources_policy_refuses_is_left_out_with_skip_invalid(tmp_path: Path) -> None:
+    path = tmp_path / "notes.yaml"
+    path.write_text(
+        "sources:\n"
+        "  - {id: src:notes, name: Workshop notes}\n"
+        "actors:\n"
+        "  - {name: Alpha Trust, types: [Charity], sources: [src:notes]}\n"
+        "  - {name: Beta Group, types: [CommunityGroup]}\n",
+        encoding="utf-8",
+    )
+    with Graph.open(f"sqlite:///{tmp_path / 's.db'}", require_sources=True) as graph:
+        before = store_state(graph)
+        with pytest.raises(InvalidData, match="row 5: field 'sources': no source for this fact"):
+            load_file(graph, path)
+        assert store_state(graph) == before
+        problems = Problems()
+        result = load_file(graph, path, problems=problems, skip_invalid=True)
+        assert result.created == 2 and graph.backend.get_node("org:beta-group") is None
+        assert [(p.row, p.field) for p in problems.errors()] == [(5, "sources")]

@@ -132,9 +132,14 @@ class _Screen:
                         self.finish(nodes, links)
                     if self.default_sources:
                         _cite_by_default(self.graph, nodes, links, self.default_sources, path)
-                    writer.write(nodes, links)
-                    self.written.update((i, (raw.file, raw.sheet, raw.row)) for i, (_, raw) in nodes.items())
                     valid += len(nodes) + len(links)
+                    try:
+                        writer.write(nodes, links)
+                    except InvalidData as err:  # a check of the write itself (the sources policy, the store)
+                        self.late_found.add_invalid(err, file=str(path))
+                        self.problems.add_invalid(err, file=str(path))
+                        return valid
+                    self.written.update((i, (raw.file, raw.sheet, raw.row)) for i, (_, raw) in nodes.items())
                     part = following
         except InvalidData as err:
             self.problems.add_invalid(err, file=str(path))
@@ -395,6 +400,11 @@ def _load(
                 _report(problems, every)
                 raise every.first_error()
             orphans = screen.orphans()
+            unplaced = [p for p in screen.late_found if p.row is None]
+            if unplaced:  # no row to leave out: the file cannot load
+                writer.abort()
+                _report(problems, every)
+                raise InvalidData(unplaced[0].message, file=unplaced[0].file, field=unplaced[0].field)
             if screen.late_found or orphans:
                 # Records were written before their problem showed: again, without them.
                 writer.abort()
