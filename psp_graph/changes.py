@@ -63,7 +63,7 @@ class ChangeLog:
 
     def private_ids(self, ids: Iterable[str]) -> set[str]:
         """The stored nodes among ``ids`` whose personal fields stay out of the log."""
-        return {n.id for n in self.store.nodes(ids).values() if is_private(n)}
+        return {n.id for n in self.store.kinds(ids).values() if is_private(n)}
 
     def private_in(self, items: Iterable[StoredNode | StoredLink]) -> set[str]:
         """Private nodes among the items and among the stored ends of the links."""
@@ -91,7 +91,7 @@ class ChangeLog:
         batch.changes.append(
             Change(
                 changeset_id=batch.changeset.id,
-                seq=len(batch.changes),
+                seq=batch.first_seq + len(batch.changes),
                 op=op,
                 entity="node" if isinstance(entity, StoredNode) else "link",
                 entity_id=entity.id,
@@ -113,6 +113,8 @@ class ChangeLog:
         else:
             batch.upsert_links.append(new)
             rel = self.onto.relations[new.type]
-            if new.id != keyed_link_id(rel.name, rel.keys, new.source, new.target, new.props):
+            # a derived id always starts with "link:"; any other id was given by the source
+            given = not new.id.startswith("link:")
+            if given or new.id != keyed_link_id(rel.name, rel.keys, new.source, new.target, new.props):
                 batch.given_link_ids.add(new.id)
         self.record(batch, "update" if old else "create", old, new, privates)

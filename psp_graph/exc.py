@@ -39,9 +39,11 @@ class InvalidData(PspGraphError):
         file: str | None = None,
         row: int | None = None,
         field: str | None = None,
+        sheet: str | None = None,
     ) -> None:
         self.reason = message
         self.file = file
+        self.sheet = sheet  # a spreadsheet's sheet, for a problem in an XLSX file
         self.row = row
         self.field = field
         super().__init__(self._render())
@@ -50,19 +52,24 @@ class InvalidData(PspGraphError):
         where = []
         if self.file:
             where.append(self.file)
+        if self.sheet:
+            where.append(f"sheet '{self.sheet}'")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.field:
             where.append(f"field '{self.field}'")
         return ": ".join([*where, self.reason])
 
-    def located(self, *, file: str | None = None, row: int | None = None) -> InvalidData:
-        """Return a copy with file and row filled in where they were missing."""
+    def located(
+        self, *, file: str | None = None, row: int | None = None, sheet: str | None = None
+    ) -> InvalidData:
+        """Return a copy with file, sheet and row filled in where they were missing."""
         return InvalidData(
             self.reason,
             file=self.file or file,
             row=self.row if self.row is not None else row,
             field=self.field,
+            sheet=self.sheet or sheet,
         )
 
 

@@ -329,6 +329,16 @@ class Graph:
     ) -> tuple[Batch, Result]:
         batch = self.log.new_batch(action, summary)
         result = Result(changeset=batch.changeset.id)
+        self.plan_into(batch, result, nodes, links)
+        if batch.is_empty():
+            result.changeset = None
+        return batch, result
+
+    def plan_into(
+        self, batch: Batch, result: Result, nodes: list[StoredNode], links: list[StoredLink]
+    ) -> None:
+        """Add the created and updated records to ``batch`` (stamped, with their history
+        entries) and count them in ``result``; records that would not change are counted only."""
         stamp = {"recorded_by": batch.changeset.by, "recorded_at": batch.changeset.at}
         existing: dict[str, StoredNode | StoredLink] = {
             **self.backend.get_nodes(n.id for n in nodes),
@@ -349,12 +359,10 @@ class Graph:
             result.created += old is None
             result.updated += old is not None
             self.log.upsert(batch, old, new, privates)
-        if batch.is_empty():
-            result.changeset = None
-        return batch, result
 
-    def initialise(self) -> None:
-        """Add the ontology's issues to a new store (once), as the ``init`` change set."""
+    def initialise(self, *, part: bool = False) -> None:
+        """Add the ontology's issues to a new store (once), as the ``init`` change set
+        (with ``part``, inside the transaction a :class:`PartWriter` opened)."""
         if self.backend.get_meta("initialised"):
             return
         batch = self.log.new_batch("init", "add the ontology's issues")
@@ -367,5 +375,11 @@ class Graph:
                 node = dataclasses.replace(node, props={**node.props, **stamp})
                 self.log.upsert(batch, None, node, set())
         if not batch.is_empty():
-            self.backend.apply(batch)
+            if part:
+                from psp_graph.backends.base import PartsStore
+
+                assert isinstance(self.backend, PartsStore)
+                self.backend.apply_part(batch)
+            else:
+                self.backend.apply(batch)
         self.backend.set_meta("initialised", batch.changeset.at)

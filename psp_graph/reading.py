@@ -71,6 +71,14 @@ class Reader:
         """The nodes among these ids that exist, by id."""
         return {i: self.shown(n) for i, n in self._backend.get_nodes(node_ids).items()}
 
+    def kinds(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
+        """The nodes among these ids with their types and labels and only the attributes
+        that say how they may be shown (privacy, consent, pseudonym): for checks of kinds
+        and privacy, without decoding every attribute where the store can avoid it."""
+        if isinstance(self._backend, ColumnStore):
+            return self._backend.node_briefs(node_ids)
+        return self.nodes(node_ids)
+
     def names(self, node_ids: Iterable[str]) -> dict[str, str]:
         """The names to show for the nodes among these ids that exist (pseudonyms for
         those that may not be named), without reading their other attributes."""

@@ -60,6 +60,7 @@ class RawRecord:
     row: int | None
     section: str  # a section such as "actors" or "links", or "nodes" (kind from types)
     data: dict[str, Any]
+    sheet: str | None = None  # the sheet of an XLSX file the row is on
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,8 @@ class Batch:
     # Ids of upserted links given by their source (a grant's own id) rather than derived
     # from type, ends and key: only these can clash with a link of another type.
     given_link_ids: set[str] = field(default_factory=set)
+    # The seq of this batch's first change: a change set written in parts continues its sequence.
+    first_seq: int = 0
 
     def is_empty(self) -> bool:
         return not (self.upsert_nodes or self.upsert_links or self.delete_links or self.delete_nodes)

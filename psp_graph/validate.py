@@ -7,6 +7,7 @@ ontology; references to other nodes are checked by the Graph service.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import Any
 
@@ -55,10 +56,15 @@ _LINK_ALIASES = {"from": "source", "to": "target", "relationship": "type", "rel"
 _OMIT_EMPTY = frozenset({"aliases", "classifications", "places", "related_activity", "unregistered"})
 
 
+@functools.lru_cache(maxsize=4096)  # files repeat a few keys on every record
+def _clean_key(key: str) -> str:
+    return re.sub(r"[\s-]+", "_", key.strip().lower())
+
+
 def _clean_keys(data: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     for key, value in data.items():
-        name = re.sub(r"[\s-]+", "_", str(key).strip().lower())
+        name = _clean_key(str(key))
         if value is None or (isinstance(value, str) and not value.strip()):
             continue  # empty cells mean "not given"
         cleaned[name] = value.strip() if isinstance(value, str) else value
@@ -90,7 +96,7 @@ class Validator:
             check_index_limits(node)
             return node
         except InvalidData as err:
-            raise err.located(file=raw.file, row=raw.row) from None
+            raise err.located(file=raw.file, row=raw.row, sheet=raw.sheet) from None
 
     def _node(self, raw: RawRecord) -> StoredNode:
         data = _clean_keys(raw.data)
@@ -98,11 +104,12 @@ class Validator:
         data["types"] = [cls.name, *[r.name for r in roles]]
         data["id"] = self._node_id(data, cls)
         record_type = NODE_RECORDS[cls.kind]
+        fields = record_type.model_fields  # a pydantic class property: read once, not per attribute
         for attr in list(data):
             if attr in {"id", "types"}:
                 continue
-            if attr not in record_type.model_fields:
-                allowed = sorted(f for f in record_type.model_fields if f not in {"id", "types"})
+            if attr not in fields:
+                allowed = sorted(f for f in fields if f not in {"id", "types"})
                 raise InvalidData(
                     f"'{attr}' is not an attribute of {cls.name}{did_you_mean(attr, allowed)}",
                     field=attr,
@@ -210,7 +217,7 @@ class Validator:
             check_index_limits(link)
             return link
         except InvalidData as err:
-            raise err.located(file=raw.file, row=raw.row) from None
+            raise err.located(file=raw.file, row=raw.row, sheet=raw.sheet) from None
 
     def _link(self, raw: RawRecord) -> StoredLink:
         data = {_LINK_ALIASES.get(k, k): v for k, v in _clean_keys(raw.data).items()}
@@ -228,10 +235,11 @@ class Validator:
         if data["source"] == data["target"]:
             raise InvalidData(f"a link cannot go from {data['source']} to itself", field="to")
         record_type = LINK_RECORDS[rel.name]
+        fields = record_type.model_fields  # a pydantic class property: read once, not per attribute
         for attr in list(data):
             if attr in {"id", "type", "source", "target"}:
                 continue
-            if attr not in record_type.model_fields:
+            if attr not in fields:
                 allowed = sorted(rel.attributes)
                 raise InvalidData(
                     f"'{attr}' is not an attribute of {rel.name}{did_you_mean(attr, allowed)}",

@@ -402,7 +402,7 @@ def test_psp_validate_lists_every_problem_grouped_and_writes_the_report(
     assert "1 × error: Recipient Org:Identifier: missing the recipient" in result.output
     report = json.loads((tmp_path / "problems.json").read_text(encoding="utf-8"))
     assert len(report) == 5 and report[0] == {
-        "file": str(path), "row": 2, "level": "error", "field": "Amount Awarded", "value": "n/a",
+        "file": str(path), "sheet": None, "row": 2, "level": "error", "field": "Amount Awarded", "value": "n/a",
         "message": "not an amount of money",
     }  # fmt: skip
 

@@ -75,7 +75,7 @@ def test_items_on_the_templates_other_sheets_join_their_grants_by_identifier(tmp
     assert not problems.errors()
     (orphan,) = problems.items
     assert orphan.level == "warning" and orphan.row == 4 and orphan.value == "G-9"
-    assert "sheet 'Beneficiary Location'" in orphan.message
+    assert orphan.sheet == "Beneficiary Location" and "not in the grants sheet" in orphan.message
 
 
 def test_a_template_row_without_a_grant_identifier_is_an_error_and_loads_nothing(tmp_path: Path) -> None:
@@ -89,7 +89,7 @@ def test_a_template_row_without_a_grant_identifier_is_an_error_and_loads_nothing
             load_file(graph, path, problems=problems)
         assert store_state(graph) == before
     (error,) = problems.errors()
-    assert error.row == 2 and error.field == "Identifier" and "sheet 'Beneficiary Location'" in error.message
+    assert error.row == 2 and error.field == "Identifier" and error.sheet == "Beneficiary Location"
 
 
 def test_a_planned_end_before_the_start_keeps_the_grant_without_the_end(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ __all__ = [
     "GraphAlgorithmStore",
     "LinkRow",
     "LinkRowStore",
+    "PartsStore",
 ]
 
 
@@ -197,3 +198,23 @@ class GraphAlgorithmStore(Protocol):
     ) -> dict[str, dict[str, Any]]:
         """Each algorithm's values by node id (the node's ``id`` property): ``{name: {id:
         value}}``. Raises StoreUnavailable when the server has no such library."""
+
+
+@runtime_checkable
+class PartsStore(Protocol):
+    """An optional ability: one transaction over several batches, so a big file is written
+    in parts (bounded memory) and still all-or-nothing. Parts of one change set continue
+    its change sequence; nothing is visible to other connections before :meth:`commit`,
+    and :meth:`rollback` leaves the store as it was before :meth:`begin`."""
+
+    def begin(self) -> None:
+        """Open the transaction (taking the store's write lock)."""
+
+    def apply_part(self, batch: Batch) -> None:
+        """Write a batch inside the open transaction (on an error: roll back, then raise)."""
+
+    def commit(self) -> None:
+        """Commit everything written since :meth:`begin`."""
+
+    def rollback(self) -> None:
+        """Drop everything written since :meth:`begin` (nothing when no transaction is open)."""

@@ -74,6 +74,10 @@ CREATE INDEX IF NOT EXISTS changes_entity ON changes(entity_id);
 """
 
 
+_INSERT_CHANGESET = "INSERT INTO changesets(id, at, by, action, summary, undoes) VALUES (?, ?, ?, ?, ?, ?)"
+_INSERT_PART_CHANGESET = _INSERT_CHANGESET + " ON CONFLICT(id) DO NOTHING"
+
+
 def sqlite_path(url: str) -> str | None:
     """The file a SQLite store URL (or bare path) names, ':memory:', or None for another store."""
     if url.startswith("sqlite:"):
@@ -84,6 +88,27 @@ def sqlite_path(url: str) -> str | None:
 def _fts_rowid(node_id: str) -> int:
     """A node's rowid in the name index: 63 bits of SHA-256 of its id (stable, no look-up)."""
     return int.from_bytes(hashlib.sha256(node_id.encode()).digest()[:8], "big") >> 1
+
+
+def _props_json(item: StoredNode | StoredLink, encoded: dict[int, str]) -> str:
+    text = encoded[id(item.props)] = canonical_json(item.props)
+    return text
+
+
+def _snapshot_json(snapshot: dict[str, Any] | None, encoded: dict[int, str]) -> str | None:
+    """A history snapshot as stored (the text of encode_snapshot), encoding a created or
+    updated record's attributes once: its snapshot holds the same dict the record row was
+    written from (the batch keeps both alive, so the id() cannot be reused meanwhile)."""
+    if snapshot is None:
+        return None
+    props = encoded.get(id(snapshot.get("props")))
+    if props is None:
+        return encode_snapshot(snapshot)
+    parts = (
+        f"{json.dumps(key, ensure_ascii=False)}:{props if key == 'props' else canonical_json(value)}"
+        for key, value in sorted(snapshot.items())
+    )
+    return "{" + ",".join(parts) + "}"
 
 
 def _path_from_url(url: str) -> str:
@@ -214,39 +239,7 @@ class SQLiteBackend:
         cur = self.conn.cursor()
         try:
             cur.execute("BEGIN IMMEDIATE")
-            cur.executemany("DELETE FROM links WHERE id = ?", [(i,) for i in batch.delete_links])
-            if batch.delete_nodes:
-                ids = [(i,) for i in batch.delete_nodes]
-                cur.executemany(
-                    "DELETE FROM names_fts WHERE rowid = ?", [(_fts_rowid(i),) for i in batch.delete_nodes]
-                )
-                cur.executemany("DELETE FROM nodes WHERE id = ?", ids)
-            self._upsert_nodes(cur, batch.upsert_nodes)
-            self._upsert_links(cur, batch.upsert_links)
-            if batch.delete_nodes:
-                # FTS5 keeps deleted tokens in older index segments until they merge: merge now, so
-                # nothing of a removed node stays searchable or readable in the index.
-                cur.execute("INSERT INTO names_fts(names_fts) VALUES ('optimize')")
-            cs = batch.changeset
-            cur.execute(
-                "INSERT INTO changesets(id, at, by, action, summary, undoes) VALUES (?, ?, ?, ?, ?, ?)",
-                (cs.id, cs.at, cs.by, cs.action, cs.summary, cs.undoes),
-            )
-            cur.executemany(
-                "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        c.changeset_id,
-                        c.seq,
-                        c.op,
-                        c.entity,
-                        c.entity_id,
-                        encode_snapshot(c.before),
-                        encode_snapshot(c.after),
-                    )
-                    for c in batch.changes
-                ],
-            )
+            self._write(cur, batch)
             cur.execute("COMMIT")
         except sqlite3.IntegrityError as err:
             cur.execute("ROLLBACK")
@@ -260,7 +253,78 @@ class SQLiteBackend:
                 cur.execute("ROLLBACK")
             raise
 
-    def _explain(self, err: sqlite3.IntegrityError, batch: Batch) -> str:
+    # -- one transaction over several batches (see PartsStore) --------------------
+    def begin(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            # A part may hold links to nodes a later part writes: check references at commit.
+            self.conn.execute("PRAGMA defer_foreign_keys = ON")
+        except sqlite3.DatabaseError as err:
+            raise cannot("write to", self.url, err) from err
+
+    def apply_part(self, batch: Batch) -> None:
+        """Write a batch inside the transaction :meth:`begin` opened; a batch of a change set
+        already written adds to it (its changes continue the sequence)."""
+        try:
+            self._write(self.conn.cursor(), batch, part=True)
+        except sqlite3.IntegrityError as err:
+            self.rollback()
+            raise InvalidData(self._explain(err, batch)) from err
+        except sqlite3.DatabaseError as err:
+            self.rollback()
+            raise cannot("write to", self.url, err) from err
+
+    def commit(self) -> None:
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.IntegrityError as err:  # a deferred reference check failed: still open
+            self.rollback()
+            raise InvalidData(self._explain(err, None)) from err
+        except sqlite3.DatabaseError as err:
+            self.rollback()
+            raise cannot("write to", self.url, err) from err
+
+    def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def _write(self, cur: sqlite3.Cursor, batch: Batch, *, part: bool = False) -> None:
+        cur.executemany("DELETE FROM links WHERE id = ?", [(i,) for i in batch.delete_links])
+        if batch.delete_nodes:
+            ids = [(i,) for i in batch.delete_nodes]
+            cur.executemany(
+                "DELETE FROM names_fts WHERE rowid = ?", [(_fts_rowid(i),) for i in batch.delete_nodes]
+            )
+            cur.executemany("DELETE FROM nodes WHERE id = ?", ids)
+        encoded: dict[int, str] = {}  # id() of an attributes dict -> its JSON (see _snapshot_json)
+        self._upsert_nodes(cur, batch.upsert_nodes, encoded)
+        self._upsert_links(cur, batch.upsert_links, encoded)
+        if batch.delete_nodes:
+            # FTS5 keeps deleted tokens in older index segments until they merge: merge now, so
+            # nothing of a removed node stays searchable or readable in the index.
+            cur.execute("INSERT INTO names_fts(names_fts) VALUES ('optimize')")
+        cs = batch.changeset
+        cur.execute(  # a change set written in parts is inserted with its first part
+            _INSERT_PART_CHANGESET if part else _INSERT_CHANGESET,
+            (cs.id, cs.at, cs.by, cs.action, cs.summary, cs.undoes),
+        )
+        cur.executemany(
+            "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    c.changeset_id,
+                    c.seq,
+                    c.op,
+                    c.entity,
+                    c.entity_id,
+                    encode_snapshot(c.before),
+                    _snapshot_json(c.after, encoded),
+                )
+                for c in batch.changes
+            ],
+        )
+
+    def _explain(self, err: sqlite3.IntegrityError, batch: Batch | None) -> str:
         text = str(err)
         if "identifiers.identifier" in text:
             return "an identifier is already used by another actor"
@@ -268,7 +332,7 @@ class SQLiteBackend:
             return "a link refers to a node that does not exist"
         return f"the store refused the change ({text})"
 
-    def _upsert_nodes(self, cur: sqlite3.Cursor, nodes: list[StoredNode]) -> None:
+    def _upsert_nodes(self, cur: sqlite3.Cursor, nodes: list[StoredNode], encoded: dict[int, str]) -> None:
         if not nodes:
             return
         ids = [(n.id,) for n in nodes]
@@ -277,7 +341,7 @@ class SQLiteBackend:
             "ON CONFLICT(id) DO UPDATE SET types = excluded.types, labels = excluded.labels, "
             "name = excluded.name, props = excluded.props",
             [
-                (n.id, json.dumps(list(n.types)), json.dumps(list(n.labels)), n.name, canonical_json(n.props))
+                (n.id, json.dumps(list(n.types)), json.dumps(list(n.labels)), n.name, _props_json(n, encoded))
                 for n in nodes
             ],
         )
@@ -298,12 +362,12 @@ class SQLiteBackend:
             [(_fts_rowid(n.id), n.id, n.name, n.search_text()) for n in nodes],
         )
 
-    def _upsert_links(self, cur: sqlite3.Cursor, links: list[StoredLink]) -> None:
+    def _upsert_links(self, cur: sqlite3.Cursor, links: list[StoredLink], encoded: dict[int, str]) -> None:
         cur.executemany(
             "INSERT INTO links(id, type, source, target, props) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET type = excluded.type, source = excluded.source, "
             "target = excluded.target, props = excluded.props",
-            [(link.id, link.type, link.source, link.target, canonical_json(link.props)) for link in links],
+            [(x.id, x.type, x.source, x.target, _props_json(x, encoded)) for x in links],
         )
 
     # -- reads -----------------------------------------------------------------

@@ -29,7 +29,7 @@ report_option = click.option(
     "--report",
     metavar="FILE",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write every problem (file, row, level, field, value, message) to FILE: .json, else CSV.",
+    help="Write every problem (file, sheet, row, level, field, value, message) to FILE: .json, else CSV.",
 )
 
 
@@ -140,22 +140,23 @@ def validate(files: tuple[Path, ...], report: Path | None, store: str | None) ->
     with open_graph(url, read_only=True) as graph:
         for path in files:
             found = Problems()
-            nodes, links = check_file(graph, path, found)
+            checked = check_file(graph, path, found)
             everything.extend(found)
             errors, warnings = found.count("error"), found.count("warning")
             if not found:
-                result = graph.write_validated(nodes, links, summary="validate", dry_run=True)
+                result = checked.result
                 click.echo(
                     f"{path}: ok; would create {result.created}, update {result.updated}, "
                     f"leave {result.unchanged} unchanged"
                 )
                 continue
-            click.echo(
-                f"{path}: {errors} errors, {warnings} warnings; {len(nodes) + len(links)} records are valid"
-            )
+            click.echo(f"{path}: {errors} errors, {warnings} warnings; {checked.valid} records are valid")
             for group in found.groups():
                 rows = f" (rows {group.rows_text()})" if group.rows else ""
-                click.echo(f"  {group.count} × {group.level}: {group.field or '-'}: {group.message}{rows}")
+                sheet = f"sheet '{group.sheet}': " if group.sheet else ""
+                click.echo(
+                    f"  {group.count} × {group.level}: {sheet}{group.field or '-'}: {group.message}{rows}"
+                )
     if report is not None:
         everything.write_report(report)
     failures = everything.errors()

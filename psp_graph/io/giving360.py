@@ -15,16 +15,25 @@ link per grant, whose id is the grant's own identifier.
 
 Every problem is collected (row, field as the standard's title, value, message)
 rather than raised; rows with an error yield no records.
+
+Memory: a file's grants are not held. Each grant's link record is spooled to a
+temporary file as its row is read (and yielded after the file's source, place and
+actor records, so every link's ends exist before it); what stays in memory is one
+entry per organisation and, for the duplicate check, a grant id with a row number
+and a hash per grant (about 150 bytes).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import pickle
 import re
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from psp_graph.exc import InvalidData
@@ -71,7 +80,9 @@ class _Org:
     row: int | None
     identifier: str | None
     existing: StoredNode | None
+    sheet: str | None = None
     names: list[str] = field(default_factory=list)
+    same_names: set[str] = field(default_factory=set)  # the names compared (see _same_name)
     numbers: list[str] = field(default_factory=list)
     funder: bool = False
 
@@ -92,9 +103,15 @@ class _Reader:
         self.meta, self.store, self.problems, self.issue_map = meta, store, problems, issue_map
         self.source = f"src:360giving-{slugify(meta.name.rsplit('.', 1)[0])[:40]}-{meta.content_hash[:8]}"
         self.orgs: dict[str, _Org] = {}
-        self.persons: dict[str, int | None] = {}
-        self.links: list[RawRecord] = []
-        self.grants: dict[str, tuple[int | None, dict[str, Any]]] = {}
+        self.keys: dict[str, str] = {}  # org-id -> node id: the store is asked once per org-id
+        self.persons: dict[str, tuple[int | None, str | None]] = {}  # id -> (first row, sheet)
+        # The grants' link records, pickled, in file order; closed by link_records().
+        self.spool = tempfile.TemporaryFile()  # noqa: SIM115
+        self.grants: dict[str, tuple[int | None, int]] = {}  # grant id -> (first row, hash of its record)
+        self.place_codes: dict[str, None] = {}
+        self.sheet: str | None = None  # the sheet of the row being read (XLSX)
+        self.row_number: int | None = None  # the row being read
+        self.file_places: dict[str, tuple[str, str | None]] = {}  # code -> (name, within) from the file
         self.publishers: set[str] = set()
         self.funder_names: set[str] = set()
         self.licence: str | None = meta.licence
@@ -102,13 +119,14 @@ class _Reader:
     # -- one row ---------------------------------------------------------------
     def row(self, row: int | None, cells: Cells) -> None:
         grant = row_to_grant(cells)
+        self.row_number = row
         errors_before = self.problems.error_count
 
         def error(name: str, value: Any, message: str) -> None:
-            self.problems.error(self.meta.display, row, TITLE_OF[name], value, message)
+            self.problems.error(self.meta.display, row, TITLE_OF[name], value, message, sheet=self.sheet)
 
         def warn(name: str, value: Any, message: str) -> None:
-            self.problems.warn(self.meta.display, row, TITLE_OF[name], value, message)
+            self.problems.warn(self.meta.display, row, TITLE_OF[name], value, message, sheet=self.sheet)
 
         def parsed(name: str, parse: Callable[[Any], tuple[Any, str | None]]) -> Any:
             value = grant.get(name)
@@ -182,7 +200,8 @@ class _Reader:
         issues = sorted(
             {i for c in grant["classifications"] for i in self.issue_map.get(_same_name(str(c)), [])}
         )
-        places = grant["places"] or grant["recipient_places"]
+        nested = self._nest_places(grant)
+        places = grant["places"] or grant["recipient_places"] or nested[:1]
         link: dict[str, Any] = {
             "id": grant_id,
             "type": "FUNDS",
@@ -204,15 +223,67 @@ class _Reader:
             "issues": issues,
         }
         link = {k: v for k, v in link.items() if v not in (None, "", [])}
+        pickled = pickle.dumps(_plain(link), pickle.HIGHEST_PROTOCOL)
         seen = self.grants.get(grant_id)
         if seen is not None:
-            if seen[1] != link:
+            if seen[1] != hash(pickled):
                 error(
                     "id", grant_id, f"duplicate grant identifier with different data (first at row {seen[0]})"
                 )
             return
-        self.grants[grant_id] = (row, link)
-        self.links.append(RawRecord(self.meta.display, row, "links", link))
+        self.grants[grant_id] = (row, hash(pickled))
+        self.place_codes.update(dict.fromkeys(link.get("places", [])))
+        pickle.dump((row, self.sheet, pickled), self.spool, pickle.HIGHEST_PROTOCOL)
+
+    def link_records(self) -> Iterator[RawRecord]:
+        """The spooled grants' link records, in file order (the spool is closed after)."""
+        with self.spool:
+            self.spool.seek(0)
+            while True:
+                try:
+                    row, sheet, pickled = pickle.load(self.spool)  # noqa: S301 (our own spool file)
+                except EOFError:
+                    return
+                link = _typed(pickle.loads(pickled))  # noqa: S301
+                yield RawRecord(self.meta.display, row, "links", link, sheet=sheet)
+
+    # -- places ------------------------------------------------------------------
+    def _nest_places(self, grant: dict[str, Any]) -> list[str]:
+        """Remember the places GrantNav's additional columns name (ward within district
+        within region, names from the file); returns their valid codes, most local first."""
+        found: list[str] = []
+        for code_field, name_field, within_field in _NESTING:
+            given = text_of(grant.get(code_field)) or ""
+            code = given.upper()
+            if not code:
+                continue
+            if not _GSS_CODE.match(code):
+                self.problems.warn(
+                    self.meta.display,
+                    self.row_number,
+                    TITLE_OF[code_field],
+                    given,
+                    "not an ONS code such as E05009317; the place is left out",
+                    sheet=self.sheet,
+                )
+                continue
+            found.append(code)
+            within = (text_of(grant.get(within_field)) or "").upper() if within_field else ""
+            within = within if _GSS_CODE.match(within) else ""
+            name = text_of(grant.get(name_field)) or code
+            known = self.file_places.get(code)
+            if known is None or (within and not known[1]):
+                self.file_places[code] = (known[0] if known else name, within or None)
+            elif within and known[1] != within:
+                self.problems.warn(
+                    self.meta.display,
+                    self.row_number,
+                    TITLE_OF[within_field or code_field],
+                    within,
+                    f"{code} was given within {known[1]} on an earlier row; that is kept",
+                    sheet=self.sheet,
+                )
+        return found
 
     # -- actors ------------------------------------------------------------------
     def _org(
@@ -225,26 +296,31 @@ class _Reader:
         funder: bool = False,
         numbers: Iterable[str] = (),
     ) -> str:
+        existing: StoredNode | None = None
         if org_id is not None:
-            existing = self.store.by_identifier(org_id)
-            key = existing.id if existing else f"org:{slugify(org_id)}"
+            key = self.keys.get(org_id) or ""
+            if not key:
+                existing = self.store.by_identifier(org_id)
+                key = self.keys[org_id] = existing.id if existing else f"org:{slugify(org_id)}"
         else:
             assert name is not None
             digest = _digest(f"{funder_key}|{_same_name(name)}", 8)
             key = f"org:unreg-{digest}-{slugify(name)[:40].strip('-')}"
-            existing = None
         org = self.orgs.get(key)
         if org is None:
-            org = self.orgs[key] = _Org(key, row, org_id, existing or self.store.by_id(key))
-        if name and all(_same_name(name) != _same_name(n) for n in org.names):
-            org.names.append(name)
+            org = self.orgs[key] = _Org(key, row, org_id, existing or self.store.by_id(key), self.sheet)
+        if name and name not in org.names:
+            same = _same_name(name)
+            if same not in org.same_names:
+                org.names.append(name)
+                org.same_names.add(same)
         org.numbers.extend(n for n in numbers if n not in org.numbers)
         org.funder = org.funder or funder
         return key
 
     def _person(self, row: int | None, funder_key: str, individual: str) -> str:
         person = "person:" + _digest(f"360giving-individual|{funder_key}|{individual}", 12)
-        self.persons.setdefault(person, row)
+        self.persons.setdefault(person, (row, self.sheet))
         return person
 
     def actor_records(self) -> list[RawRecord]:
@@ -254,11 +330,12 @@ class _Reader:
                 row,
                 "actors",
                 {"id": pid, "name": pseudonym_for(pid), "types": ["Person"], "sources": [self.source]},
+                sheet=sheet,
             )
-            for pid, row in self.persons.items()
+            for pid, (row, sheet) in self.persons.items()
         ]
         for org in self.orgs.values():
-            records.append(RawRecord(self.meta.display, org.row, "actors", self._org_record(org)))
+            records.append(RawRecord(self.meta.display, org.row, "actors", self._org_record(org), org.sheet))
         return records
 
     def _org_record(self, org: _Org) -> dict[str, Any]:
@@ -272,6 +349,7 @@ class _Reader:
                     TITLE_OF["recipient_name"],
                     org.identifier,
                     "no name given; the org-id is used",
+                    sheet=org.sheet,
                 )
             record: dict[str, Any] = {
                 "id": org.id,
@@ -301,10 +379,11 @@ class _Reader:
     def place_records(self) -> list[RawRecord]:
         from psp_graph.io.places import place_records, read_places
 
-        codes = dict.fromkeys(code for _, link in self.grants.values() for code in link.get("places", []))
+        codes = self.place_codes
+        table = {**self.file_places, **read_places()}  # the shipped table's names win
         return [
             RawRecord(self.meta.display, None, "places", {**record, "sources": [self.source]})
-            for record in place_records(codes, read_places())
+            for record in place_records(codes, table)
             if self.store.by_id(record["id"]) is None  # a place already known keeps its name
         ]
 
@@ -329,29 +408,70 @@ class _Reader:
         return RawRecord(self.meta.display, None, "sources", {k: v for k, v in record.items() if v})
 
 
+_GSS_CODE = re.compile(r"^[EWSN]\d{8}$")  # ONS GSS codes: E05 wards, E09 boroughs, E12 regions, ...
+# (code, name, the code it is within) among GrantNav's additional columns
+_NESTING = (
+    ("ward_code", "ward_name", "district_code"),
+    ("district_code", "district_name", "region_code"),
+    ("region_code", "region_name", None),
+    ("beneficiary_district_code", "beneficiary_district_name", "beneficiary_region_code"),
+    ("beneficiary_region_code", "beneficiary_region_name", None),
+)
+
+_AMOUNTS = ("amount", "amount_disbursed")
+_DATES = ("valid_from", "valid_to", "award_date")
+
+
+def _plain(link: dict[str, Any]) -> dict[str, Any]:
+    """A link record with its amounts and dates as text: pickled (and hashed) several
+    times faster than Decimal and date objects."""
+    plain = dict(link)
+    for key in (*_AMOUNTS, *_DATES):
+        if key in plain:
+            plain[key] = str(plain[key])
+    return plain
+
+
+def _typed(plain: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`_plain`."""
+    for key in _AMOUNTS:
+        if key in plain:
+            plain[key] = Decimal(plain[key])
+    for key in _DATES:
+        if key in plain:
+            plain[key] = date.fromisoformat(plain[key])
+    return plain
+
+
 def _texts(values: Iterable[Any]) -> list[str]:
     return list(dict.fromkeys(t for t in (text_of(v) for v in values) if t))
 
 
 def records_from_360giving(
     meta: FileMeta,
-    rows: Iterable[tuple[int | None, Cells]],
+    rows: Iterable[tuple[Any, ...]],
     *,
     problems: Problems,
     store: StoreLookup | None = None,
     issue_map: dict[str, list[str]] | None = None,
-) -> list[RawRecord]:
-    """Records for grant rows (row number, (title or JSON path, value) pairs).
+) -> Iterator[RawRecord]:
+    """Records for grant rows (row number, (title or JSON path, value) pairs): the file's
+    source, its places and actors, then one link per grant (spooled, see the module doc).
 
     Problems go to ``problems``; a row with an error yields nothing. ``issue_map`` maps a
     normalised classification title to issue ids (see :mod:`psp_graph.io.classifications`).
     """
     reader = _Reader(meta, store or StoreLookup(), problems, issue_map or {})
     count = 0
-    for row, cells in rows:
-        reader.row(row, cells)
+    for item in rows:  # (row, cells), or (row, cells, sheet) from a spreadsheet
+        reader.sheet = item[2] if len(item) > 2 else None
+        reader.row(item[0], item[1])
         count += 1
     if count == 0:
+        reader.spool.close()
         problems.error(meta.display, None, None, None, "the 360Giving file has no grants")
-        return []
-    return [reader.source_record(), *reader.place_records(), *reader.actor_records(), *reader.links]
+        return
+    yield reader.source_record()
+    yield from reader.place_records()
+    yield from reader.actor_records()
+    yield from reader.link_records()

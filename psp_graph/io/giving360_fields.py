@@ -72,6 +72,63 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "places": ("Beneficiary Location:Geographic Code", "beneficiaryLocation/geoCode"),
     "related": ("Related Activity", "relatedActivity"),
     "publisher": ("Publisher Name", "Publisher:Name"),
+    # GrantNav's additional data (its CSV export's titles; JSON from the 360Giving datastore
+    # under additional_data): the recipient's ward, district and region, the beneficiary's
+    # district and region. "(additional data)" is dropped when titles are compared, so the
+    # older exports' "Recipient District" matches too.
+    "ward_code": (
+        "Best Available Recipient Ward Geographic Code (additional data)",
+        "Recipient Ward Geographic Code",
+        "additional_data/recipientWardNameGeoCode",
+        "additional_data/recipientLocation/recipientWardNameGeoCode",
+    ),
+    "ward_name": (
+        "Best Available Recipient Ward (additional data)",
+        "Recipient Ward",
+        "additional_data/recipientWardName",
+        "additional_data/recipientLocation/recipientWardName",
+    ),
+    "district_code": (
+        "Best Available Recipient District Geographic Code (additional data)",
+        "Recipient District Geographic code (additional data)",
+        "additional_data/recipientDistrictGeoCode",
+        "additional_data/recipientLocation/recipientDistrictGeoCode",
+        "additional_data/GNRecipientOrgDistrictGeoCode",
+    ),
+    "district_name": (
+        "Best Available Recipient District (additional data)",
+        "Recipient District (additional data)",
+        "additional_data/recipientDistrictName",
+        "additional_data/recipientLocation/recipientDistrictName",
+        "additional_data/GNRecipientOrgDistrictName",
+    ),
+    "region_code": (
+        "Recipient Region Geographic code (additional data)",
+        "additional_data/recipientRegionGeoCode",
+        "additional_data/GNRecipientOrgRegionGeoCode",
+    ),
+    "region_name": (
+        "Best Available Recipient Region (additional data)",
+        "Recipient Region (additional data)",
+        "additional_data/recipientRegionName",
+        "additional_data/GNRecipientOrgRegionName",
+    ),
+    "beneficiary_district_code": (
+        "Beneficiary District Geographic code (additional data)",
+        "additional_data/GNBeneficiaryDistrictGeoCode",
+    ),
+    "beneficiary_district_name": (
+        "Beneficiary District (additional data)",
+        "additional_data/GNBeneficiaryDistrictName",
+    ),
+    "beneficiary_region_code": (
+        "Beneficiary Region Geographic code (additional data)",
+        "additional_data/GNBeneficiaryRegionGeoCode",
+    ),
+    "beneficiary_region_name": (
+        "Beneficiary Region (additional data)",
+        "additional_data/GNBeneficiaryRegionName",
+    ),
     "licence": ("License", "Licence", "License (see note)", "dataset/license"),
 }
 # Fields that may repeat (several columns, or several items in JSON): collected as lists.
@@ -82,7 +139,7 @@ TITLE_OF = {name: titles[0] for name, titles in _FIELDS.items()}
 @functools.lru_cache(maxsize=4096)  # a file repeats its few titles on every row
 def normalise_title(title: Any) -> str:
     """A column title or JSON path in one comparable form (see the module doc)."""
-    text = str(title).replace("\ufeff", "").strip().lower()
+    text = str(title).replace("\ufeff", "").strip().lower().removesuffix("(additional data)")
     parts = [re.sub(r"\s+", " ", p.strip()) for p in re.split(r"[:/]", text)]
     return ":".join(p for p in parts if p and not p.isdigit())
 

@@ -8,6 +8,10 @@ the standard's multi-sheet template (``Beneficiary Location``, ``Classifications
 ``Funding Org``, ...: a grant ``Identifier`` and one section's titles, one row per item)
 are joined to their grants by that Identifier; a row naming no grant in the file is
 reported, never dropped silently.
+
+CSV and XLSX files are read as a stream, row by row (a CSV is first read once in
+blocks for its content hash and to check its encoding); a JSON package is parsed whole.
+The template's section sheets are read whole first (one row per item: small).
 """
 
 from __future__ import annotations
@@ -37,18 +41,50 @@ __all__ = ["read_360giving"]
 _HEADER_SEARCH_ROWS = 5
 
 
+def _hash_and_encoding(path: Path) -> tuple[str, bool]:
+    """The file's sha256 and whether it is UTF-8, in one pass of 1 MiB blocks."""
+    import codecs
+
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            if utf8:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return digest.hexdigest(), utf8
+
+
 def read_360giving(
     path: Path,
-    raw: bytes,
+    raw: bytes | None,
     fmt: str,
     *,
     problems: Problems,
     store: StoreLookup | None = None,
     issue_map: dict[str, list[str]] | None = None,
-) -> list[RawRecord] | None:
-    """The file's records if it is a 360Giving file, else None (problems go to ``problems``)."""
-    digest = hashlib.sha256(raw).hexdigest()
-    rows: Iterable[tuple[int | None, Cells]]
+) -> Iterator[RawRecord] | None:
+    """The file's records if it is a 360Giving file, else None (problems go to ``problems``).
+
+    ``raw`` is the file's content when it was read whole (JSON); CSV and XLSX files are
+    streamed from ``path`` when ``raw`` is None."""
+    if fmt == "csv" and raw is None:
+        return _read_csv_stream(path, problems=problems, store=store, issue_map=issue_map)
+    if raw is None:
+        raw = path.read_bytes() if fmt == "json" else b""
+        digest = hashlib.sha256(raw).hexdigest() if raw else _hash_and_encoding(path)[0]
+    else:
+        digest = hashlib.sha256(raw).hexdigest()
+    rows: Iterable[tuple[Any, ...]]
     display = str(path)
     name = path.name if str(path) != "-" else "stdin"
     if fmt == "json":
@@ -69,7 +105,7 @@ def read_360giving(
             licence=str(data["license"]) if data.get("license") else None,
         )
         rows = _json_rows(data["grants"], display, problems)
-    elif fmt == "csv":
+    elif fmt == "csv":  # read whole (stdin)
         table = _csv_table(raw, display, problems)
         if table is None:
             return None
@@ -84,6 +120,52 @@ def read_360giving(
     else:
         return None
     return records_from_360giving(meta, rows, problems=problems, store=store, issue_map=issue_map)
+
+
+def _read_csv_stream(
+    path: Path,
+    *,
+    problems: Problems,
+    store: StoreLookup | None,
+    issue_map: dict[str, list[str]] | None,
+) -> Iterator[RawRecord] | None:
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    try:
+        first = next(csv.reader(io.StringIO(head.decode("utf-8-sig", errors="replace"), newline="")), [])
+    except csv.Error:
+        return None
+    if not is_360giving_header(first):
+        return None
+    display = str(path)
+    digest, utf8 = _hash_and_encoding(path)
+    if not utf8:
+        problems.warn(display, None, None, None, "not UTF-8; read as Windows-1252 (check accented names)")
+    meta = FileMeta(display, path.name, digest)
+
+    def rows() -> Iterator[tuple[int | None, Cells]]:
+        encoding = "utf-8-sig" if utf8 else "cp1252"
+        with path.open(encoding=encoding, errors="strict" if utf8 else "replace", newline="") as text:
+            yield from _csv_rows(csv.reader(text), display, problems)
+
+    return records_from_360giving(meta, rows(), problems=problems, store=store, issue_map=issue_map)
+
+
+def _csv_rows(reader: Any, display: str, problems: Problems) -> Iterator[tuple[int | None, Cells]]:
+    header = next(reader)
+    try:
+        # Rows are numbered as a spreadsheet shows them (a cell with line breaks is still one row).
+        for line, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
+                problems.error(
+                    display, line, None, None, f"has {len(values)} cells, the header has {len(header)}"
+                )
+                continue
+            yield line, list(zip(header, values, strict=False))
+    except csv.Error as err:
+        problems.error(display, reader.line_num, None, None, f"not valid CSV: {err}")
 
 
 def _json_rows(grants: list[Any], display: str, problems: Problems) -> Iterator[tuple[int | None, Cells]]:
@@ -102,7 +184,7 @@ def _decode(raw: bytes, display: str, problems: Problems) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _csv_table(raw: bytes, display: str, problems: Problems) -> list[tuple[int | None, Cells]] | None:
+def _csv_table(raw: bytes, display: str, problems: Problems) -> Iterator[tuple[int | None, Cells]] | None:
     try:
         head = raw[:65536].decode("utf-8-sig", errors="replace")
         first = next(csv.reader(io.StringIO(head, newline="")), [])
@@ -110,28 +192,12 @@ def _csv_table(raw: bytes, display: str, problems: Problems) -> list[tuple[int |
         return None
     if not is_360giving_header(first):
         return None
-    reader = csv.reader(io.StringIO(_decode(raw, display, problems), newline=""))
-    header = next(reader)
-    rows: list[tuple[int | None, Cells]] = []
-    try:
-        # Rows are numbered as a spreadsheet shows them (a cell with line breaks is still one row).
-        for line, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
-                problems.error(
-                    display, line, None, None, f"has {len(values)} cells, the header has {len(header)}"
-                )
-                continue
-            rows.append((line, list(zip(header, values, strict=False))))
-    except csv.Error as err:
-        problems.error(display, reader.line_num, None, None, f"not valid CSV: {err}")
-    return rows
+    return _csv_rows(csv.reader(io.StringIO(_decode(raw, display, problems), newline="")), display, problems)
 
 
 def _xlsx_tables(
     path: Path, display: str, problems: Problems | None = None
-) -> Iterator[tuple[int | None, Cells]] | None:
+) -> Iterator[tuple[int | None, Cells, str]] | None:
     try:
         import openpyxl
     except ImportError:
@@ -157,7 +223,7 @@ def _xlsx_tables(
         return None
     extra = _part_rows(book, parts, display, problems)
 
-    def rows() -> Iterator[tuple[int | None, Cells]]:
+    def rows() -> Iterator[tuple[int | None, Cells, str]]:
         joined: set[str] = set()
         for title, header_row, header in found:
             ids = _identifier_column(header)
@@ -171,7 +237,7 @@ def _xlsx_tables(
                 if grant_id is not None and grant_id in extra:
                     cells += [cell for _, _, part in extra[grant_id] for cell in part]
                     joined.add(grant_id)
-                yield number, cells
+                yield number, cells, title
         book.close()
         for grant_id in sorted(set(extra) - joined):
             for sheet, number, _ in extra[grant_id]:
@@ -181,7 +247,8 @@ def _xlsx_tables(
                         number,
                         "Identifier",
                         grant_id,
-                        f"sheet '{sheet}' refers to a grant that is not in the grants sheet; row left out",
+                        "refers to a grant that is not in the grants sheet; row left out",
+                        sheet=sheet,
                     )
 
     return rows()
@@ -214,9 +281,7 @@ def _part_rows(
             grant_id = text_of(values[ids]) if ids < len(values) else None
             if grant_id is None:
                 if problems is not None:
-                    problems.error(
-                        display, number, "Identifier", None, f"sheet '{title}': no grant Identifier"
-                    )
+                    problems.error(display, number, "Identifier", None, "no grant Identifier", sheet=title)
                 continue
             by_grant.setdefault(grant_id, []).append((title, number, cells))
     return by_grant

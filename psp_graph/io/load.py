@@ -13,20 +13,25 @@ set (the problems stay in the report).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+import gc
+import itertools
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from psp_graph.changes import Result
 from psp_graph.exc import InvalidData
 from psp_graph.graph import Graph
+from psp_graph.graph_parts import PartWriter
 from psp_graph.io.giving360 import StoreLookup
 from psp_graph.io.problems import Problems
-from psp_graph.records import RawRecord, StoredLink, StoredNode
+from psp_graph.records import RawRecord, StoredLink, StoredNode, chunked
 from psp_graph.references import ontology_issue_nodes
 
-__all__ = ["Progress", "check_file", "load_file", "screen"]
+__all__ = ["PART_SIZE", "Checked", "Progress", "check_file", "load_file"]
 
 Progress = Callable[[str, int], AbstractContextManager[Callable[[], None] | None]]
 """``progress(label, total)`` gives a context whose value is called once per record (or None)."""
@@ -46,127 +51,288 @@ def _lookup(graph: Graph) -> StoreLookup:
 
 Nodes = dict[str, tuple[StoredNode, RawRecord]]
 Links = dict[str, tuple[StoredLink, RawRecord]]
+Row = tuple[str, str | None, int | None]  # file, sheet, row
+
+PART_SIZE = 5000
+"""Records screened and written at a time for a 360Giving file (its grants come last and
+cite only the file's own source, places and actors); other files go in one part."""
 
 
-def check_file(
-    graph: Graph, path: Path, problems: Problems, *, progress: Progress | None = None
-) -> tuple[Nodes, Links]:
-    """The validated nodes and links of ``path`` that would load (by id, with their raw
-    records); every problem found goes to ``problems``."""
-    from psp_graph.io.readers import read_records
+@dataclass
+class Checked:
+    """What checking a file found: how many records are valid, and what loading them would do."""
 
-    try:
-        records = list(read_records(path, store=_lookup(graph), problems=problems))
-    except InvalidData as err:
-        problems.add_invalid(err, file=str(path))
-        return {}, {}
-    if progress is None:
-        return screen(graph, records, problems)
-    with progress(f"checking {path.name}", len(records)) as tick:
-        return screen(graph, records, problems, on_record=tick)
+    valid: int
+    result: Result
 
 
-def screen(
-    graph: Graph, records: list[RawRecord], problems: Problems, *, on_record: Callable[[], None] | None = None
-) -> tuple[Nodes, Links]:
-    """The records that pass the Graph service's checks, one by one; the others become problems.
+def check_file(graph: Graph, path: Path, problems: Problems, *, progress: Progress | None = None) -> Checked:
+    """Check ``path`` against the ontology and the store without writing; every problem
+    found goes to ``problems``."""
+    writer = PartWriter(graph, "validate", dry_run=True)
+    valid = _Screen(graph, problems).run(path, writer, progress=progress)
+    return Checked(valid, writer.finish())
 
-    Checks each record against the ontology, duplicate ids with different data, links'
-    ends, sources and issues (in the file or the store), and identifiers held by another
-    node. Nodes only a rejected link needed are left out too.
+
+class _Screen:
+    """Reads a file's records and screens them part by part, remembering what the file
+    has shown so far (node kinds, ids seen, identifiers claimed): the checks of the Graph
+    service, one record at a time, so that every problem is listed. Rows in ``skip_rows``
+    and nodes in ``skip_nodes`` (found bad after they were written, on a retry) are left out.
     """
-    nodes: dict[str, tuple[StoredNode, RawRecord]] = {}
-    links: dict[str, tuple[StoredLink, RawRecord]] = {}
-    bad_rows: set[tuple[str, int | None]] = set()
 
-    def reject(raw: RawRecord, err: InvalidData) -> None:
-        problems.add_invalid(err.located(file=raw.file, row=raw.row), value=raw.data.get(err.field or ""))
-        bad_rows.add((raw.file, raw.row))
+    def __init__(
+        self,
+        graph: Graph,
+        problems: Problems,
+        *,
+        skip_rows: frozenset[Row] = frozenset(),
+        skip_nodes: frozenset[str] = frozenset(),
+        default_sources: tuple[str, ...] = (),
+    ) -> None:
+        self.graph, self.problems = graph, problems
+        self.skip_rows, self.skip_nodes = skip_rows, skip_nodes
+        self.default_sources = default_sources
+        self.store = graph.reader(include_private=True)
+        self.known: dict[str, StoredNode | None] = {}  # kinds of the nodes referred to (None: absent)
+        self.seen: dict[str, tuple[int | None, int]] = {}  # record id -> (first row, hash of its data)
+        self.claimed: dict[str, str] = {}  # identifier -> node id
+        self.bad_rows: set[Row] = set()
+        self.written: dict[str, Row] = {}  # nodes written, with their rows
+        self.used: set[str] = set()  # nodes that written links and records cite
+        self.late: list[tuple[StoredLink | StoredNode, RawRecord]] = []  # refs to nodes not seen yet
+        self.required: list[tuple[StoredNode, RawRecord]] = []  # nodes whose class needs a link
+        self.started: set[tuple[str, str]] = set()  # (node, link type) of links written
+        self.late_found = Problems()  # problems of records found after they were written
+        self.grants = False  # a 360Giving file (its reader reports repeated grant ids)
 
-    for raw in records:
-        if on_record is not None:
-            on_record()
+    # -- the whole file ----------------------------------------------------------
+    def run(self, path: Path, writer: PartWriter, *, progress: Progress | None = None) -> int:
+        """Screen and write every part of ``path``; returns how many records passed."""
+        from psp_graph.io.readers import read_records
+
+        valid = 0
         try:
-            if raw.section == "links":
-                link = graph.validator.link(raw)
-                _no_conflict(links, link.id, link)
-                links[link.id] = (link, raw)
-            else:
-                node = graph.validator.node(raw)
-                _no_conflict(nodes, node.id, node)
-                nodes[node.id] = (node, raw)
+            records = read_records(path, store=_lookup(self.graph), problems=self.problems)
+            first = next(records, None)
+            if first is None:
+                return 0
+            self.grants = first.section == "sources" and first.data.get("kind") == "grant_360"
+            size = PART_SIZE if self.grants else None
+            # The records are not counted ahead (the file is a stream): about one per 100 bytes.
+            estimate = path.stat().st_size // 100 if str(path) != "-" else 0
+            context = progress(f"loading {path.name}", estimate) if progress else nullcontext(None)
+            with context as tick:
+                parts = chunked(itertools.chain([first], records), size or sys.maxsize)
+                part = next(parts, None)
+                while part is not None:
+                    following = next(parts, None)  # the last part is checked whole before it is written
+                    nodes, links = self.part(part, tick)
+                    if following is None:
+                        self.finish(nodes, links)
+                    if self.default_sources:
+                        _cite_by_default(self.graph, nodes, links, self.default_sources, path)
+                    valid += len(nodes) + len(links)
+                    try:
+                        writer.write(nodes, links)
+                    except InvalidData as err:  # a check of the write itself (the sources policy, the store)
+                        self.late_found.add_invalid(err, file=str(path))
+                        self.problems.add_invalid(err, file=str(path))
+                        return valid
+                    self.written.update((i, (raw.file, raw.sheet, raw.row)) for i, (_, raw) in nodes.items())
+                    part = following
         except InvalidData as err:
-            reject(raw, err)
+            self.problems.add_invalid(err, file=str(path))
+        return valid
 
-    store = graph.reader(include_private=True)
-    stored: dict[str, StoredNode | None] = {}
+    def finish(self, nodes: Nodes, links: Links) -> None:
+        """Checks that need the whole file, made with its last part (``nodes``, ``links``,
+        not yet written): references to nodes that came later, and links a node's class
+        requires. A record of an earlier part that fails them is in ``late_found``."""
+        late, self.late = self.late, []
+        for item, raw in late:
+            try:
+                if isinstance(item, StoredLink):
+                    self._check_link(item)
+                else:
+                    self._check_node(item)
+            except InvalidData as err:
+                unwritten: dict[str, Any] = links if isinstance(item, StoredLink) else nodes
+                if unwritten.get(item.id, (None, None))[1] is raw:
+                    del unwritten[item.id]
+                else:
+                    self.late_found.add_invalid(
+                        err.located(file=raw.file, row=raw.row, sheet=raw.sheet),
+                        value=raw.data.get(err.field or ""),
+                    )
+                self._reject(raw, err)
+        for node, raw in self.required:
+            for rel in self.graph.onto.classes[node.types[0]].required_links:
+                if (node.id, rel) in self.started or any(
+                    x.type == rel and x.source == node.id for x in self.store.links_of(node.id)
+                ):
+                    continue
+                missing_link = InvalidData(
+                    f"a {node.types[0]} needs a {rel} link from it (e.g. {rel} an actor or a decision space)",
+                    field="links",
+                )
+                if nodes.get(node.id, (None, None))[1] is raw:
+                    del nodes[node.id]
+                else:
+                    self.late_found.add_invalid(
+                        missing_link.located(file=raw.file, row=raw.row, sheet=raw.sheet)
+                    )
+                self._reject(raw, missing_link)
 
-    def find(ref: str) -> StoredNode | None:
-        if ref in nodes:
-            return nodes[ref][0]
-        if ref not in stored:
-            issue = ontology_issue_nodes(graph.validator, [ref]).get(ref)
-            stored[ref] = store.find(ref) or issue
-        return stored[ref]
+    def orphans(self) -> frozenset[str]:
+        """Nodes written from a row that had an error, which no written record uses."""
+        return frozenset(i for i, row in self.written.items() if row in self.bad_rows and i not in self.used)
 
-    def missing(ref: str, attr: str) -> InvalidData:
-        return InvalidData(f"no node '{ref}'{store.suggest(ref, nodes)}", field=attr)
+    # -- one part ----------------------------------------------------------------
+    def part(self, records: list[RawRecord], tick: Callable[[], None] | None) -> tuple[Nodes, Links]:
+        validator = self.graph.validator
+        nodes: Nodes = {}
+        links: Links = {}
+        for raw in records:
+            if tick is not None:
+                tick()
+            if (raw.file, raw.sheet, raw.row) in self.skip_rows:
+                continue
+            try:
+                if raw.section == "links":
+                    link = validator.link(raw)
+                    if self.grants or self._first(link, raw):  # a grant file's reader checked its ids
+                        links[link.id] = (link, raw)
+                else:
+                    node = validator.node(raw)
+                    if node.id not in self.skip_nodes and self._first(node, raw):
+                        nodes[node.id] = (node, raw)
+                        self.known[node.id] = StoredNode(node.id, node.types, node.labels, "")  # its kind
+            except InvalidData as err:
+                self._reject(raw, err)
+        self._look_up(nodes, links)
+        for node_id, (node, raw) in list(nodes.items()):
+            try:
+                self._check_node(node, raw)
+            except InvalidData as err:
+                self._reject(raw, err)
+                del nodes[node_id]
+                self.known.pop(node_id, None)
+        for link_id, (link, raw) in list(links.items()):
+            try:
+                self._check_link(link, raw)
+            except InvalidData as err:
+                self._reject(raw, err)
+                del links[link_id]
+        for link, _ in links.values():
+            self.used.update((link.source, link.target, *link.props.get("sources", [])))
+            self.started.add((link.source, link.type))
+        for node, raw in nodes.values():
+            self.used.update(node.props.get("sources", []))
+            if self.graph.onto.classes[node.types[0]].required_links:
+                self.required.append((node, raw))
+        return nodes, links
 
-    source_labels = graph.onto.attributes["sources"].ref_classes  # a Source, or an Event heard at
+    def _first(self, item: StoredNode | StoredLink, raw: RawRecord) -> bool:
+        """False for a repeat of a record already seen with the same data; a repeat with
+        different data is an error."""
+        digest = hash(repr(item))
+        seen = self.seen.get(item.id)
+        if seen is None:
+            self.seen[item.id] = (raw.row, digest)
+            return True
+        if seen[1] != digest:
+            raise InvalidData(
+                f"duplicate id '{item.id}' with different data (first at row {seen[0]})", field="id"
+            )
+        return False
 
-    def need(ref: str, label: str | tuple[str, ...], attr: str) -> None:
-        if ref in graph.onto.issues and label == "Issue":
+    def _reject(self, raw: RawRecord, err: InvalidData) -> None:
+        self.problems.add_invalid(
+            err.located(file=raw.file, row=raw.row, sheet=raw.sheet), value=raw.data.get(err.field or "")
+        )
+        self.bad_rows.add((raw.file, raw.sheet, raw.row))
+
+    def _look_up(self, nodes: Nodes, links: Links) -> None:
+        """Learn the kinds of the nodes this part refers to, from the ontology and the store."""
+        wanted: set[str] = set()
+        for node, _ in nodes.values():
+            wanted.update(node.props.get("sources", []))
+            if "broader" in node.props:
+                wanted.add(node.props["broader"])
+        for link, _ in links.values():
+            wanted.update(
+                (link.source, link.target, *link.props.get("sources", []), *link.props.get("issues", []))
+            )
+        wanted.difference_update(self.known)
+        if not wanted:
             return
-        node = find(ref)
+        found: dict[str, StoredNode] = ontology_issue_nodes(self.graph.validator, wanted)
+        found.update(self.store.kinds(i for i in wanted if i not in found))
+        for ref in wanted:
+            self.known[ref] = found.get(ref)
+
+    def _find(self, ref: str, item: StoredNode | StoredLink, raw: RawRecord | None) -> StoredNode | None:
+        """The node ``ref`` names; when the file has not shown it (yet), the check is left
+        for :meth:`finish` (None), or fails there."""
+        node = self.known.get(ref)
+        if node is None and ref not in self.known:
+            node = self.known[ref] = self.store.find(ref)
+        if node is None and raw is not None:
+            self.late.append((item, raw))
+        elif node is None:
+            raise InvalidData(f"no node '{ref}'{self.store.suggest(ref, [])}")
+        return node
+
+    def _need(
+        self, ref: str, label: str | tuple[str, ...], attr: str, item: Any, raw: RawRecord | None
+    ) -> bool:
+        if ref in self.graph.onto.issues and label == "Issue":
+            return True
+        try:
+            node = self._find(ref, item, raw)
+        except InvalidData as err:
+            raise InvalidData(err.reason, field=attr) from None
         if node is None:
-            raise missing(ref, attr)
+            return False
         labels = (label,) if isinstance(label, str) else label
         if not set(labels) & set(node.labels):
             raise InvalidData(f"'{ref}' is a {node.types[0]}, not a {' or '.join(labels)}", field=attr)
+        return True
 
-    claimed: dict[str, str] = {}
-    for node_id, (node, raw) in list(nodes.items()):
-        try:
-            for src in node.props.get("sources", []):
-                need(src, source_labels, "sources")
-            if "broader" in node.props:
-                need(node.props["broader"], "Issue", "broader")
-            for ident in node.props.get("identifiers", []):
-                holder = store.owner_of(ident) or claimed.get(ident)
-                if holder is not None and holder != node_id:
-                    raise InvalidData(f"identifier {ident} already belongs to {holder}", field="identifiers")
-                claimed[ident] = node_id
-        except InvalidData as err:
-            reject(raw, err)
-            del nodes[node_id]
-    for link_id, (link, raw) in list(links.items()):
-        try:
-            ends = []
-            for end, attr in ((link.source, "from"), (link.target, "to")):
-                found = find(end)
-                if found is None:
-                    raise missing(end, attr)
-                ends.append(found)
-            graph.validator.check_ends(link, ends[0], ends[1])
-            for src in link.props.get("sources", []):
-                need(src, source_labels, "sources")
-            for issue in link.props.get("issues", []):
-                need(issue, "Issue", "issues")
-        except InvalidData as err:
-            reject(raw, err)
-            del links[link_id]
-    used = {end for link, _ in links.values() for end in (link.source, link.target)}
-    used |= {s for link, _ in links.values() for s in link.props.get("sources", [])}
-    used |= {s for node, _ in nodes.values() for s in node.props.get("sources", [])}
-    kept = {i: item for i, item in nodes.items() if (item[1].file, item[1].row) not in bad_rows or i in used}
-    return kept, links
+    def _check_node(self, node: StoredNode, raw: RawRecord | None = None) -> None:
+        source_labels = self.graph.onto.attributes["sources"].ref_classes  # a Source, or an Event heard at
+        for src in node.props.get("sources", []):
+            if not self._need(src, source_labels, "sources", node, raw):
+                return
+        if "broader" in node.props and not self._need(node.props["broader"], "Issue", "broader", node, raw):
+            return
+        if raw is None:
+            return  # identifiers were checked the first time
+        for ident in node.props.get("identifiers", []):
+            holder = self.claimed.get(ident) or self.store.owner_of(ident)
+            if holder is not None and holder != node.id:
+                raise InvalidData(f"identifier {ident} already belongs to {holder}", field="identifiers")
+            self.claimed[ident] = node.id
 
-
-def _no_conflict(seen: dict[str, tuple[Any, RawRecord]], key: str, item: Any) -> None:
-    if key in seen and seen[key][0] != item:
-        raise InvalidData(
-            f"duplicate id '{key}' with different data (first at row {seen[key][1].row})", field="id"
-        )
+    def _check_link(self, link: StoredLink, raw: RawRecord | None = None) -> None:
+        ends = []
+        for end, attr in ((link.source, "from"), (link.target, "to")):
+            try:
+                found = self._find(end, link, raw)
+            except InvalidData as err:
+                raise InvalidData(err.reason, field=attr) from None
+            if found is None:
+                return
+            ends.append(found)
+        self.graph.validator.check_ends(link, ends[0], ends[1])
+        source_labels = self.graph.onto.attributes["sources"].ref_classes
+        for src in link.props.get("sources", []):
+            if not self._need(src, source_labels, "sources", link, raw):
+                return
+        for issue in link.props.get("issues", []):
+            if not self._need(issue, "Issue", "issues", link, raw):
+                return
 
 
 def load_file(
@@ -181,31 +347,83 @@ def load_file(
 ) -> Result:
     """Load one file (YAML, CSV, XLSX, JSON, 360Giving, RDF): all-or-nothing (raising the
     first of its problems), or with ``skip_invalid`` its valid records in one change set.
-    Problems go to ``problems``; with ``dry_run`` everything is checked, nothing written."""
+    Problems go to ``problems``; with ``dry_run`` everything is checked, nothing written.
+
+    A 360Giving file is read as a stream and written in parts of PART_SIZE records inside
+    one transaction (see psp_graph.graph_parts), so memory does not grow with its grants.
+    """
     path = Path(path)
-    found = Problems()
-    nodes, links = check_file(graph, path, found, progress=progress)
+    with _fewer_collections():
+        return _load(graph, path, problems, skip_invalid, dry_run, progress, default_sources)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Fewer cyclic garbage collections while loading: a load makes millions of small
+    short-lived dicts, and with the default thresholds collections took about a fifth of
+    its CPU time (benchmarks/README.md). Objects alive before the load are not rescanned."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+def _load(
+    graph: Graph,
+    path: Path,
+    problems: Problems | None,
+    skip_invalid: bool,
+    dry_run: bool,
+    progress: Progress | None,
+    default_sources: tuple[str, ...],
+) -> Result:
+    skip_rows: frozenset[Row] = frozenset()
+    skip_nodes: frozenset[str] = frozenset()
+    carried = Problems()  # problems of rows left out on a retry
+    for _ in range(_MAX_RETRIES):
+        found = Problems()
+        screen = _Screen(
+            graph, found, skip_rows=skip_rows, skip_nodes=skip_nodes, default_sources=default_sources
+        )
+        writer = PartWriter(graph, f"load {path.name}", dry_run=dry_run)
+        try:
+            valid = screen.run(path, writer, progress=progress)
+            every = Problems()
+            every.extend(carried)
+            every.extend(found)
+            if every.errors() and (not skip_invalid or not valid):
+                writer.abort()
+                _report(problems, every)
+                raise every.first_error()
+            orphans = screen.orphans()
+            unplaced = [p for p in screen.late_found if p.row is None]
+            if unplaced:  # no row to leave out: the file cannot load
+                writer.abort()
+                _report(problems, every)
+                raise InvalidData(unplaced[0].message, file=unplaced[0].file, field=unplaced[0].field)
+            if screen.late_found or orphans:
+                # Records were written before their problem showed: again, without them.
+                writer.abort()
+                carried.extend(screen.late_found)
+                skip_rows |= {(p.file, p.sheet, p.row) for p in screen.late_found}
+                skip_nodes |= orphans
+                continue
+            result = writer.finish()
+        except BaseException:
+            writer.abort()
+            raise
+        _report(problems, every)
+        return result
+    raise InvalidData("too many problems the screen did not catch; run psp validate", file=str(path))
+
+
+def _report(problems: Problems | None, found: Problems) -> None:
     if problems is not None:
         problems.extend(found)
-    if found.errors() and (not skip_invalid or not (nodes or links)):
-        raise found.first_error()
-    if default_sources:
-        _cite_by_default(graph, nodes, links, default_sources, path)
-    summary = f"load {path.name}"
-    for _ in range(_MAX_RETRIES):
-        try:
-            return graph.write_validated(nodes, links, summary=summary, dry_run=dry_run)
-        except InvalidData as err:  # a check the screen does not make: report it, drop that row
-            if not skip_invalid:
-                raise
-            late = Problems()
-            late.add_invalid(err, file=str(path))
-            if problems is not None:
-                problems.extend(late)
-            row = (err.file, err.row)
-            nodes = {i: item for i, item in nodes.items() if (item[1].file, item[1].row) != row}
-            links = {i: item for i, item in links.items() if (item[1].file, item[1].row) != row}
-    raise InvalidData("too many problems the screen did not catch; run psp validate", file=str(path))
 
 
 def _cite_by_default(graph: Graph, nodes: Nodes, links: Links, texts: tuple[str, ...], path: Path) -> None:

@@ -25,7 +25,7 @@ from psp_graph.exc import InvalidData
 
 __all__ = ["REPORT_COLUMNS", "Problem", "ProblemGroup", "Problems"]
 
-REPORT_COLUMNS = ("file", "row", "level", "field", "value", "message")
+REPORT_COLUMNS = ("file", "sheet", "row", "level", "field", "value", "message")
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,11 @@ class Problem:
     field: str | None
     value: str | None
     message: str
+    sheet: str | None = None  # the sheet of an XLSX file
 
     def line(self) -> str:
-        where = self.file + (f": row {self.row}" if self.row is not None else "")
+        where = self.file + (f": sheet '{self.sheet}'" if self.sheet else "")
+        where += f": row {self.row}" if self.row is not None else ""
         what = f": field '{self.field}'" if self.field else ""
         shown = (
             f" (got {self.value!r})"
@@ -52,13 +54,14 @@ class Problem:
 
 @dataclass
 class ProblemGroup:
-    """Problems with the same level, field and message."""
+    """Problems with the same level, sheet, field and message."""
 
     level: str
     field: str | None
     message: str
     count: int = 0
     rows: list[int] = default(default_factory=list)
+    sheet: str | None = None
 
     def rows_text(self, limit: int = 8) -> str:
         shown = ", ".join(str(r) for r in self.rows[:limit])
@@ -85,8 +88,18 @@ class Problems:
     def __len__(self) -> int:
         return len(self.items)
 
-    def add(self, level: str, file: str, row: int | None, fld: str | None, value: Any, message: str) -> None:
-        self.items.append(Problem(file, row, level, fld, _text(value), message))
+    def add(
+        self,
+        level: str,
+        file: str,
+        row: int | None,
+        fld: str | None,
+        value: Any,
+        message: str,
+        *,
+        sheet: str | None = None,
+    ) -> None:
+        self.items.append(Problem(file, row, level, fld, _text(value), message, sheet))
         self.error_count += level == "error"
 
     def extend(self, other: Problems) -> None:
@@ -94,15 +107,33 @@ class Problems:
         self.items.extend(other.items)
         self.error_count += other.error_count
 
-    def error(self, file: str, row: int | None, fld: str | None, value: Any, message: str) -> None:
-        self.add("error", file, row, fld, value, message)
+    def error(
+        self,
+        file: str,
+        row: int | None,
+        fld: str | None,
+        value: Any,
+        message: str,
+        *,
+        sheet: str | None = None,
+    ) -> None:
+        self.add("error", file, row, fld, value, message, sheet=sheet)
 
-    def warn(self, file: str, row: int | None, fld: str | None, value: Any, message: str) -> None:
-        self.add("warning", file, row, fld, value, message)
+    def warn(
+        self,
+        file: str,
+        row: int | None,
+        fld: str | None,
+        value: Any,
+        message: str,
+        *,
+        sheet: str | None = None,
+    ) -> None:
+        self.add("warning", file, row, fld, value, message, sheet=sheet)
 
     def add_invalid(self, err: InvalidData, value: Any = None, *, file: str = "") -> None:
         """Record an InvalidData raised by a reader or the validator as an error."""
-        self.error(err.file or file, err.row, err.field, value, err.reason)
+        self.error(err.file or file, err.row, err.field, value, err.reason, sheet=err.sheet)
 
     def count(self, level: str) -> int:
         return sum(1 for p in self.items if p.level == level)
@@ -114,14 +145,18 @@ class Problems:
         return {p.row for p in self.items if p.level == "error" and p.file == file}
 
     def groups(self) -> list[ProblemGroup]:
-        """Grouped by level (errors first), field and message, each with its count and rows."""
-        found: dict[tuple[str, str | None, str], ProblemGroup] = {}
+        """Grouped by level (errors first), sheet, field and message, each with its count and rows."""
+        found: dict[tuple[str, str | None, str | None, str], ProblemGroup] = {}
         for p in self.items:
-            group = found.setdefault((p.level, p.field, p.message), ProblemGroup(p.level, p.field, p.message))
+            key = (p.level, p.sheet, p.field, p.message)
+            group = found.setdefault(key, ProblemGroup(p.level, p.field, p.message, sheet=p.sheet))
             group.count += 1
             if p.row is not None:
                 group.rows.append(p.row)
-        return sorted(found.values(), key=lambda g: (g.level != "error", -g.count, g.field or "", g.message))
+        return sorted(
+            found.values(),
+            key=lambda g: (g.level != "error", -g.count, g.sheet or "", g.field or "", g.message),
+        )
 
     def first_error(self) -> InvalidData:
         """The first error as an InvalidData that says how many more there are."""
@@ -139,11 +174,15 @@ class Problems:
             else ""
         )
         return InvalidData(
-            f"{first.message}{shown}{suffix}", file=first.file, row=first.row, field=first.field
+            f"{first.message}{shown}{suffix}",
+            file=first.file,
+            row=first.row,
+            field=first.field,
+            sheet=first.sheet,
         )
 
     def as_rows(self) -> list[dict[str, Any]]:
-        return [asdict(p) for p in self.items]
+        return [{column: asdict(p)[column] for column in REPORT_COLUMNS} for p in self.items]
 
     def report_text(self, fmt: str) -> str:
         """All problems as ``csv`` or ``json`` text."""

@@ -142,7 +142,10 @@ def read_records(
         if fmt in INPUT_FORMATS["xlsx"]:
             _check_xlsx_parts(path)  # before openpyxl looks for the standard's titles
         # Published grant files are big (a year of UK grants is hundreds of MB): the stream limit.
-        raw = _read_bytes(path, MAX_STREAM_BYTES)
+        # CSV and XLSX are read as a stream; JSON is parsed whole.
+        raw = _read_bytes(path, MAX_STREAM_BYTES) if fmt not in {"csv", *INPUT_FORMATS["xlsx"]} else None
+        if raw is None:
+            _too_big(path, MAX_STREAM_BYTES)
         try:
             grants = read_360giving(
                 path, raw, fmt, problems=sink, store=store, issue_map=issue_map or read_classification_map()
@@ -150,8 +153,11 @@ def read_records(
         except RecursionError:
             raise InvalidData(f"nested more than {MAX_DEPTH} levels deep", file=str(path)) from None
         if grants is not None:
-            if problems is None and sink.errors():
-                raise sink.first_error()
+            if problems is None:  # no report to fill: the first error is raised before any record
+                listed = list(grants)
+                if sink.errors():
+                    raise sink.first_error()
+                grants = iter(listed)
             yield from grants
             return
     if fmt in INPUT_FORMATS["yaml"]:
@@ -399,11 +405,12 @@ def _xlsx(path: Path) -> Iterator[RawRecord]:
                 if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                     raise InvalidData(
                         f"a cell of {len(value):,} characters; at most {MAX_CELL_CHARS:,} are allowed",
-                        file=f"{path}[{section}]",
+                        file=str(path),
+                        sheet=section,
                         row=number,
                         field=column,
                     )
-            yield RawRecord(f"{path}[{section}]", number, section, record)
+            yield RawRecord(str(path), number, section, record, sheet=section)
             found = True
     if not found:
         raise InvalidData(
