@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, StoredNode, canonical_json
 
-__all__ = ["Backend", "ColumnStore", "CypherStore", "ErasableStore", "LinkRow", "LinkRowStore"]
+__all__ = ["Backend", "BulkStore", "ColumnStore", "CypherStore", "ErasableStore", "LinkRow", "LinkRowStore"]
 
 
 class LinkRow(NamedTuple):
@@ -148,3 +148,17 @@ class ErasableStore(Protocol):
         full-text index merged, WAL checkpointed and truncated, VACUUM with secure_delete on;
         Neo4j: a checkpoint where the edition offers one, so the transaction logs rotate out
         under the server's retention policy)."""
+
+
+@runtime_checkable
+class BulkStore(Protocol):
+    """An optional ability (Neo4j has it), for a first load such as ``psp sync`` into an empty
+    store: batches of creations written faster than ``apply`` one by one, all or nothing as a
+    whole. Afterwards the store holds exactly what ``apply`` of each batch would have written."""
+
+    def is_empty(self) -> bool:
+        """True when the store holds no node, link, change set or identifier (settings aside)."""
+
+    def bulk_apply(self, batches: Iterable[Batch]) -> None:
+        """Write these batches (creations only) into an empty store, in order; on any error
+        nothing of them stays. Raises PspGraphError when the store is not empty."""
