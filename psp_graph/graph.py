@@ -13,7 +13,7 @@ reads come out through :meth:`Graph.reader`, with privacy applied inside.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -331,23 +331,9 @@ class Graph:
         sets as they were, then each chunk of records (nodes before links) as one ``sync`` change
         set, exactly as :meth:`copy_records` writes it into an empty store."""
         from psp_graph.backends.base import BulkStore
-        from psp_graph.privacy import is_private
 
         assert isinstance(self.backend, BulkStore)
-        # The store is empty, so a link's private ends are private nodes of earlier chunks.
-        privates: set[str] = set()
-
-        def batches() -> Iterator[Batch]:
-            for changeset, changes in history:
-                yield Batch(changeset, changes=changes)
-            for summary, records in chunks:
-                batch = self.log.new_batch("sync", summary)
-                privates.update(r.id for r in records if isinstance(r, StoredNode) and is_private(r))
-                for item in records:
-                    self.log.upsert(batch, None, item, privates)
-                yield batch
-
-        self.backend.bulk_apply(batches())
+        self.backend.bulk_apply(self.log.creation_batches(history, chunks))
 
     def set_meta(self, key: str, value: str) -> None:
         """Set a store-level setting (a saved map layout, the ``initialised`` mark)."""

@@ -31,12 +31,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from psp_graph.exc import PspGraphError
 from psp_graph.graph import Graph
 from psp_graph.records import Change, ChangeSet, StoredLink, StoredNode, chunked
 
-__all__ = ["BATCH_SIZE", "Counts", "Progress", "SyncResult", "sync"]
+if TYPE_CHECKING:
+    from psp_graph.backends.neo4j_import import ImportFiles
+
+__all__ = ["BATCH_SIZE", "Counts", "Progress", "SyncResult", "sync", "write_import"]
 
 BATCH_SIZE = 10_000
 META_KEYS = ("initialised",)  # store settings that describe the data, not the backend
@@ -126,13 +131,14 @@ def sync(source: Graph, target: Graph, progress: Progress | None = None) -> Sync
     return result
 
 
-def _bulk_copy(source: Graph, target: Graph, result: SyncResult, report: Progress) -> None:
-    """Everything into an empty target in one bulk load (all or nothing), in the same change
-    sets as the ordinary path would write."""
+def _first_load(
+    source: Graph, report: Progress, written: dict[str, int]
+) -> tuple[Iterator[tuple[ChangeSet, list[Change]]], Iterator[tuple[str, list[Record]]], int]:
+    """The source's history (oldest first) and its records in chunks (nodes, then links), as
+    a first load copies them; ``written`` counts the records handed out, by stage."""
     theirs = source.reader(include_private=True)
-    changesets = list(reversed(theirs.changesets()))  # oldest first
+    changesets = list(reversed(theirs.changesets()))
     stats = theirs.stats()
-    written = {"nodes": 0, "links": 0}
 
     def history() -> Iterator[tuple[ChangeSet, list[Change]]]:
         for done, cs in enumerate(changesets, start=1):
@@ -145,15 +151,42 @@ def _bulk_copy(source: Graph, target: Graph, result: SyncResult, report: Progres
             ("links", theirs.iter_links(), stats.links),
         ]
         for stage, records, total in stages:
+            written.setdefault(stage, 0)
             for chunk in chunked(records, BATCH_SIZE):
                 yield f"sync {stage} from {theirs.url}", chunk
                 written[stage] += len(chunk)
                 report(stage, written[stage], total)
 
-    target.bulk_copy(history(), chunks())
+    return history(), chunks(), len(changesets)
+
+
+def _bulk_copy(source: Graph, target: Graph, result: SyncResult, report: Progress) -> None:
+    """Everything into an empty target in one bulk load (all or nothing), in the same change
+    sets as the ordinary path would write."""
+    written: dict[str, int] = {}
+    history, chunks, changesets = _first_load(source, report, written)
+    target.bulk_copy(history, chunks)
     result.bulk = True
-    result.changesets_copied = len(changesets)
+    result.changesets_copied = changesets
     result.nodes.created, result.links.created = written["nodes"], written["links"]
+
+
+def write_import(source: Graph, folder: Path, progress: Progress | None = None) -> ImportFiles:
+    """Write files for ``neo4j-admin database import`` that give a new Neo4j database exactly
+    what ``sync`` into an empty one gives (history, records, ``sync`` change sets, settings).
+
+    For a stopped database on the machine that runs the admin tool; see neo4j_import.py.
+    Raises InvalidData for a record Neo4j would refuse.
+    """
+    from psp_graph.backends.neo4j_import import write_import_files
+    from psp_graph.backends.neo4j_writes import BatchWriter
+
+    report = progress or (lambda stage, done, total: None)
+    theirs = source.reader(include_private=True)
+    history, chunks, _ = _first_load(source, report, {})
+    meta = {key: value for key in META_KEYS if (value := theirs.meta(key)) is not None}
+    batches = source.log.creation_batches(history, chunks)
+    return write_import_files(BatchWriter(theirs.onto), batches, folder, meta)
 
 
 def _copy_missing(source: Graph, target: Graph, result: SyncResult, report: Progress) -> None:
