@@ -99,6 +99,7 @@ class _Writer:
         self.folder = folder
         self.open: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[IO[str], Any]] = {}
         self.args: list[str] = []
+        self.multiline = False  # a value holds a line break: the importer must read fields across lines
 
     def row(self, kind: str, head: str, key_value: dict[str, Any], fixed: list[str]) -> None:
         props = {k: v for k, v in key_value.items() if v is not None}
@@ -118,7 +119,9 @@ class _Writer:
             option = "--relationships" if kind == "links" else "--nodes"
             self.args.append(f"{option}={self.folder / name}")
         names = [k for k, _ in signature if not (kind == "entities" and k == "id")]
-        self.open[key][1].writerow(fixed + [_text(props[k]) for k in names])
+        values = [_text(props[k]) for k in names]
+        self.multiline = self.multiline or any("\n" in v or "\r" in v for v in values)
+        self.open[key][1].writerow(fixed + values)
 
     def close(self) -> None:
         for handle, _ in self.open.values():
@@ -176,9 +179,10 @@ def write_import_files(
     options = [
         *out.args,
         "--array-delimiter=U+001F",
-        "--multiline-fields=true",
         "--id-type=string",
     ]
+    if out.multiline:  # only then: it stops the importer from reading a file in parallel
+        options.append("--multiline-fields=true")
     result.args_file.write_text("\n".join(options) + "\n", encoding="utf-8")
     result.files = sorted(p.name for p in folder.glob("*.csv"))
     return result
