@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -99,6 +99,25 @@ class ChangeLog:
                 after=snapshot(after, self.onto, private=private) if after else None,
             )
         )
+
+    def creation_batches(
+        self,
+        history: Iterable[tuple[ChangeSet, list[Change]]],
+        chunks: Iterable[tuple[str, list[StoredNode | StoredLink]]],
+    ) -> Iterator[Batch]:
+        """The batches that copy another store into an empty one: its change sets as they were,
+        then one ``sync`` change set per chunk of records (nodes before links), as
+        :meth:`upsert` logs creations. Reads nothing from the store: a link's private ends are
+        the private nodes of earlier chunks."""
+        privates: set[str] = set()
+        for changeset, changes in history:
+            yield Batch(changeset, changes=changes)
+        for summary, records in chunks:
+            batch = self.new_batch("sync", summary)
+            privates.update(r.id for r in records if isinstance(r, StoredNode) and is_private(r))
+            for item in records:
+                self.upsert(batch, None, item, privates)
+            yield batch
 
     def upsert(
         self,

@@ -319,6 +319,25 @@ class Graph:
             self.backend.apply(batch)
         return created, updated, unchanged
 
+    def can_bulk_load(self) -> bool:
+        """True when the store offers bulk loads (backends.base.BulkStore) and is empty."""
+        from psp_graph.backends.base import BulkStore
+
+        return isinstance(self.backend, BulkStore) and self.backend.is_empty()
+
+    def bulk_copy(
+        self,
+        history: Iterable[tuple[ChangeSet, list[Change]]],
+        chunks: Iterable[tuple[str, list[StoredNode | StoredLink]]],
+    ) -> None:
+        """Copy another store into this empty one in one bulk load, all or nothing: its change
+        sets as they were, then each chunk of records (nodes before links) as one ``sync`` change
+        set, exactly as :meth:`copy_records` writes it into an empty store."""
+        from psp_graph.backends.base import BulkStore
+
+        assert isinstance(self.backend, BulkStore)
+        self.backend.bulk_apply(self.log.creation_batches(history, chunks))
+
     def set_meta(self, key: str, value: str) -> None:
         """Set a store-level setting (a saved map layout, the ``initialised`` mark)."""
         self.backend.set_meta(key, value)

@@ -18,6 +18,10 @@ stored (private persons included, exactly as the source keeps them):
   change set of the source holds (``psp erase``) is erased in the target
   (history forgotten, store purged).
 
+Into an empty store that offers bulk loads (Neo4j, backends.base.BulkStore) the
+same history and the same ``sync`` change sets are written by the store's fast
+path instead (``SyncResult.bulk``): creations only, all or nothing as a whole.
+
 A second sync with no change in between writes nothing and reports 0 changes.
 A failed sync can be run again: every batch is all-or-nothing and the next run
 copies what is still missing. Memory: ids of both stores, plus one batch.
@@ -27,12 +31,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from psp_graph.exc import PspGraphError
 from psp_graph.graph import Graph
-from psp_graph.records import StoredLink, StoredNode, chunked
+from psp_graph.records import Change, ChangeSet, StoredLink, StoredNode, chunked
 
-__all__ = ["BATCH_SIZE", "Counts", "Progress", "SyncResult", "sync"]
+if TYPE_CHECKING:
+    from psp_graph.backends.neo4j_import import ImportFiles
+
+__all__ = ["BATCH_SIZE", "Counts", "Progress", "SyncResult", "sync", "write_import"]
 
 BATCH_SIZE = 10_000
 META_KEYS = ("initialised",)  # store settings that describe the data, not the backend
@@ -69,6 +78,7 @@ class SyncResult:
     extra_changesets: int = 0
     removed: int = 0
     erased: int = 0
+    bulk: bool = False  # the target was empty and offers bulk loads: the fast path wrote it all
 
     @property
     def changes(self) -> int:
@@ -87,6 +97,8 @@ class SyncResult:
             f"  links: {self.links}",
             f"  change sets copied: {self.changesets_copied}",
         ]
+        if self.bulk:
+            lines.append("  fast path: bulk load into an empty store (all or nothing)")
         if self.removed or self.erased:
             lines.append(f"  removals passed on: {self.removed} removed, {self.erased} erased")
         if self.nodes.extra or self.links.extra or self.extra_changesets:
@@ -108,6 +120,78 @@ def sync(source: Graph, target: Graph, progress: Progress | None = None) -> Sync
         raise PspGraphError(f"source and target are the same store ({theirs.url})")
     result = SyncResult(source=theirs.url, target=ours.url)
     report = progress or (lambda stage, done, total: None)
+    if target.can_bulk_load():
+        _bulk_copy(source, target, result, report)
+    else:
+        _copy_missing(source, target, result, report)
+    for key in META_KEYS:
+        value = theirs.meta(key)
+        if value is not None and ours.meta(key) is None:
+            target.set_meta(key, value)
+    return result
+
+
+def _first_load(
+    source: Graph, report: Progress, written: dict[str, int]
+) -> tuple[Iterator[tuple[ChangeSet, list[Change]]], Iterator[tuple[str, list[Record]]], int]:
+    """The source's history (oldest first) and its records in chunks (nodes, then links), as
+    a first load copies them; ``written`` counts the records handed out, by stage."""
+    theirs = source.reader(include_private=True)
+    changesets = list(reversed(theirs.changesets()))
+    stats = theirs.stats()
+
+    def history() -> Iterator[tuple[ChangeSet, list[Change]]]:
+        for done, cs in enumerate(changesets, start=1):
+            yield cs, theirs.changes(cs.id)
+            report("history", done, len(changesets))
+
+    def chunks() -> Iterator[tuple[str, list[Record]]]:
+        stages: list[tuple[str, Iterator[Record], int]] = [
+            ("nodes", theirs.iter_nodes(), stats.nodes),
+            ("links", theirs.iter_links(), stats.links),
+        ]
+        for stage, records, total in stages:
+            written.setdefault(stage, 0)
+            for chunk in chunked(records, BATCH_SIZE):
+                yield f"sync {stage} from {theirs.url}", chunk
+                written[stage] += len(chunk)
+                report(stage, written[stage], total)
+
+    return history(), chunks(), len(changesets)
+
+
+def _bulk_copy(source: Graph, target: Graph, result: SyncResult, report: Progress) -> None:
+    """Everything into an empty target in one bulk load (all or nothing), in the same change
+    sets as the ordinary path would write."""
+    written: dict[str, int] = {}
+    history, chunks, changesets = _first_load(source, report, written)
+    target.bulk_copy(history, chunks)
+    result.bulk = True
+    result.changesets_copied = changesets
+    result.nodes.created, result.links.created = written["nodes"], written["links"]
+
+
+def write_import(source: Graph, folder: Path, progress: Progress | None = None) -> ImportFiles:
+    """Write files for ``neo4j-admin database import`` that give a new Neo4j database exactly
+    what ``sync`` into an empty one gives (history, records, ``sync`` change sets, settings).
+
+    For a stopped database on the machine that runs the admin tool; see neo4j_import.py.
+    Raises InvalidData for a record Neo4j would refuse.
+    """
+    from psp_graph.backends.neo4j_import import write_import_files
+    from psp_graph.backends.neo4j_writes import BatchWriter
+
+    report = progress or (lambda stage, done, total: None)
+    theirs = source.reader(include_private=True)
+    history, chunks, _ = _first_load(source, report, {})
+    meta = {key: value for key in META_KEYS if (value := theirs.meta(key)) is not None}
+    batches = source.log.creation_batches(history, chunks)
+    return write_import_files(BatchWriter(theirs.onto), batches, folder, meta)
+
+
+def _copy_missing(source: Graph, target: Graph, result: SyncResult, report: Progress) -> None:
+    """Missing history, then missing or changed records, a batch (change set) at a time."""
+    theirs, ours = source.reader(include_private=True), target.reader(include_private=True)
     have = {cs.id for cs in ours.changesets()}
     changesets = theirs.changesets()
     missing = [cs for cs in reversed(changesets) if cs.id not in have]  # oldest first
@@ -136,11 +220,6 @@ def sync(source: Graph, target: Graph, progress: Progress | None = None) -> Sync
         report,
     )
     result.removed, result.erased = _pass_on_removals(source, target)
-    for key in META_KEYS:
-        value = theirs.meta(key)
-        if value is not None and ours.meta(key) is None:
-            target.set_meta(key, value)
-    return result
 
 
 def _copy(

@@ -16,6 +16,7 @@ from psp_graph.records import Batch, Change, ChangeSet, Stats, StoredLink, Store
 __all__ = [
     "GRAPH_ALGORITHMS",
     "Backend",
+    "BulkStore",
     "ColumnStore",
     "CypherStore",
     "ErasableStore",
@@ -218,3 +219,17 @@ class PartsStore(Protocol):
 
     def rollback(self) -> None:
         """Drop everything written since :meth:`begin` (nothing when no transaction is open)."""
+
+
+@runtime_checkable
+class BulkStore(Protocol):
+    """An optional ability (Neo4j has it), for a first load such as ``psp sync`` into an empty
+    store: batches of creations written faster than ``apply`` one by one, all or nothing as a
+    whole. Afterwards the store holds exactly what ``apply`` of each batch would have written."""
+
+    def is_empty(self) -> bool:
+        """True when the store holds no node, link, change set or identifier (settings aside)."""
+
+    def bulk_apply(self, batches: Iterable[Batch]) -> None:
+        """Write these batches (creations only) into an empty store, in order; on any error
+        nothing of them stays. Raises PspGraphError when the store is not empty."""

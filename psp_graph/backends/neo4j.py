@@ -306,6 +306,17 @@ class Neo4jBackend:
         with self._errors("write to"), self._session() as session:
             session.execute_write(self._writer.write, plan)
 
+    # -- bulk loads: an empty store only (neo4j_bulk.py) -------------------------
+    def is_empty(self) -> bool:
+        from psp_graph.backends.neo4j_bulk import is_empty
+
+        return is_empty(self)
+
+    def bulk_apply(self, batches: Iterable[Batch]) -> None:
+        from psp_graph.backends.neo4j_bulk import bulk_apply
+
+        bulk_apply(self, self._writer, batches)
+
     # -- reads -----------------------------------------------------------------
     def get_node(self, node_id: str) -> StoredNode | None:
         return self.get_nodes([node_id]).get(node_id)

@@ -21,9 +21,29 @@ from neo4j import ManagedTransaction
 
 from psp_graph.exc import InvalidData
 from psp_graph.ontology import Ontology
-from psp_graph.records import Batch, StoredLink, StoredNode, canonical_json, chunked, encode_snapshot
+from psp_graph.records import (
+    Batch,
+    Change,
+    ChangeSet,
+    StoredLink,
+    StoredNode,
+    canonical_json,
+    chunked,
+    encode_snapshot,
+)
 
-__all__ = ["BatchWriter", "WritePlan", "count_query", "fold", "link_by_id", "quote"]
+__all__ = [
+    "BatchWriter",
+    "WritePlan",
+    "change_properties",
+    "changeset_properties",
+    "count_query",
+    "fold",
+    "link_by_id",
+    "link_properties",
+    "node_properties",
+    "quote",
+]
 
 ROWS_PER_STATEMENT = 5000  # UNWIND batch size: large enough to amortise, small enough for a 1 GiB heap
 # Kept only in psp_props: our own property names, and the when/by-whom stamps no query needs.
@@ -60,6 +80,53 @@ def native(props: dict[str, Any], reserved: frozenset[str]) -> dict[str, Any]:
         elif storable(value):
             out[key] = value
     return out
+
+
+def node_properties(n: StoredNode) -> dict[str, Any]:
+    """What a node holds in Neo4j: its attributes as JSON, the native ones again, and search text."""
+    props = {
+        **native(n.props, _NODE_RESERVED),
+        "id": n.id,
+        "name": n.name,
+        "types": list(n.types),
+        "labels": list(n.labels),
+        "psp_props": canonical_json(n.props),
+    }
+    text = f"{n.name} {n.search_text()}"
+    if fold(text) != text.lower() or "aliases" in n.props or "identifiers" in n.props:
+        # accented names need the folded copy; aliases and identifiers are only there
+        props["psp_folded"] = fold(text)
+    return props
+
+
+def link_properties(x: StoredLink) -> dict[str, Any]:
+    """What a link holds in Neo4j: its attributes as JSON and the native ones again."""
+    return {**native(x.props, _LINK_RESERVED), "id": x.id, "psp_props": canonical_json(x.props)}
+
+
+def changeset_properties(cs: ChangeSet) -> dict[str, Any]:
+    """A change set's node properties."""
+    return {
+        "id": cs.id,
+        "at": cs.at,
+        "by": cs.by,
+        "action": cs.action,
+        "summary": cs.summary,
+        "undoes": cs.undoes,
+    }
+
+
+def change_properties(c: Change) -> dict[str, Any]:
+    """A change's node properties (snapshots as canonical JSON text)."""
+    return {
+        "changeset_id": c.changeset_id,
+        "seq": c.seq,
+        "op": c.op,
+        "entity": c.entity,
+        "entity_id": c.entity_id,
+        "before": encode_snapshot(c.before),
+        "after": encode_snapshot(c.after),
+    }
 
 
 def fold(text: str) -> str:
@@ -150,49 +217,17 @@ class BatchWriter:
                 "UNWIND $pairs AS p CREATE (:PspIdentifier {value: p.value, node_id: p.node_id})", pairs=chunk
             ).consume()
         self._write_links(tx, links)
-        cs = batch.changeset
-        run(
-            "CREATE (c:PspChangeSet) SET c = $cs",
-            cs={
-                "id": cs.id,
-                "at": cs.at,
-                "by": cs.by,
-                "action": cs.action,
-                "summary": cs.summary,
-                "undoes": cs.undoes,
-            },
-        ).consume()
-        rows = [
-            {
-                "changeset_id": c.changeset_id,
-                "seq": c.seq,
-                "op": c.op,
-                "entity": c.entity,
-                "entity_id": c.entity_id,
-                "before": encode_snapshot(c.before),
-                "after": encode_snapshot(c.after),
-            }
-            for c in batch.changes
-        ]
+        run("CREATE (c:PspChangeSet) SET c = $cs", cs=changeset_properties(batch.changeset)).consume()
+        rows = [change_properties(c) for c in batch.changes]
         for chunk in _chunks(rows):
             run("UNWIND $rows AS row CREATE (x:PspChange) SET x = row", rows=chunk).consume()
 
     def _write_nodes(self, tx: ManagedTransaction, nodes: list[StoredNode]) -> None:
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for n in nodes:
-            props = {
-                **native(n.props, _NODE_RESERVED),
-                "id": n.id,
-                "name": n.name,
-                "types": list(n.types),
-                "labels": list(n.labels),
-                "psp_props": canonical_json(n.props),
-            }
-            text = f"{n.name} {n.search_text()}"
-            if fold(text) != text.lower() or "aliases" in n.props or "identifiers" in n.props:
-                # accented names need the folded copy; aliases and identifiers are only there
-                props["psp_folded"] = fold(text)
-            groups.setdefault(tuple(sorted(set(n.labels))), []).append({"id": n.id, "props": props})
+            groups.setdefault(tuple(sorted(set(n.labels))), []).append(
+                {"id": n.id, "props": node_properties(n)}
+            )
         # Labels a node loses (its types changed): found first, so new nodes skip the REMOVE.
         stale: dict[tuple[str, ...], list[str]] = {}
         new = {n.id: set(n.labels) for n in nodes}
@@ -218,9 +253,8 @@ class BatchWriter:
     def _write_links(self, tx: ManagedTransaction, links: list[StoredLink]) -> None:
         groups: dict[str, list[dict[str, Any]]] = {}
         for x in links:
-            props = {**native(x.props, _LINK_RESERVED), "id": x.id, "psp_props": canonical_json(x.props)}
             groups.setdefault(x.type, []).append(
-                {"id": x.id, "source": x.source, "target": x.target, "props": props}
+                {"id": x.id, "source": x.source, "target": x.target, "props": link_properties(x)}
             )
         for rel, rows in groups.items():
             t = quote(rel)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -12,21 +13,33 @@ BIG_STORE = 5_000  # records: above this a progress bar shows on stderr
 
 
 @click.command()
+@click.option("--to", "target", metavar="URL", help="The store to copy into, e.g. neo4j://host:7687.")
 @click.option(
-    "--to", "target", required=True, metavar="URL", help="The store to copy into, e.g. neo4j://host:7687."
+    "--import-files",
+    "import_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Instead of --to: write files for neo4j-admin database import (a new, stopped database).",
 )
 @store_option
 @handle_errors
-def sync(target: str, store: str | None) -> None:
+def sync(target: str | None, import_dir: Path | None, store: str | None) -> None:
     """Copy the store (--store) into the store at --to: nodes, links and history.
 
     Adds what is missing and updates what differs; keeps (and counts) anything only
     the target has. Running it again with no change in between writes nothing.
+    Into an empty Neo4j it bulk-loads (faster, all or nothing). With --import-files
+    it writes the same first load as files for Neo4j's offline importer instead.
 
     Example: psp sync --store sqlite:///psp.db --to bolt://127.0.0.1:7687
     """
     from psp_graph.sync import sync as sync_stores
 
+    if (target is None) == (import_dir is None):
+        raise click.UsageError("give exactly one of --to URL and --import-files DIR")
+    if import_dir is not None:
+        _write_import_files(store, import_dir)
+        return
+    assert target is not None
     with open_graph(store) as source, open_graph(target) as destination:
         stats = source.reader().stats()
         if stats.nodes + stats.links <= BIG_STORE:
@@ -51,3 +64,18 @@ def _with_progress_bar(source: Any, destination: Any) -> Any:
             bar.update(tasks[stage], completed=done)
 
         return sync_stores(source, destination, progress=report)
+
+
+def _write_import_files(store: str | None, folder: Path) -> None:
+    from psp_graph.sync import write_import
+
+    with open_graph(store) as source:
+        files = write_import(source, folder)
+    click.echo(
+        f"wrote {len(files.files)} files for {files.nodes} nodes, {files.links} links and "
+        f"{files.changesets} change sets to {files.folder}"
+    )
+    click.echo(
+        "load them into a new, stopped database: neo4j-admin database import full DATABASE "
+        f"@{files.args_file}  (the project's own server: python tools/neo4j/server.py --import {files.folder})"
+    )

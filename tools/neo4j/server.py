@@ -11,7 +11,7 @@ The jars come from Maven Central via ``mvn`` (pom.xml beside this file) into ``l
 once; ``Launcher.java`` runs them in Java's source-launch mode. Run this file to start
 one by hand (``make neo4j``)::
 
-    python tools/neo4j/server.py [--password-env] [--data DIR] [--port N] [--for-tests]
+    python tools/neo4j/server.py [--password-env] [--data DIR] [--port N] [--for-tests] [--import DIR]
 
 It prints the ``export`` line for ONE use: ``PSP_STORE`` for your work, or, with
 ``--for-tests`` (temporary data only), ``PSP_TEST_NEO4J_URI`` for the test suite.
@@ -39,7 +39,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-__all__ = ["Neo4jServer", "compact", "ensure_gds_jars", "ensure_jars", "java_available", "neo4j_version"]
+__all__ = [
+    "Neo4jServer",
+    "compact",
+    "ensure_gds_jars",
+    "ensure_jars",
+    "import_database",
+    "java_available",
+    "neo4j_version",
+]
 
 HERE = Path(__file__).resolve().parent
 POM = HERE / "pom.xml"
@@ -156,6 +164,39 @@ def _fetch(pom: Path, dest: Path, expect: str, quiet: bool) -> Path:
     return dest
 
 
+def import_database(home: Path, files: Path, timeout: float = 3600.0) -> float:
+    """Run ``neo4j-admin database import full`` into the (stopped, new) database ``neo4j`` of
+    the server home ``home``, from the files and argument file ``psp sync --import-files``
+    wrote in ``files``. Returns the importer's CPU seconds. Raises RuntimeError with the
+    tail of its output when it fails (e.g. the database already exists)."""
+    ensure_jars()
+    java = _java()
+    if java is None:
+        raise RuntimeError("Java 17 or newer is needed to run Neo4j's importer")
+    args = Path(files).resolve() / "neo4j-admin-import.args"
+    if not args.is_file():
+        raise RuntimeError(f"{args} is missing: write the files with psp sync --import-files DIR")
+    home = Path(home).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    cmd = [java, *JAVA_FLAGS, "-cp", str(LIB / "*"), "org.neo4j.cli.AdminTool", "database", "import", "full"]
+    # Off-heap memory capped like the server's page cache: the importer would size it from RAM.
+    cmd += ["neo4j", "--max-off-heap-memory=256M", "--threads=2", f"@{args}"]
+    before = os.times()
+    proc = subprocess.run(
+        cmd,
+        env={**os.environ, "NEO4J_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    after = os.times()
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-20:])
+        raise RuntimeError(f"neo4j-admin import into {home} failed (exit {proc.returncode}):\n{tail}")
+    return (after.children_user - before.children_user) + (after.children_system - before.children_system)
+
+
 def _tail(path: Path, lines: int = 40) -> str:
     try:
         with path.open(errors="replace") as f:
@@ -180,10 +221,13 @@ class Neo4jServer:
         timeout: float = 120.0,
         port: int | None = None,
         gds: bool = False,
+        import_from: Path | None = None,
     ) -> None:
         self.password = password
         self.gds = gds
         self.data_dir = data_dir
+        self.import_from = import_from  # files of psp sync --import-files, imported before the start
+        self._imported_home: Path | None = None  # a temporary home made for the import, deleted on stop
         self.timeout = timeout
         self.port = port  # None: a free port, chosen by the OS
         self.log_path: Path | None = None
@@ -221,6 +265,10 @@ class Neo4jServer:
         cmd = [java, *JAVA_FLAGS, "-cp", classpath, str(LAUNCHER)]
         if self.gds:
             cmd += ["--plugins", str(PLUGINS)]
+        if self.import_from is not None:
+            if self.data_dir is None:
+                self.data_dir = self._imported_home = Path(tempfile.mkdtemp(prefix="psp-neo4j-import-"))
+            import_database(self.data_dir, self.import_from)
         if self.data_dir is not None:
             self.data_dir = Path(self.data_dir).resolve()
             self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -292,6 +340,7 @@ class Neo4jServer:
         """SIGTERM, wait up to ``timeout`` s, then SIGKILL. Safe to call twice."""
         proc, self._proc, self._uri = self._proc, None, None
         if proc is None:
+            self._drop_imported_home()
             return
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -304,6 +353,13 @@ class Neo4jServer:
             if pipe is not None:
                 with contextlib.suppress(OSError):
                     pipe.close()
+        self._drop_imported_home()
+
+    def _drop_imported_home(self) -> None:
+        home, self._imported_home = self._imported_home, None
+        if home is not None:
+            self.data_dir = None
+            shutil.rmtree(home, ignore_errors=True)
 
     def wait(self) -> int:
         """Block until the JVM exits; return its exit code."""
@@ -369,6 +425,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--gds", action="store_true", help="load the Graph Data Science library (Community)")
     parser.add_argument(
+        "--import",
+        dest="import_from",
+        type=Path,
+        help="first load the files of `psp sync --import-files DIR` with neo4j-admin import "
+        "(into a new database: a --data folder that holds none, or temporary data)",
+    )
+    parser.add_argument(
         "--for-tests",
         action="store_true",
         help="a throwaway server for the test suite: prints PSP_TEST_NEO4J_URI instead of PSP_STORE",
@@ -401,7 +464,12 @@ def main(argv: list[str] | None = None) -> int:
     # SIGTERM (e.g. from make or a supervisor) stops the server like Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
     server = Neo4jServer(
-        password=password, data_dir=args.data, timeout=args.timeout, port=args.port, gds=args.gds
+        password=password,
+        data_dir=args.data,
+        timeout=args.timeout,
+        port=args.port,
+        gds=args.gds,
+        import_from=args.import_from,
     )
     print(
         f"Starting Neo4j {neo4j_version()} (the first run fetches jars with mvn)...",
