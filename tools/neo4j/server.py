@@ -180,7 +180,8 @@ def import_database(home: Path, files: Path, timeout: float = 3600.0) -> float:
     home.mkdir(parents=True, exist_ok=True)
     cmd = [java, *JAVA_FLAGS, "-cp", str(LIB / "*"), "org.neo4j.cli.AdminTool", "database", "import", "full"]
     # Off-heap memory capped like the server's page cache: the importer would size it from RAM.
-    cmd += ["neo4j", "--max-off-heap-memory=256M", "--threads=2", f"@{args}"]
+    cmd += ["neo4j", "--max-off-heap-memory=256M", "--threads=2", f"--report-file={home / 'import.report'}"]
+    cmd.append(f"@{args}")
     before = os.times()
     proc = subprocess.run(
         cmd,
