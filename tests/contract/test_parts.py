@@ -4,13 +4,32 @@ as one batch (psp_graph.graph_parts); both paths are checked through the Graph s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from psp_graph.backends import Backend
+from psp_graph.backends import open_backend
 from psp_graph.backends.base import PartsStore
 from psp_graph.records import Batch, Change
 
 from .test_backend_contract import changeset, link, org
+
+# Only the stores that declare the ability (a store without it gets the parts as one batch
+# from psp_graph.graph_parts, tested through the Graph service in tests/test_giving360_parts.py).
+PARTS_STORES = ["sqlite-memory", "sqlite-file"]
+
+
+@pytest.fixture(params=PARTS_STORES)
+def parts_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PartsStore]:
+    url = "sqlite://:memory:" if request.param == "sqlite-memory" else f"sqlite:///{tmp_path / 'parts.db'}"
+    store = open_backend(url)
+    assert isinstance(store, PartsStore)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _part(cs, first_seq: int, nodes=(), links=()) -> Batch:  # type: ignore[no-untyped-def]
@@ -23,9 +42,8 @@ def _part(cs, first_seq: int, nodes=(), links=()) -> Batch:  # type: ignore[no-u
     return batch
 
 
-def test_parts_commit_as_one_change_set_with_one_sequence(backend: Backend) -> None:
-    if not isinstance(backend, PartsStore):
-        pytest.skip("this store has no PartsStore ability (the Graph service sends one batch)")
+def test_parts_commit_as_one_change_set_with_one_sequence(parts_store: PartsStore) -> None:
+    backend: Any = parts_store
     cs = changeset()
     a, b = org("alpha"), org("beta")
     backend.begin()
@@ -38,9 +56,8 @@ def test_parts_commit_as_one_change_set_with_one_sequence(backend: Backend) -> N
     assert [c.id for c in backend.changesets()] == [cs.id]
 
 
-def test_a_rolled_back_transaction_leaves_nothing_of_any_part(backend: Backend) -> None:
-    if not isinstance(backend, PartsStore):
-        pytest.skip("this store has no PartsStore ability (the Graph service sends one batch)")
+def test_a_rolled_back_transaction_leaves_nothing_of_any_part(parts_store: PartsStore) -> None:
+    backend: Any = parts_store
     cs = changeset()
     backend.begin()
     backend.apply_part(_part(cs, 0, nodes=[org("alpha")]))
@@ -51,9 +68,8 @@ def test_a_rolled_back_transaction_leaves_nothing_of_any_part(backend: Backend) 
     backend.rollback()  # nothing open: nothing happens
 
 
-def test_a_link_to_a_node_no_part_wrote_fails_at_commit_and_writes_nothing(backend: Backend) -> None:
-    if not isinstance(backend, PartsStore):
-        pytest.skip("this store has no PartsStore ability (the Graph service sends one batch)")
+def test_a_link_to_a_node_no_part_wrote_fails_at_commit_and_writes_nothing(parts_store: PartsStore) -> None:
+    backend: Any = parts_store
     from psp_graph.exc import InvalidData
 
     cs = changeset()
