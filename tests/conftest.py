@@ -18,6 +18,16 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI nothing may skip: a skipped test fails the run, and is named."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if IN_CI and reporter is not None else []
+    if skipped and exitstatus == 0:
+        for report in skipped:
+            reporter.write_line(f"CI=true, but skipped: {report.nodeid}", red=True)
+        session.exitstatus = 1
+
+
 @pytest.fixture(params=["sqlite-memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def graph(request: pytest.FixtureRequest) -> Iterator[Graph]:
     """A Graph over an empty store: in-memory SQLite, then the test Neo4j."""
