@@ -190,7 +190,7 @@ class Reader:
             rows = self._backend.link_columns(types, attributes, as_of=as_of, issues=issues, ids=ids)
             lists = [4 + i for i, a in enumerate(attributes) if self._is_list(a)]
             if lists:
-                rows = [self._decoded(row, lists) for row in rows]
+                rows = self._decoded_rows(rows, lists)
             return rows
         wanted = None if issues is None else set(issues)
         found = []
@@ -225,7 +225,7 @@ class Reader:
         if isinstance(self._backend, ColumnStore):
             rows = self._backend.node_columns(label, attributes)
             lists = [1 + i for i, a in enumerate(attributes) if self._is_list(a)]
-            return [self._decoded(row, lists) for row in rows] if lists else rows
+            return self._decoded_rows(rows, lists) if lists else rows
         return [(n.id, *(n.props.get(a) for a in attributes)) for n in self._backend.iter_nodes(label)]
 
     def _check_attributes(self, attributes: Sequence[str]) -> None:
@@ -238,12 +238,23 @@ class Reader:
         return attribute == "issues" or (spec is not None and spec.multiple)
 
     @staticmethod
-    def _decoded(row: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
-        values = list(row)
-        for i in positions:
-            if values[i] is not None:
-                values[i] = json.loads(values[i])
-        return tuple(values)
+    def _decoded_rows(rows: list[tuple[Any, ...]], positions: list[int]) -> list[tuple[Any, ...]]:
+        """The rows with the lists at these positions decoded from JSON. Few distinct
+        lists recur over many rows (``["housing"]``): each text is decoded once, and
+        every row gets its own copy."""
+        decoded: dict[str, Any] = {}
+        found = []
+        for row in rows:
+            values = list(row)
+            for i in positions:
+                text = values[i]
+                if text is not None:
+                    value = decoded.get(text)
+                    if value is None:
+                        value = decoded[text] = json.loads(text)
+                    values[i] = value.copy() if isinstance(value, list | dict) else value
+            found.append(tuple(values))
+        return found
 
     # -- queries ---------------------------------------------------------------
     @property

@@ -117,3 +117,25 @@ def test_brokers_refuses_a_pivot_count_below_one(tmp_path: object) -> None:
     assert result.exit_code == 1
     assert "samples" in result.output and "at least 1" in result.output
     assert "Traceback" not in result.output
+
+
+def test_igraph_is_loaded_without_matplotlib_and_matplotlib_still_imports_after() -> None:
+    """load_igraph keeps matplotlib (a second of imports) out of every analysis, and
+    leaves it importable for the posters."""
+    code = (
+        "import sys\n"
+        "from psp_graph.analysis.projection import load_igraph\n"
+        "ig = load_igraph()\n"
+        "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'\n"
+        "g = ig.Graph(n=3, edges=[(0, 1), (1, 2)])\n"
+        "assert g.betweenness() == [0.0, 1.0, 0.0]\n"
+        "import matplotlib.pyplot as plt\n"
+        "plt.figure()\n"
+        "print('ok')\n"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

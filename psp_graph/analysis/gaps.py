@@ -157,7 +157,9 @@ def finish_collaboration_summary(
     O(sum over actors on an issue of their 2-hop reach) and the pairs
     O(sum over hubs of min(actors on the issue, hub_limit)^2): both grow with the
     actors, never with their square, since hubs above ``hub_limit`` are skipped."""
-    import igraph
+    from psp_graph.analysis.projection import load_igraph
+
+    igraph = load_igraph()
 
     parts = _parts(rows)
     top, hub_limit = int(params["top"]), int(params["hub_limit"])

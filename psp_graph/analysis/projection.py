@@ -26,6 +26,7 @@ __all__ = [
     "articulation_points",
     "betweenness",
     "constraint",
+    "load_igraph",
     "pagerank",
     "project",
 ]
@@ -80,8 +81,7 @@ class Projection:
     def to_igraph(self) -> Any:
         """The projection as an igraph graph (``weight`` on edges), made once."""
         if self._igraph is None:
-            import igraph
-
+            igraph = load_igraph()
             pairs = list(zip(self.heads.tolist(), self.tails.tolist(), strict=True))
             graph = igraph.Graph(n=len(self.nodes), edges=pairs, directed=self.directed)
             graph.es["weight"] = self.weights.tolist()
@@ -95,6 +95,27 @@ class Projection:
         graph.add_nodes_from(self.nodes)
         graph.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(self.edges.items()))
         return graph
+
+
+def load_igraph() -> Any:
+    """The igraph module, imported without its matplotlib drawing back end.
+
+    ``import igraph`` imports ``matplotlib.pyplot`` for plotting when matplotlib is
+    installed (it is, for posters): about 1 s on every analysis, for drawing that
+    psp-graph never asks igraph to do. While igraph is first imported, matplotlib is
+    made to look absent; afterwards it imports normally for anyone who wants it."""
+    import sys
+
+    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+        import igraph
+
+        return igraph
+    sys.modules["matplotlib"] = None  # type: ignore[assignment]  # import matplotlib -> ImportError
+    try:
+        import igraph
+    finally:
+        del sys.modules["matplotlib"]
+    return igraph
 
 
 class EdgeTable:
