@@ -42,7 +42,7 @@ neo4j: setup
 	$(BIN)/python tools/neo4j/server.py
 
 bench: setup
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	$(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) dist build psp-demo.db psp-demo.db-* .pytest_cache .mypy_cache .ruff_cache
