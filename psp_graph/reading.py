@@ -178,24 +178,31 @@ class Reader:
         as_of: str | None = None,
         issues: Collection[str] | None = None,
         ids: bool = True,
+        touching: Collection[str] | None = None,
     ) -> list[tuple[Any, ...]]:
         """``(id, type, source, target, *attribute values)`` of the links of these types, for
         analyses: only those that hold on ``as_of`` and concern one of ``issues`` (their
         target is one, or their ``issues`` attribute names one), when given; absent values
-        are None, lists are lists; the id is None with ``ids=False``. Filtered in the store when it can
+        are None, lists are lists; the id is None with ``ids=False``; with ``touching``
+        only the links with an end among these node ids. Filtered in the store when it can
         (:class:`~psp_graph.backends.base.ColumnStore`). Personal attributes only with
         ``include_private``; rows never carry names."""
         self._check_attributes(attributes)
         if isinstance(self._backend, ColumnStore):
-            rows = self._backend.link_columns(types, attributes, as_of=as_of, issues=issues, ids=ids)
+            rows = self._backend.link_columns(
+                types, attributes, as_of=as_of, issues=issues, ids=ids, touching=touching
+            )
             lists = [4 + i for i, a in enumerate(attributes) if self._is_list(a)]
             if lists:
                 rows = self._decoded_rows(rows, lists)
             return rows
         wanted = None if issues is None else set(issues)
+        ends = None if touching is None else set(touching)
         found = []
         for rel_type in sorted(set(types)):
             for link in self._backend.iter_links(rel_type):
+                if ends is not None and link.source not in ends and link.target not in ends:
+                    continue
                 props = link.props
                 if as_of is not None:
                     start, end = props.get("valid_from"), props.get("valid_to")

@@ -8,6 +8,7 @@ import os
 import random
 
 import igraph
+import pytest
 import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -139,3 +140,28 @@ def test_igraph_is_loaded_without_matplotlib_and_matplotlib_still_imports_after(
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_sampled_betweenness_is_the_same_to_the_last_bit_on_one_core_or_several(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pivots' searches are spread over forked processes when the work is large;
+    the values must not depend on it (ranks of tied actors would move)."""
+    from psp_graph.analysis import projection
+
+    graph = igraph.Graph.Barabasi(3000, 2, directed=False)
+    edges = [(f"n{u:05d}", f"n{v:05d}", "PARTNERS_WITH", 1.0) for u, v in graph.get_edgelist()]
+    onto = load_ontology()
+    monkeypatch.setattr(projection, "_may_fork", lambda: True)  # other tests' threads aside
+    results, processes = [], []
+    for workers, above in (("1", 10**12), ("2", 0)):
+        monkeypatch.setenv("PSP_WORKERS", workers)
+        monkeypatch.setattr(projection, "PARALLEL_ABOVE", above)
+        broker = projection.project(edges, onto, ("collaboration",), directed=False)
+        results.append(projection.betweenness(broker, exact_below=10, samples=60, seed=7))
+        processes.append(projection.LAST_RUN["processes"])
+    assert processes == [1, 2]
+    (serial, sampled), (parallel, _) = results
+    assert sampled
+    assert serial == parallel
+    assert max(serial.values()) > 0

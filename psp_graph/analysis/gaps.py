@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from itertools import combinations
 from typing import Any
 
@@ -84,25 +84,22 @@ def collaboration_gaps(data: AnalysisData, issues: list[str] | None, params: Par
 
 @twin("ego")
 def ego(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
-    """Nodes within ``hops`` of ``actor`` over any link, never passing through an issue. O(reach)."""
+    """Nodes within ``hops`` of ``actor`` over any link, never passing through an issue.
+    Breadth-first, one read of the links around each frontier: O(links within reach)."""
     actor, hops = str(params["actor"]), int(params["hops"])
-    adjacent: dict[str, set[str]] = defaultdict(set)
     issue_nodes = data.ids("Issue")
-    for _, _, source, target in data.rows(data.onto.relations):
-        if source in issue_nodes or target in issue_nodes:
-            continue
-        adjacent[source].add(target)
-        adjacent[target].add(source)
     distance = {actor: 0}
-    queue = deque([actor])
-    while queue:
-        here = queue.popleft()
-        if distance[here] == hops:
-            continue
-        for there in adjacent.get(here, ()):
-            if there not in distance:
-                distance[there] = distance[here] + 1
-                queue.append(there)
+    frontier = [] if actor in issue_nodes else [actor]
+    for step in range(1, hops + 1):
+        if not frontier:
+            break
+        here = set(frontier)
+        frontier = []
+        for _, _, source, target in data.around(data.onto.relations, here):
+            for there in (source, target):  # one end is on the frontier, so already seen
+                if there not in distance and there not in issue_nodes:
+                    distance[there] = step
+                    frontier.append(there)
     types = {n.id: list(n.types) for n in data.reader.nodes(distance).values()}
     return [{"id": n, "types": types[n], "distance": d} for n, d in distance.items()]
 

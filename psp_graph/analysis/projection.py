@@ -215,6 +215,74 @@ def pagerank(proj: Projection, *, damping: float = 0.85) -> dict[str, float]:
     return dict(zip(proj.nodes, values, strict=True))
 
 
+# Sampled betweenness above this much work (pivots x edges) runs on up to WORKERS cores.
+PARALLEL_ABOVE = 5_000_000
+PIVOTS_PER_TASK = 8
+_SHARED: list[Any] = []  # the graph a forked worker reads (inherited, never pickled)
+LAST_RUN = {"processes": 1}  # how many processes the last sampled betweenness used
+
+
+def workers() -> int:
+    """How many processes may share a sampled betweenness: PSP_WORKERS, else the cores
+    this process may use (at most 4)."""
+    import os
+
+    wanted = os.environ.get("PSP_WORKERS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    return max(1, min(4, len(os.sched_getaffinity(0))))
+
+
+def _may_fork() -> bool:
+    """True where a worker can be forked safely: no other thread in this process."""
+    import multiprocessing
+    import threading
+
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _pivot_part(task: tuple[int, list[int]]) -> Any:
+    import numpy as np
+
+    return task[0], np.asarray(_SHARED[0].betweenness(directed=False, sources=task[1]))
+
+
+def _betweenness_parts(graph: Any, groups: list[tuple[float, list[int]]], pivots: int) -> list[Any]:
+    """igraph's betweenness from each group of pivots, summed per group.
+
+    Each group is cut into tasks of at most PIVOTS_PER_TASK pivots, computed and summed
+    in the same order whether they run here or, with enough work, in forked worker
+    processes (igraph holds the interpreter lock while it runs): on 2 cores about half
+    the wall time for the same CPU time, and the same values to the last bit either way.
+    Only in a process without other threads (a fork copies one thread: the workshop
+    server stays serial) and where the platform forks."""
+    import multiprocessing
+
+    import numpy as np
+
+    tasks = [
+        (g, group[start : start + PIVOTS_PER_TASK])
+        for g, (_, group) in enumerate(groups)
+        for start in range(0, len(group), PIVOTS_PER_TASK)
+    ]
+    count = min(workers(), len(tasks))
+    parallel = count > 1 and pivots * graph.ecount() > PARALLEL_ABOVE and _may_fork()
+    LAST_RUN["processes"] = count if parallel else 1
+    _SHARED[:] = [graph]
+    try:
+        if parallel:
+            with multiprocessing.get_context("fork").Pool(count) as pool:
+                results = pool.map(_pivot_part, tasks, chunksize=1)
+        else:
+            results = [_pivot_part(task) for task in tasks]
+    finally:
+        _SHARED.clear()
+    sums = [np.zeros(graph.vcount()) for _ in groups]
+    for g, values in results:  # in task order
+        sums[g] += values
+    return sums
+
+
 def betweenness(
     proj: Projection, *, exact_below: int, samples: int, seed: int
 ) -> tuple[dict[str, float], bool]:
@@ -252,9 +320,12 @@ def betweenness(
     if candidates:
         pivots = random.Random(seed).sample(candidates, min(samples, len(candidates)))
         weight = 1.0 + hanging[pivots]
-        for w in sorted(set(weight.tolist())):  # one igraph call per distinct weight
-            group = [p for p, pw in zip(pivots, weight.tolist(), strict=True) if pw == w]
-            total += w * np.asarray(graph.betweenness(directed=False, sources=group))
+        groups = [  # one igraph call per distinct weight
+            (w, [p for p, pw in zip(pivots, weight.tolist(), strict=True) if pw == w])
+            for w in sorted(set(weight.tolist()))
+        ]
+        for w, part in zip(groups, _betweenness_parts(graph, groups, len(pivots)), strict=True):
+            total += w[0] * part
         total *= len(candidates) / len(pivots)
     size = np.asarray(graph.connected_components().sizes(), dtype=np.float64)
     component = np.asarray(graph.connected_components().membership, dtype=np.int64)

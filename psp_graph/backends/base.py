@@ -131,13 +131,16 @@ class ColumnStore(Protocol):
         as_of: str | None = None,
         issues: Collection[str] | None = None,
         ids: bool = True,
+        touching: Collection[str] | None = None,
     ) -> list[tuple[Any, ...]]:
         """``(id, type, source, target, *attribute values)`` of the links of these types,
         in any order. With ``as_of`` (ISO date text) only links that hold then:
         ``valid_from`` absent or <= as_of, and ``valid_to`` absent or >= as_of. With
         ``issues`` only links that concern one of them: their target is one, or their
         ``issues`` attribute names one. With ``ids=False`` the id column is None (link
-        ids are long: an analysis that needs only the ends reads half the text)."""
+        ids are long: an analysis that needs only the ends reads half the text). With
+        ``touching`` only links with an end among these node ids, each once (a
+        traversal reads the links around its frontier, not the whole graph)."""
 
     def node_columns(self, label: str, attributes: Sequence[str] = ()) -> list[tuple[Any, ...]]:
         """``(id, *attribute values)`` of the nodes with this label, in any order."""

@@ -475,6 +475,7 @@ class SQLiteBackend:
         as_of: str | None = None,
         issues: Collection[str] | None = None,
         ids: bool = True,
+        touching: Collection[str] | None = None,
     ) -> list[tuple[Any, ...]]:
         """Links as columns, filtered in SQL (see :class:`psp_graph.backends.base.ColumnStore`)."""
         types = sorted(types)
@@ -485,7 +486,9 @@ class SQLiteBackend:
         marks = ",".join("?" * len(types))
         first = "id" if ids else "NULL"
         scan = ""
-        if attributes or as_of is not None or issues is not None or ids:
+        if touching is not None:
+            pass  # a few links through the ends' indexes, below
+        elif attributes or as_of is not None or issues is not None or ids:
             # The rows themselves are needed. For most of the table one scan reads them faster
             # than a lookup per row through the index; the ends alone come from the index.
             wanted = self.conn.execute(
@@ -507,6 +510,16 @@ class SQLiteBackend:
                 f" WHERE value IN ({marks})))"
             )
             args += [*issues, *issues]
+        if touching is not None:
+            # Through the index on each end; the second half leaves out the links the first
+            # already gave. The ids go in as one JSON parameter (no limit on their number).
+            ends = json.dumps(sorted(set(touching)))
+            among = "IN (SELECT value FROM json_each(?))"
+            sql = (
+                f"{sql} AND source {among} UNION ALL "
+                f"{sql} AND target {among} AND source NOT {among}"  # noqa: S608
+            )
+            args = [*args, ends, *args, ends, ends]
         return self.conn.execute(sql, args).fetchall()
 
     def node_columns(self, label: str, attributes: Sequence[str] = ()) -> list[tuple[Any, ...]]:

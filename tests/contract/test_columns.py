@@ -117,3 +117,18 @@ def test_names_come_from_briefs_with_privacy_applied(filled: Backend) -> None:
     assert Reader(filled, onto, include_private=True).names([person.id]) == {person.id: "Amina Yusuf"}
     # The same names as the records the read door shows.
     assert shown[person.id] == Reader(filled, onto).node(person.id).name
+
+
+def test_link_columns_touching_give_each_link_with_an_end_among_the_nodes_once(filled: Backend) -> None:
+    ids = [row[0] for row in columns(filled, {"FUNDS", "WORKS_ON", "PARTNERS_WITH"}, touching=["org:b"])]
+    assert ids == ["l1", "l3", "l4"]
+    # Both ends among the nodes: still once; with the date filter as well.
+    ids = [
+        row[0]
+        for row in columns(
+            filled, {"FUNDS", "PARTNERS_WITH"}, touching=["org:a", "org:c"], as_of="2021-06-01"
+        )
+    ]
+    assert ids == ["l1", "l2"]
+    assert columns(filled, {"FUNDS"}, touching=[]) == []
+    assert columns(filled, {"FUNDS"}, touching=["no:such-node"]) == []
