@@ -8,8 +8,8 @@ import os
 import random
 
 import igraph
-import pytest
 import networkx as nx
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -114,7 +114,7 @@ class AnalysisData:
     def around(self, types: Iterable[str], nodes: Iterable[str]) -> list[Row]:
         """Links of these types valid on the date with an end among ``nodes`` (not kept:
         a traversal asks once per frontier)."""
-        return self.reader.link_columns(types, as_of=self.as_of, ids=False, touching=list(nodes))
+        return self.reader.link_columns(set(types), as_of=self.as_of, ids=False, touching=list(nodes))
 
     # -- whole records, read once when first asked (for analyses not yet on columns) --
     @cached_property

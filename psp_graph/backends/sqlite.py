@@ -491,9 +491,8 @@ class SQLiteBackend:
         elif attributes or as_of is not None or issues is not None or ids:
             # The rows themselves are needed. For most of the table one scan reads them faster
             # than a lookup per row through the index; the ends alone come from the index.
-            wanted = self.conn.execute(
-                f"SELECT count(*) FROM links WHERE type IN ({marks})", types
-            ).fetchone()[0]  # noqa: S608
+            count = f"SELECT count(*) FROM links WHERE type IN ({marks})"  # noqa: S608
+            wanted = self.conn.execute(count, types).fetchone()[0]
             scan = "+" if wanted * 3 > self.conn.execute("SELECT count(*) FROM links").fetchone()[0] else ""
         sql = f"SELECT {first}, type, source, target{extracts} FROM links WHERE {scan}type IN ({marks})"  # noqa: S608
         args += types
@@ -515,10 +514,7 @@ class SQLiteBackend:
             # already gave. The ids go in as one JSON parameter (no limit on their number).
             ends = json.dumps(sorted(set(touching)))
             among = "IN (SELECT value FROM json_each(?))"
-            sql = (
-                f"{sql} AND source {among} UNION ALL "
-                f"{sql} AND target {among} AND source NOT {among}"  # noqa: S608
-            )
+            sql = f"{sql} AND source {among} UNION ALL {sql} AND target {among} AND source NOT {among}"
             args = [*args, ends, *args, ends, ends]
         return self.conn.execute(sql, args).fetchall()
 
