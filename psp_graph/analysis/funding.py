@@ -27,9 +27,11 @@ def funding_flows(data: AnalysisData, issues: list[str] | None, params: Params) 
     # Places are read only to filter by them.
     attributes = FLOW_ATTRIBUTES if places is None else (*FLOW_ATTRIBUTES, "places")
     return [
-        {
+        {  # every column in order, names filled later: the runner keeps these rows as they are
             "funder": row[2],
+            "funder_name": None,
             "recipient": row[3],
+            "recipient_name": None,
             "amount_minor": row[4],
             "currency": row[5],
             "programme": row[6],

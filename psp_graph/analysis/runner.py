@@ -121,16 +121,13 @@ def run_query(
         rows = FINISHERS[name](rows, values, graph.onto)
     if name == "recommendation-targets":  # targets joined to power-ranking, the same on every store
         _join_power_ranking(graph, rows, include_private, analytics)
-    # Every column in order (name columns empty until filled); NaN (the one value unequal
-    # to itself) becomes None. Inline, as this runs per cell.
-    columns = spec.column_names
-    rows = [{c: None if (v := row.get(c)) != v else v for c in columns} for row in rows]
+    rows = _in_column_order(spec, rows)
     _sort(spec, rows)  # sort keys are never name columns, so names can wait for the limit
     limit = int(values.get("limit") or 0)
     if limit:
         rows = rows[:limit]
     _fill_names(shown, spec, rows)
-    return Table(name, list(columns), rows)
+    return Table(name, list(spec.column_names), rows)
 
 
 def _join_power_ranking(
@@ -145,6 +142,22 @@ def _join_power_ranking(
         ranked = ranking.get(row["target_id"])
         row["power_rank"] = ranked["rank"] if ranked else None
         row["power_score"] = ranked["score"] if ranked else None
+
+
+def _in_column_order(spec: QuerySpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every row with every column in order (name columns empty until filled), and NaN
+    (the one value unequal to itself) as None in the number columns, the only ones that
+    can hold it. A row already in column order is kept as it is (checked in C), so a
+    twin that builds its rows that way saves a copy per row."""
+    columns = tuple(spec.column_names)
+    floats = [c.name for c in spec.columns if c.type in ("float", "int")]
+    found = [row if tuple(row) == columns else {c: row.get(c) for c in columns} for row in rows]
+    for row in found if floats else ():
+        for column in floats:
+            value = row[column]
+            if value != value:
+                row[column] = None
+    return found
 
 
 def _fill_names(reader: Reader, spec: QuerySpec, rows: list[dict[str, Any]]) -> None:
