@@ -187,14 +187,18 @@ def score_table(
             top = max(columns[component], default=0)
             scaled.append([w * (x / top) for x in columns[component]] if top else [0.0] * len(ids))
         scores = [math.fsum(parts) / total_weight for parts in zip(*scaled, strict=True)]
-    table = [
-        {"id": i, "score": score, **dict(zip(COMPONENTS, values, strict=True))}
-        for i, score, *values in zip(ids, scores, *(columns[c] for c in COMPONENTS), strict=True)
+    order = sorted(range(len(ids)), key=lambda k: (-(scores[k] or 0.0), ids[k]))
+    # Every column in the spec's order, names filled later: the runner keeps these rows.
+    return [
+        {
+            "rank": rank,
+            "id": ids[k],
+            "name": None,
+            "score": scores[k],
+            **{c: columns[c][k] for c in COMPONENTS},
+        }
+        for rank, k in enumerate(order, start=1)
     ]
-    table.sort(key=lambda r: (-(r["score"] or 0.0), r["id"]))
-    for rank, row in enumerate(table, start=1):
-        row["rank"] = rank
-    return table
 
 
 @finisher("brokers")
@@ -217,8 +221,9 @@ def finish_brokers(
         degree[u] += 1
         degree[v] += 1
     return [
-        {
+        {  # in the spec's column order, names filled later
             "id": node,
+            "name": None,
             "betweenness": float(between.get(node, 0.0)),
             "constraint": burt.get(node),
             "articulation_point": node in cut,
