@@ -104,3 +104,18 @@ def test_a_piped_table_is_80_columns_and_columns_env_widens_it(monkeypatch: pyte
 def test_every_line_of_a_table_fits_its_width(rows: list[dict[str, str]], width: int) -> None:
     text = table(rows, ["a", "b_c", "d"], None, width=width)
     assert max(len(line) for line in text.splitlines()) <= width
+
+
+def test_a_long_name_column_folds_before_a_one_word_header_breaks() -> None:
+    rows = [
+        {"name": "Fernhill Estate Residents' Association of the Metro", "seats": 3, "experience": "lived"},
+        {"name": "Office of the Metro Mayor", "seats": 12, "experience": "learnt"},
+    ] * 3
+    columns = ["name", "seats", "experience", "decides_on", "chairs", "money_granted_minor"]
+    for row in rows:
+        row.update(decides_on=1, chairs=0, money_granted_minor=444500000)
+    text = table(rows, columns, None, width=80)
+    lines = text.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert "experience" in lines[1]  # whole, on the header's first line
+    assert "Fernhill Estate Residents' Association of the Metro" not in text  # the names folded

@@ -95,7 +95,10 @@ def table(
         for i, c in enumerate(columns)
     ]
     room = (width or terminal_width()) - 3 * len(columns) - 1
-    widths = _fit(natural, [max(n, f) for n, f in zip(content, least, strict=True)], least, room)
+    # First only headers fold, after their underscores ("experience" stays whole); then the
+    # widest columns shrink, keeping words whole; only then do words break.
+    whole = [min(natural[i], max(content[i], least[i], _longest_part(c))) for i, c in enumerate(columns)]
+    widths = _fit(natural, whole, least, room)
     lines = [title] if title else []
     lines.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓")
     lines += _cells_lines(list(columns), widths, "┃", header=True)
@@ -111,6 +114,11 @@ _BREAKS = re.compile(r"\s+|(?<=[^\W\d]-)(?=[^\W\d])")  # spaces, and after a hyp
 
 
 _HEADER_PARTS = re.compile(r"[^_]+_*|_+")
+
+
+def _longest_part(header: str) -> int:
+    """The widest piece of a column name between underscores (at most 12)."""
+    return min(12, max((len(p) for p in _HEADER_PARTS.findall(header)), default=0))
 
 
 def _words(text: str) -> list[str]:
