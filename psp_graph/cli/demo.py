@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from psp_graph.cli.common import emit, handle_errors, open_graph
+from psp_graph.cli.output import prose
 
 RANKING_COLUMNS = [
     "rank",
@@ -60,10 +61,11 @@ def demo(store: str, limit: int) -> None:
         "-",
         title="Power ranking (psp query power-ranking): a prompt for discussion, not a verdict",
     )
-    click.echo(tables["gap_summary"])
+    click.echo(prose(tables["gap_summary"]))
     emit(tables["gaps"], ["gap", "a_name", "b_name", "issue"], "table", "-", title="Gaps for affected people")
     click.echo("Most names here are illustrative (invented) data; see seed_data/README.md.")
-    click.echo(
-        f"Next: psp --store {store} query power-ranking, psp --store {store} show ID "
-        f"(or export PSP_STORE={store}), psp query list, docs/queries.md."
+    click.echo(  # one command per line: each can be copied whole
+        f"Next: psp --store {store} query power-ranking\n"
+        f"      psp --store {store} show ID\n"
+        f"      (or export PSP_STORE={store} first), psp query list, docs/queries.md"
     )

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, Any
 
-__all__ = ["TABLE_ROWS", "capped", "open_output", "write_csv", "write_json"]
+__all__ = ["TABLE_ROWS", "capped", "open_output", "prose", "table", "write_csv", "write_json"]
 
 TABLE_ROWS = 100
 """Rows a table shows before it says how many more there are."""
@@ -69,6 +69,13 @@ def terminal_width() -> int:
     import shutil
 
     return shutil.get_terminal_size((80, 24)).columns
+
+
+def prose(text: str, width: int | None = None) -> str:
+    """A paragraph folded to the terminal's width (80 when piped); words never break."""
+    import textwrap
+
+    return textwrap.fill(text, width or terminal_width(), break_long_words=False, break_on_hyphens=False)
 
 
 def table(
