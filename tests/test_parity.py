@@ -91,6 +91,9 @@ def test_parity_on_the_seed_graph(pair: tuple[Graph, Graph]) -> None:
     for actor in ("org:northbank-tenants-union", "org:sheila-mckechnie-foundation"):
         for hops in (1, 3):
             both_tables(sqlite, neo4j, "ego", {"actor": actor, "hops": hops})
+    for funder in ({"funder": "org:larchwood-foundation"}, {"funder": "Larchwood Foundation"}):
+        for more in ({}, {"issue": "housing"}, {"as_of": "2020-06-01"}):
+            both_tables(sqlite, neo4j, "funding-flows", {**funder, **more})
     assert run_query(neo4j, "collaboration-gaps").rows, "the seed graph has gaps"
     for name in (
         "community-balance",

@@ -12,7 +12,7 @@ from psp_graph.analysis import QUERIES, run_query
 from psp_graph.analysis.cypher import cypher_text, expand, parse_header
 from psp_graph.analysis.projection import Projection, betweenness
 from psp_graph.cli import main
-from psp_graph.exc import InvalidData, InvalidOntology
+from psp_graph.exc import InvalidData, InvalidOntology, NodeNotFound
 from psp_graph.graph import Graph
 from psp_graph.seed import load_seed
 
@@ -154,6 +154,14 @@ def test_cli_query_list_and_run(tmp_path: object) -> None:
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)[0]["id"] == "org:beta-council"
+    funded = runner.invoke(
+        main, ["query", "funding-flows", "--funder", "Alpha Trust", "--format", "json", "--store", url]
+    )
+    assert funded.exit_code == 0, funded.output
+    assert sorted(r["recipient_name"] for r in json.loads(funded.stdout)) == ["Delta Advice", "Gamma Union"]
+    unknown = runner.invoke(main, ["query", "funding-flows", "--funder", "Alfa Trust", "--store", url])
+    assert unknown.exit_code == 1 and "did you mean org:alpha-trust" in unknown.stderr
+    assert len(unknown.stderr.strip().splitlines()) == 1
     bad = runner.invoke(main, ["query", "ego", "--param", "actor", "--store", url])
     assert bad.exit_code == 1 and "--param takes KEY=VALUE" in bad.stderr
     empty = runner.invoke(main, ["query", "brokers", "--store", "sqlite://:memory:"])
@@ -211,3 +219,18 @@ def test_one_pass_sort_orders_rows_as_the_column_by_column_sort() -> None:
         assert [id(r) for r in got] == [id(r) for r in expected]
 
     check()
+
+
+def test_funding_flows_of_one_funder_are_its_grants_and_an_unknown_funder_is_one_clear_error(
+    seeded: Graph,
+) -> None:
+    every = run_query(seeded, "funding-flows").rows
+    funder = "org:larchwood-foundation"
+    own = run_query(seeded, "funding-flows", {"funder": "Larchwood Foundation"}).rows
+    assert own and {r["funder"] for r in own} == {funder}
+    assert sorted(r["link"] for r in own) == sorted(r["link"] for r in every if r["funder"] == funder)
+    housing = run_query(seeded, "funding-flows", {"funder": funder, "issue": "housing"}).rows
+    on_housing = run_query(seeded, "funding-flows", {"issue": "housing"}).rows
+    assert housing == [r for r in on_housing if r["funder"] == funder]
+    with pytest.raises(NodeNotFound, match="did you mean org:larchwood-foundation"):
+        run_query(seeded, "funding-flows", {"funder": "Larchwod Foundation"})

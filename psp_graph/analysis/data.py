@@ -111,10 +111,20 @@ class AnalysisData:
             )
         return self._links[key]
 
-    def around(self, types: Iterable[str], nodes: Iterable[str]) -> list[Row]:
-        """Links of these types valid on the date with an end among ``nodes`` (not kept:
-        a traversal asks once per frontier)."""
-        return self.reader.link_columns(set(types), as_of=self.as_of, ids=False, touching=list(nodes))
+    def around(
+        self,
+        types: Iterable[str],
+        nodes: Iterable[str],
+        attributes: tuple[str, ...] = (),
+        issues: list[str] | None = None,
+        *,
+        ids: bool = False,
+    ) -> list[Row]:
+        """Links of these types valid on the date (concerning the issues, when given) with
+        an end among ``nodes``; not kept, as a traversal asks once per frontier."""
+        return self.reader.link_columns(
+            set(types), attributes, as_of=self.as_of, issues=issues, ids=ids, touching=list(nodes)
+        )
 
     # -- whole records, read once when first asked (for analyses not yet on columns) --
     @cached_property

@@ -20,12 +20,18 @@ def _for_places(link_places: list[str], places: list[str] | None) -> bool:
 
 @twin("funding-flows")
 def funding_flows(data: AnalysisData, issues: list[str] | None, params: Params) -> list[dict[str, Any]]:
-    """Every FUNDS link (concerning the selected issues and places), filtered by issue
-    and date in the store. O(matching links)."""
-    places = params.get("places")
+    """Every FUNDS link (of the funder, concerning the selected issues and places),
+    filtered by funder, issue and date in the store. O(matching links)."""
+    places, funder = params.get("places"), params.get("funder")
     money = data.onto.relations_with_role("money")
     # Places are read only to filter by them.
     attributes = FLOW_ATTRIBUTES if places is None else (*FLOW_ATTRIBUTES, "places")
+    if funder:  # the links around the funder (its index), then those it gives
+        found = [
+            row for row in data.around(money, [funder], attributes, issues, ids=True) if row[2] == funder
+        ]
+    else:
+        found = data.rows(money, attributes, issues)
     return [
         {  # every column in order, names filled later: the runner keeps these rows as they are
             "funder": row[2],
@@ -40,7 +46,7 @@ def funding_flows(data: AnalysisData, issues: list[str] | None, params: Params) 
             "valid_to": row[9],
             "link": row[0],
         }
-        for row in data.rows(money, attributes, issues)
+        for row in found
         if places is None or _for_places(row[10] or [], places)
     ]
 

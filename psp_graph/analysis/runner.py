@@ -100,10 +100,11 @@ def run_query(
     issues = select_issues(store, values.get("issue"))
     if "place" in values:
         values["places"] = select_places(store, values["place"])
-    if "actor" in values:
-        if not values["actor"]:
-            raise InvalidData(f"query {name} needs an actor (--param actor=ID)", field="actor")
-        values["actor"] = shown.resolve(str(values["actor"]))
+    if "actor" in values and not values["actor"]:
+        raise InvalidData(f"query {name} needs an actor (--param actor=ID)", field="actor")
+    for param in spec.params:  # ids or exact names, resolved with suggestions
+        if param.type == "node" and values.get(param.name):
+            values[param.name] = shown.resolve(str(values[param.name]))
     in_server = name in IN_SERVER and analytics != "python" and store.has_graph_algorithms
     if analytics == "server" and name in IN_SERVER and not in_server:
         raise InvalidData(

@@ -298,7 +298,13 @@ QUERIES: dict[str, QuerySpec] = {
         QuerySpec(
             "funding-flows",
             "Who funds whom: every FUNDS link with its amount, programme, issues and period.",
-            (_ISSUE, _PLACE, _AS_OF, _LIMIT),
+            (
+                _ISSUE,
+                _PLACE,
+                ParamSpec("funder", "node", None, "Only this funder's grants (an id or exact name)."),
+                _AS_OF,
+                _LIMIT,
+            ),
             (
                 _c("funder", "id", "The funder's id."),
                 _c("funder_name", "name", "The funder's name.", "funder"),

@@ -11,6 +11,7 @@ from psp_graph.cli.common import emit, handle_errors, open_graph, output_options
 @click.argument("name")
 @click.option("--issue", help="Only this issue and its narrower issues, e.g. housing.")
 @click.option("--place", help="Only grants for this place or a place within it: E09000030, Tower Hamlets.")
+@click.option("--funder", help="Only this funder's grants (funding-flows): an id or exact name.")
 @click.option("--as-of", help="Only links valid on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--include-private", is_flag=True, help="Show private persons' names (prints a warning).")
@@ -35,6 +36,7 @@ def query(
     name: str,
     issue: str | None,
     place: str | None,
+    funder: str | None,
     as_of: str | None,
     params: tuple[str, ...],
     include_private: bool,
@@ -48,6 +50,8 @@ def query(
     """Run the named query NAME ('list' shows every query and its parameters).
 
     Example: psp query power-ranking --issue housing --param limit=10
+
+    Example: psp query funding-flows --funder "Larchwood Foundation" --issue housing
 
     Example: psp query power-ranking --perspective event:housing-round-2
     """
@@ -67,7 +71,11 @@ def query(
             raise click.ClickException(f"--param takes KEY=VALUE, got '{pair}'")
         values[key.strip()] = value.strip()
     values.update(
-        {k: v for k, v in {"issue": issue, "place": place, "as_of": as_of}.items() if v is not None}
+        {
+            k: v
+            for k, v in {"issue": issue, "place": place, "funder": funder, "as_of": as_of}.items()
+            if v is not None
+        }
     )
     if include_private:
         warn("showing private persons by name; do not share this output")
