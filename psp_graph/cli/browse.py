@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
 import click
 
 from psp_graph.cli.common import (
     emit,
-    emit_text,
+    emit_chunks,
     handle_errors,
     open_graph,
     output_options,
@@ -36,11 +36,17 @@ def show(entity_id: str, store: str | None, fmt: str, output: str, include_priva
 
     if include_private:
         warn("showing private persons by name; do not share this output")
-    with open_graph(store, read_only=True) as graph:
+    with open_graph(store, read_only=True) as graph:  # open while the link rows are read
         reader = graph.reader(include_private=include_private)
-        view = describe(reader, reader.resolve(entity_id), lazy=fmt == "table")
+        view = describe(reader, reader.resolve(entity_id), lazy=True)
+        _emit_view(view, fmt, output)
+
+
+def _emit_view(view: dict[str, Any], fmt: str, output: str) -> None:
     if fmt == "json":
-        emit_text(json.dumps(view, indent=2, ensure_ascii=False) + "\n", output)
+        from psp_graph.cli.output import json_chunks
+
+        emit_chunks(json_chunks(view), output)
         return
     link_columns = ["id", "type", "direction", "other", "other_id", "attributes", "valid", "sources"]
     if fmt == "csv":  # one table: the links, which is what spreadsheets want
