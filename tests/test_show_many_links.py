@@ -162,3 +162,20 @@ def test_reader_pages_match_the_whole_list(tmp_path: Path, include_private: bool
             assert len(redacted) == PEOPLE
             assert all(("role" in link.props) == include_private for link in redacted)
             assert all((SECRET in names[link.source]) == include_private for link in redacted)
+
+
+def test_limit_shows_the_first_links_in_every_format(hub_store: str) -> None:
+    view = _everything(hub_store)
+    total = ORGS + PEOPLE
+    table = _show(hub_store, "--limit", "5")
+    assert f"… {total - 5:,} more rows" in table
+    assert all(row["other_id"] in table for row in view["links"][:5])
+    assert not any(row["other_id"] in table for row in view["links"][5:])
+    rows = list(csv.DictReader(io.StringIO(_show(hub_store, "--format", "csv", "--limit", "3"))))
+    assert [r["id"] for r in rows] == [r["id"] for r in view["links"][:3]]
+    shown = json.loads(_show(hub_store, "--format", "json", "--limit", "2"))
+    assert shown["links"] == json.loads(json.dumps(view["links"][:2])) and shown["sources"] == view["sources"]
+    wide = _show(hub_store, "--limit", "500")
+    assert "more rows" not in wide and all(row["other_id"] in wide for row in view["links"])
+    bad = CliRunner().invoke(main, ["show", HUB, "--store", hub_store, "--limit", "0"])
+    assert bad.exit_code == 1 and "--limit" in bad.output + bad.stderr and "Traceback" not in bad.output

@@ -190,10 +190,11 @@ def emit(
     *,
     title: str | None = None,
     append: bool = False,
+    limit: int | None = None,
 ) -> None:
     """Write rows as a table, CSV or JSON to stdout or a file (``append`` adds to the file).
 
-    A table shows the first rows and says how many more there are; CSV and JSON
+    A table shows the first rows (``limit``, else 100) and says how many more there are; CSV and JSON
     carry every row and are written row by row (psp_graph.cli.output)."""
     from psp_graph.cli import output as out
 
@@ -212,7 +213,7 @@ def emit(
         if buffer is not None:  # a terminal sees no raw escape codes
             emit_text(buffer.getvalue(), output)
         return
-    shown, more = out.capped(rows)
+    shown, more = out.capped(rows, limit or out.TABLE_ROWS)
     formatted = [{c: terminal_safe(cell_text(_rounded(r.get(c)))) for c in columns} for r in shown]
     title = terminal_safe(title) if title else title
     emit_text(out.table(formatted, columns, title) + more, output, append=append)
