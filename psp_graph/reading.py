@@ -178,14 +178,13 @@ class Reader:
     def sources_around(self, node_id: str) -> set[str]:
         """The sources cited by the node's links (``sources`` is never a personal attribute,
         so a link shown without its personal fields cites the same)."""
-        if isinstance(self._backend, NeighbourStore) and "sources" not in self._personal:
+        if "sources" in self._personal:  # were it ever: what the shown links cite
+            links = self.links_of(node_id)
+        elif isinstance(self._backend, NeighbourStore):
             return self._backend.sources_cited_around(node_id)
-        return {
-            s
-            for links, _ in self.iter_around(node_id)
-            for link in links
-            for s in link.props.get("sources", [])
-        }
+        else:  # no names or privacy needed: the links as stored
+            links = self._backend.links_of(node_id)
+        return {s for link in links for s in link.props.get("sources", [])}
 
     def _with_ends(
         self, found: list[StoredLink], seen: dict[str, StoredNode] | None = None
