@@ -10,6 +10,7 @@ import enum
 import types
 import typing
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from psp_graph.graph import Graph
 from psp_graph.model import LINK_RECORDS, NODE_RECORDS
 from psp_graph.ontology import load_ontology
 from psp_graph.record_fields import FieldRule, checked, link_fields, node_fields
@@ -139,3 +141,26 @@ def test_plain_records_take_the_fast_path() -> None:
         checked(LINKS["INFLUENCES"], {"type": "INFLUENCES", "source": "a", "target": "b", "strength": 6})
         is None
     )
+
+
+def test_psp_add_link_and_show_do_not_import_pydantic(tmp_path: Path) -> None:
+    """The everyday commands start fast: a plain link is added, and shown, without the models."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'plain.db'}"
+    with Graph.open(url) as graph:
+        for slug in ("a", "b"):
+            graph.add({"id": f"org:{slug}", "name": slug.upper(), "types": ["Charity"], "illustrative": True})
+    code = (
+        "import sys; from psp_graph.cli_entry import main; sys.argv = ['psp', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
+        "print('pydantic' in sys.modules, 'psp_graph.model' in sys.modules)"
+    )
+    add = ["add", "link", "--type", "FUNDS", "--from", "org:a", "--to", "org:b", "--set", "amount=250"]
+    for args in ([*add, "--source", "Grant letter", "--store", url], ["show", "org:a", "--store", url]):
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+        assert out.stdout.endswith("False False\n"), out.stdout + out.stderr
+    with Graph.open(url, read_only=True) as graph:
+        (grant,) = graph.reader().links_of("org:a")
+    assert grant.props["amount_minor"] == 25000 and grant.props["currency"] == "GBP"
