@@ -27,6 +27,7 @@ from psp_graph.backends.base import (
     GraphAlgorithmStore,
     LinkRow,
     LinkRowStore,
+    NeighbourStore,
 )
 from psp_graph.exc import NodeNotFound
 from psp_graph.ontology import Ontology, did_you_mean
@@ -138,16 +139,69 @@ class Reader:
         hidden = self._hidden_among(e for link in found for e in (link.source, link.target))
         return list(self._shown_links(found, hidden))
 
-    def around(self, node_id: str) -> tuple[list[StoredLink], dict[str, str]]:
-        """Every link that starts or ends at the node (as :meth:`links_of`) and the names
-        to show for their ends (as :meth:`names`), from one read of the ends."""
-        found = self._backend.links_of(node_id)
-        ends = {e for link in found for e in (link.source, link.target)}
-        briefs = (
-            self._backend.node_briefs(ends)
-            if isinstance(self._backend, ColumnStore)
-            else self._backend.get_nodes(ends)
+    def around(self, node_id: str, *, limit: int | None = None) -> tuple[list[StoredLink], dict[str, str]]:
+        """Every link that starts or ends at the node (as :meth:`links_of`; the first
+        ``limit`` of them by id) and the names to show for their ends (as :meth:`names`),
+        from one read of the ends."""
+        if isinstance(self._backend, NeighbourStore):
+            found = list(self._backend.iter_links_of(node_id, limit))
+        else:
+            found = self._backend.links_of(node_id)[:limit]
+        return self._with_ends(found)
+
+    def iter_around(
+        self, node_id: str, *, chunk: int = 5000
+    ) -> Iterator[tuple[list[StoredLink], dict[str, str]]]:
+        """The node's links as :meth:`around` gives them, ``chunk`` at a time (each with the
+        names of its ends): a node with 100,000 links is written out without holding them all."""
+        found: Iterable[StoredLink] = (
+            self._backend.iter_links_of(node_id)
+            if isinstance(self._backend, NeighbourStore)
+            else self._backend.links_of(node_id)
         )
+        part: list[StoredLink] = []
+        seen: dict[str, StoredNode] = {}  # ends already read (a hub's links share many ends)
+        for link in found:
+            part.append(link)
+            if len(part) == chunk:
+                yield self._with_ends(part, seen)
+                part = []
+        if part:
+            yield self._with_ends(part, seen)
+
+    def count_around(self, node_id: str) -> int:
+        """How many links start or end at the node."""
+        if isinstance(self._backend, NeighbourStore):
+            return self._backend.count_links_of(node_id)
+        return len(self._backend.links_of(node_id))
+
+    def sources_around(self, node_id: str) -> set[str]:
+        """The sources cited by the node's links (``sources`` is never a personal attribute,
+        so a link shown without its personal fields cites the same)."""
+        if "sources" in self._personal:  # were it ever: what the shown links cite
+            links = self.links_of(node_id)
+        elif isinstance(self._backend, NeighbourStore):
+            return self._backend.sources_cited_around(node_id)
+        else:  # no names or privacy needed: the links as stored
+            links = self._backend.links_of(node_id)
+        return {s for link in links for s in link.props.get("sources", [])}
+
+    def _with_ends(
+        self, found: list[StoredLink], seen: dict[str, StoredNode] | None = None
+    ) -> tuple[list[StoredLink], dict[str, str]]:
+        """The links as this reader shows them, and the names to show for their ends
+        (ends in ``seen`` are not read again; those read are added to it)."""
+        ends = {e for link in found for e in (link.source, link.target)}
+        known = {} if seen is None else {e: seen[e] for e in ends if e in seen}
+        wanted = ends.difference(known)
+        briefs = (
+            self._backend.node_briefs(wanted)
+            if isinstance(self._backend, ColumnStore)
+            else self._backend.get_nodes(wanted)
+        )
+        if seen is not None:
+            seen.update(briefs)
+        briefs.update(known)
         private = self.include_private
         names = {i: display_name(n, include_private=private) for i, n in briefs.items()}
         hidden = set() if private else {i for i, n in briefs.items() if not shown_by_name(n)}

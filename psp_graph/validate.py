@@ -9,15 +9,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from types import SimpleNamespace
 from typing import Any
-
-from pydantic import ValidationError
 
 from psp_graph.exc import InvalidData
 from psp_graph.ids import ID_PATTERN, keyed_link_id, slugify
-from psp_graph.model import LINK_RECORDS, NODE_RECORDS
 from psp_graph.ontology import NodeClass, Ontology, RelationSpec, did_you_mean
 from psp_graph.privacy import kind_words, opaque_id, pseudonym_for
+from psp_graph.record_fields import RecordFields, checked, link_fields, node_fields
 from psp_graph.records import RawRecord, StoredLink, StoredNode, check_index_limits
 from psp_graph.values import (
     minor_units,
@@ -87,6 +86,8 @@ class Validator:
 
     def __init__(self, onto: Ontology) -> None:
         self.onto = onto
+        self._node_fields = node_fields(onto)
+        self._link_fields = link_fields(onto)
 
     # -- nodes ---------------------------------------------------------------
     def node(self, raw: RawRecord) -> StoredNode:
@@ -103,8 +104,7 @@ class Validator:
         cls, roles = self._node_types(data, raw.section)
         data["types"] = [cls.name, *[r.name for r in roles]]
         data["id"] = self._node_id(data, cls)
-        record_type = NODE_RECORDS[cls.kind]
-        fields = record_type.model_fields  # a pydantic class property: read once, not per attribute
+        fields = self._node_fields[cls.kind]  # the model's fields (psp_graph.record_fields)
         for attr in list(data):
             if attr in {"id", "types"}:
                 continue
@@ -115,9 +115,8 @@ class Validator:
                     field=attr,
                 )
             data[attr] = self._value(attr, data[attr], cls.name)
-        model = self._validate(record_type, data)
+        model, props = self._checked("node", cls.kind, fields, data)
         _check_period(data)
-        props = model.model_dump(mode="json", exclude_none=True)
         for key in ("id", "types", "name"):
             props.pop(key, None)
         props = {k: v for k, v in props.items() if k not in _OMIT_EMPTY or v not in ([], False)}
@@ -234,8 +233,7 @@ class Validator:
             data[end] = str(data[end]).strip()
         if data["source"] == data["target"]:
             raise InvalidData(f"a link cannot go from {data['source']} to itself", field="to")
-        record_type = LINK_RECORDS[rel.name]
-        fields = record_type.model_fields  # a pydantic class property: read once, not per attribute
+        fields = self._link_fields[rel.name]  # the model's fields (psp_graph.record_fields)
         for attr in list(data):
             if attr in {"id", "type", "source", "target"}:
                 continue
@@ -249,9 +247,8 @@ class Validator:
         for attr in rel.required:
             if attr not in data:
                 raise InvalidData(f"{rel.name} needs '{attr}'", field=attr)
-        model = self._validate(record_type, data)
+        model, props = self._checked("link", rel.name, fields, data)
         _check_period(data)
-        props = model.model_dump(mode="json", exclude_none=True)
         for key in ("id", "type", "source", "target"):
             props.pop(key, None)
         props = {k: v for k, v in props.items() if k not in _OMIT_EMPTY or v not in ([], False)}
@@ -333,8 +330,26 @@ class Validator:
         except InvalidData as err:
             raise InvalidData(err.reason, field=attr) from None
 
+    def _checked(
+        self, section: str, name: str, fields: RecordFields, data: dict[str, Any]
+    ) -> tuple[Any, dict[str, Any]]:
+        """The record's values (attribute access) and its dump in JSON mode without None:
+        checked from the fields alone when every value is plainly valid, else by the
+        generated pydantic model, which words the errors (psp_graph.record_fields)."""
+        dumped = checked(fields, data)
+        if dumped is not None:
+            values = {n: data.get(n, r.default) for n, r in fields.items()}
+            return SimpleNamespace(**values), {k: v for k, v in dumped.items() if v is not None}
+        from psp_graph.model import LINK_RECORDS, NODE_RECORDS
+
+        record_type = NODE_RECORDS[name] if section == "node" else LINK_RECORDS[name]
+        model = self._validate(record_type, data)
+        return model, model.model_dump(mode="json", exclude_none=True)
+
     @staticmethod
     def _validate(record_type: Any, data: dict[str, Any]) -> Any:
+        from pydantic import ValidationError
+
         try:
             return record_type.model_validate(data)
         except ValidationError as err:

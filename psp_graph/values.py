@@ -138,6 +138,9 @@ def format_money(amount_minor: int | None, currency: str | None) -> str:
         return ""
     code = (currency or "GBP").upper()
     digits = minor_digits(code)
+    if type(amount_minor) is int and amount_minor >= 0:  # the usual case, without Decimal
+        major_units, minor = divmod(amount_minor, 10**digits)
+        return f"{code} {major_units:,}.{minor:0{digits}d}" if digits else f"{code} {major_units:,}"
     major = Decimal(amount_minor).scaleb(-digits)
     return f"{code} {major:,.{digits}f}"
 

@@ -7,7 +7,7 @@ personal fields, so these functions only arrange what they are given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
 from psp_graph.privacy import PROVENANCE_FIELDS, REDACTED
@@ -93,15 +93,24 @@ def _period(props: dict[str, Any]) -> str:
     return f"{start or '…'} to {end or '…'}"
 
 
-class LazyRows(Sequence[dict[str, Any]]):
-    """Rows made only when read: a table that shows the first hundred of a node's
-    100,000 links formats a hundred."""
+class NodeLinkRows(Sequence[dict[str, Any]]):
+    """A node's links as rows, read from the store only as far as they are used: the
+    length is a count, a table's first hundred rows are the first hundred links read (with
+    the names of their ends), and iterating reads them a chunk at a time, so CSV and JSON of
+    a node's 100,000 links never hold them all. Privacy is the reader's, as for any read."""
 
-    def __init__(self, items: Sequence[Any], make: Callable[[Any], dict[str, Any]]) -> None:
-        self._items, self._make = items, make
+    def __init__(self, reader: Reader, node_id: str) -> None:
+        self._reader, self._node_id = reader, node_id
+        self._count: int | None = None
 
     def __len__(self) -> int:
-        return len(self._items)
+        if self._count is None:
+            self._count = self._reader.count_around(self._node_id)
+        return self._count
+
+    def _rows(self, limit: int | None) -> list[dict[str, Any]]:
+        links, names = self._reader.around(self._node_id, limit=limit)
+        return [link_row(link, names, around=self._node_id) for link in links]
 
     @overload
     def __getitem__(self, index: int) -> dict[str, Any]: ...
@@ -109,13 +118,23 @@ class LazyRows(Sequence[dict[str, Any]]):
     def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
     def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
         if isinstance(index, slice):
-            return [self._make(item) for item in self._items[index]]
-        return self._make(self._items[index])
+            start, stop, step = index.indices(len(self))
+            return self._rows(max(stop, start, 0))[start:stop:step] if step > 0 else list(self)[index]
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError(index)
+        return self._rows(position + 1)[position]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for links, names in self._reader.iter_around(self._node_id):
+            for link in links:
+                yield link_row(link, names, around=self._node_id)
 
 
 def describe(reader: Reader, entity_id: str, *, lazy: bool = False) -> dict[str, Any]:
     """A node (or link) with its links and the sources they cite; with ``lazy`` the
-    link rows are a :class:`LazyRows`, made as they are read."""
+    link rows are a :class:`NodeLinkRows`, read as they are used (the reader's store
+    must stay open meanwhile)."""
     node = reader.find(entity_id)
     if node is None:
         link = reader.link(entity_id)
@@ -125,16 +144,11 @@ def describe(reader: Reader, entity_id: str, *, lazy: bool = False) -> dict[str,
         ends = reader.names([link.source, link.target])
         sources = reader.nodes(link.props.get("sources", []))
         return {"link": link_row(link, ends), "sources": [_source_row(s) for s in sources.values()]}
-    links, ends = reader.around(node.id)
-    cited = {s for item in [node.props, *(link.props for link in links)] for s in item.get("sources", [])}
-    sources = reader.nodes(cited)
-
-    def rows(link: StoredLink) -> dict[str, Any]:
-        return link_row(link, ends, around=node.id)
-
+    rows = NodeLinkRows(reader, node.id)
+    sources = reader.nodes({*node.props.get("sources", []), *reader.sources_around(node.id)})
     return {
         "node": node_row(node),
-        "links": LazyRows(links, rows) if lazy else [rows(link) for link in links],
+        "links": rows if lazy else list(rows),
         "sources": [_source_row(sources[s]) for s in sorted(sources)],
     }
 

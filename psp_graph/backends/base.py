@@ -23,6 +23,7 @@ __all__ = [
     "GraphAlgorithmStore",
     "LinkRow",
     "LinkRowStore",
+    "NeighbourStore",
     "PartsStore",
 ]
 
@@ -148,6 +149,22 @@ class ColumnStore(Protocol):
     def node_briefs(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
         """The nodes among these ids, with only the attributes that say how they may be
         shown (privacy, consent, pseudonym): enough for names, without decoding the rest."""
+
+
+@runtime_checkable
+class NeighbourStore(Protocol):
+    """An optional ability: a node's links counted, read in id order a few at a time and
+    their cited sources listed, in the store, so showing a node with 100,000 links reads
+    only the rows it prints (the same links, in the same order, as ``links_of``)."""
+
+    def count_links_of(self, node_id: str) -> int:
+        """How many links start or end at the node (``len(links_of(node_id))``)."""
+
+    def iter_links_of(self, node_id: str, limit: int | None = None) -> Iterator[StoredLink]:
+        """The node's links sorted by id (the first ``limit`` of them), read as consumed."""
+
+    def sources_cited_around(self, node_id: str) -> set[str]:
+        """The ids in the ``sources`` attribute of any of the node's links."""
 
 
 @runtime_checkable

@@ -77,6 +77,21 @@ CREATE INDEX IF NOT EXISTS changes_entity ON changes(entity_id);
 """
 
 
+# A node's links: UNION ALL with the self-links left out of the second half (a plain
+# UNION would compare whole rows, attributes and all, to drop duplicates).
+_LINKS_AROUND = (
+    "SELECT id, type, source, target, props FROM links WHERE source = ? UNION ALL "
+    "SELECT id, type, source, target, props FROM links WHERE target = ? AND source != ? ORDER BY id"
+)
+_COUNT_AROUND = (
+    "SELECT count(*) FROM (SELECT 1 FROM links WHERE source = ? UNION ALL "
+    "SELECT 1 FROM links WHERE target = ? AND source != ?)"
+)
+_SOURCES_AROUND = (
+    "SELECT DISTINCT json_type(props, '$.sources'), json_extract(props, '$.sources') FROM ("
+    "SELECT props FROM links WHERE source = ? UNION ALL "
+    "SELECT props FROM links WHERE target = ? AND source != ?)"
+)
 _INSERT_CHANGESET = "INSERT INTO changesets(id, at, by, action, summary, undoes) VALUES (?, ?, ?, ?, ?, ?)"
 _INSERT_PART_CHANGESET = _INSERT_CHANGESET + " ON CONFLICT(id) DO NOTHING"
 
@@ -422,14 +437,32 @@ class SQLiteBackend:
         return {row[0]: self._link(row) for row in rows}
 
     def links_of(self, node_id: str) -> list[StoredLink]:
-        rows = self.conn.execute(
-            # UNION ALL with the self-links left out of the second half: a plain UNION would
-            # compare whole rows, attributes and all, to drop duplicates.
-            "SELECT id, type, source, target, props FROM links WHERE source = ? UNION ALL "
-            "SELECT id, type, source, target, props FROM links WHERE target = ? AND source != ? ORDER BY id",
-            (node_id, node_id, node_id),
-        )
+        rows = self.conn.execute(_LINKS_AROUND, (node_id, node_id, node_id))
         return [self._link(r) for r in rows]
+
+    # -- a node's links a few at a time (NeighbourStore) ---------------------------
+    def count_links_of(self, node_id: str) -> int:
+        return int(self.conn.execute(_COUNT_AROUND, (node_id, node_id, node_id)).fetchone()[0])
+
+    def iter_links_of(self, node_id: str, limit: int | None = None) -> Iterator[StoredLink]:
+        args: tuple[Any, ...] = (node_id, node_id, node_id)
+        cursor = (
+            self.conn.execute(_LINKS_AROUND, args)
+            if limit is None
+            else self.conn.execute(_LINKS_AROUND + " LIMIT ?", (*args, limit))
+        )
+        while rows := cursor.fetchmany(2000):
+            yield from map(self._link, rows)
+
+    def sources_cited_around(self, node_id: str) -> set[str]:
+        # Few distinct lists (most links cite the same sources): each is decoded once.
+        cited: set[str] = set()
+        for kind, value in self.conn.execute(_SOURCES_AROUND, (node_id, node_id, node_id)):
+            if kind == "array":
+                cited.update(v for v in json.loads(value) if isinstance(v, str))
+            elif kind == "text":
+                cited.add(value)
+        return cited
 
     def iter_nodes(self, label: str | None = None) -> Iterator[StoredNode]:
         if label is None:

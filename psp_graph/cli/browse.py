@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
 import click
 
 from psp_graph.cli.common import (
     emit,
-    emit_text,
+    emit_chunks,
     handle_errors,
     open_graph,
     output_options,
@@ -23,11 +23,19 @@ include_private_option = click.option(
 
 @click.command()
 @click.argument("entity_id", metavar="ID")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, None),
+    default=None,
+    help="Show the first N links (by id): in a table instead of the first 100, in CSV and JSON instead of all.",
+)
 @store_option
 @output_options
 @include_private_option
 @handle_errors
-def show(entity_id: str, store: str | None, fmt: str, output: str, include_private: bool) -> None:
+def show(
+    entity_id: str, limit: int | None, store: str | None, fmt: str, output: str, include_private: bool
+) -> None:
     """Show a node (or link) by id or exact name: attributes, links and sources.
 
     Example: psp show org:sheila-mckechnie-foundation
@@ -36,11 +44,19 @@ def show(entity_id: str, store: str | None, fmt: str, output: str, include_priva
 
     if include_private:
         warn("showing private persons by name; do not share this output")
-    with open_graph(store, read_only=True) as graph:
+    with open_graph(store, read_only=True) as graph:  # open while the link rows are read
         reader = graph.reader(include_private=include_private)
-        view = describe(reader, reader.resolve(entity_id), lazy=fmt == "table")
+        view = describe(reader, reader.resolve(entity_id), lazy=True)
+        _emit_view(view, fmt, output, limit)
+
+
+def _emit_view(view: dict[str, Any], fmt: str, output: str, limit: int | None) -> None:
+    if limit is not None and fmt != "table" and "node" in view:
+        view = {**view, "links": view["links"][:limit]}  # reads only these
     if fmt == "json":
-        emit_text(json.dumps(view, indent=2, ensure_ascii=False) + "\n", output)
+        from psp_graph.cli.output import json_chunks
+
+        emit_chunks(json_chunks(view), output)
         return
     link_columns = ["id", "type", "direction", "other", "other_id", "attributes", "valid", "sources"]
     if fmt == "csv":  # one table: the links, which is what spreadsheets want
@@ -50,7 +66,7 @@ def show(entity_id: str, store: str | None, fmt: str, output: str, include_priva
     if "node" in view:
         node = view["node"]
         emit([node], ["id", "name", "types", "attributes", "sources"], fmt, output, title=node["name"])
-        emit(view["links"], link_columns[1:], fmt, output, title="links", append=True)
+        emit(view["links"], link_columns[1:], fmt, output, title="links", append=True, limit=limit)
     else:
         columns = ["id", "type", "from", "to", "attributes", "valid", "sources", "confidence"]
         emit([view["link"]], columns, fmt, output, title="link")

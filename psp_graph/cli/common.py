@@ -8,7 +8,7 @@ import io
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -20,6 +20,7 @@ from psp_graph.views import cell_text
 __all__ = [
     "check_output",
     "emit",
+    "emit_chunks",
     "emit_text",
     "follow_symlinks_option",
     "handle_errors",
@@ -91,6 +92,8 @@ def terminal_safe(text: str) -> str:
 
 def csv_safe(value: Any) -> str:
     """A CSV cell a spreadsheet shows as text: formula-like text gets a leading apostrophe."""
+    if type(value) is str:  # most cells
+        return "'" + value if value.startswith(_FORMULA_START) else value
     text = cell_text(value)
     if not isinstance(value, int | float) and text.startswith(_FORMULA_START):
         return "'" + text
@@ -187,10 +190,11 @@ def emit(
     *,
     title: str | None = None,
     append: bool = False,
+    limit: int | None = None,
 ) -> None:
     """Write rows as a table, CSV or JSON to stdout or a file (``append`` adds to the file).
 
-    A table shows the first rows and says how many more there are; CSV and JSON
+    A table shows the first rows (``limit``, else 100) and says how many more there are; CSV and JSON
     carry every row and are written row by row (psp_graph.cli.output)."""
     from psp_graph.cli import output as out
 
@@ -209,10 +213,27 @@ def emit(
         if buffer is not None:  # a terminal sees no raw escape codes
             emit_text(buffer.getvalue(), output)
         return
-    shown, more = out.capped(rows)
+    shown, more = out.capped(rows, limit or out.TABLE_ROWS)
     formatted = [{c: terminal_safe(cell_text(_rounded(r.get(c)))) for c in columns} for r in shown]
     title = terminal_safe(title) if title else title
     emit_text(out.table(formatted, columns, title) + more, output, append=append)
+
+
+def emit_chunks(chunks: Iterable[str], output: str) -> None:
+    """Write text made a piece at a time to stdout or a file, as :func:`emit_text` writes
+    it (a terminal sees no raw escape codes; no symlinks followed unless --follow-symlinks),
+    without joining the pieces first."""
+    from psp_graph.cli import output as out
+
+    if output == "-" and sys.stdout.isatty():
+        emit_text("".join(chunks), output)
+        return
+    if output != "-":
+        check_output(output)
+    ctx = click.get_current_context(silent=True)
+    follow = bool(ctx and ctx.find_root().meta.get("psp_follow_symlinks"))
+    with out.open_output(output, follow=follow) as handle:
+        out.write_buffered(handle, chunks)
 
 
 def emit_text(text: str, output: str, *, append: bool = False) -> None:

@@ -8,15 +8,26 @@ are written row by row (no second copy of a large result as one string).
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, Any
 
-__all__ = ["TABLE_ROWS", "capped", "open_output", "prose", "table", "write_csv", "write_json"]
+__all__ = [
+    "TABLE_ROWS",
+    "capped",
+    "json_chunks",
+    "open_output",
+    "prose",
+    "table",
+    "write_buffered",
+    "write_csv",
+    "write_json",
+]
 
 TABLE_ROWS = 100
 """Rows a table shows before it says how many more there are."""
@@ -36,12 +47,36 @@ def open_output(output: str, *, append: bool = False, follow: bool = False) -> I
         yield handle
 
 
+_BLOCK = 1 << 16  # characters gathered before a write: one system call per block, not per row
+
+
+def write_buffered(out: IO[str], pieces: Iterable[str]) -> None:
+    """Write text pieces in blocks (an unbuffered stdout would otherwise make a system
+    call for each)."""
+    block: list[str] = []
+    size = 0
+    for piece in pieces:
+        block.append(piece)
+        size += len(piece)
+        if size >= _BLOCK:
+            out.write("".join(block))
+            block, size = [], 0
+    if block:
+        out.write("".join(block))
+
+
 def write_csv(out: IO[str], rows: Sequence[dict[str, Any]], columns: Sequence[str], cell: Any) -> None:
-    """A header and one line per row, written as they are made."""
-    writer = csv.writer(out, lineterminator="\n")
+    """A header and one line per row, written as they are made (in blocks)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([cell(row.get(c)) for c in columns])
+        if buffer.tell() >= _BLOCK:
+            out.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+    out.write(buffer.getvalue())
 
 
 def write_json(out: IO[str], rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
@@ -54,6 +89,56 @@ def write_json(out: IO[str], rows: Sequence[dict[str, Any]], columns: Sequence[s
         text = json.dumps({c: row.get(c) for c in columns}, indent=2, ensure_ascii=False)
         out.write("  " + text.replace("\n", "\n  ") + (",\n" if n < len(rows) - 1 else "\n"))
     out.write("]\n")
+
+
+def json_chunks(value: Any) -> Iterator[str]:
+    """The text of ``json.dumps(value, indent=2, ensure_ascii=False)`` and a newline, a
+    piece at a time: a sequence that is not a list or tuple (rows read as they are used)
+    is iterated once, so a node's 100,000 link rows are written without holding them all."""
+    yield from _json_pieces(value, "")
+    yield "\n"
+
+
+def _json_pieces(value: Any, indent: str) -> Iterator[str]:
+    inner = indent + "  "
+    if isinstance(value, dict) and value:
+        yield "{"
+        for n, (key, item) in enumerate(value.items()):
+            yield f"{',' if n else ''}\n{inner}{_dumps(_key(key))}: "
+            yield from _json_pieces(item, inner)
+        yield f"\n{indent}}}"
+    elif isinstance(value, Sequence) and not isinstance(value, str | list | tuple):
+        empty = True  # rows read as they are used: one at a time
+        for item in value:
+            yield f"{'[' if empty else ','}\n{inner}{_json_text(item, inner)}"
+            empty = False
+        yield "[]" if empty else f"\n{indent}]"
+    else:
+        yield _json_text(value, indent)
+
+
+def _json_text(value: Any, indent: str) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)`` nested at ``indent`` (its own
+    few lines for each row: the standard encoder is pure Python once it indents)."""
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = ",".join(f"\n{inner}{_dumps(_key(k))}: {_json_text(v, inner)}" for k, v in value.items())
+        return f"{{{items}\n{indent}}}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        return f"[{','.join(f'{chr(10)}{inner}{_json_text(v, inner)}' for v in value)}\n{indent}]"
+    return _dumps(value)
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _key(key: Any) -> str:
+    """A dict key as JSON writes it (``True`` -> ``true``, ``1`` -> ``1``)."""
+    return key if isinstance(key, str) else _dumps(key)
 
 
 def capped(rows: Sequence[dict[str, Any]], limit: int = TABLE_ROWS) -> tuple[Sequence[dict[str, Any]], str]:
