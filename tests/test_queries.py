@@ -154,6 +154,13 @@ def test_cli_query_list_and_run(tmp_path: object) -> None:
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)[0]["id"] == "org:beta-council"
+    limited = runner.invoke(
+        main, ["query", "power-ranking", "--limit", "2", "--format", "json", "--store", url]
+    )
+    assert limited.exit_code == 0 and len(json.loads(limited.stdout)) == 2
+    negative = runner.invoke(main, ["query", "power-ranking", "--limit", "-1", "--store", url])
+    assert negative.exit_code == 1 and "--limit" in negative.stderr
+    assert len(negative.stderr.strip().splitlines()) == 1
     funded = runner.invoke(
         main, ["query", "funding-flows", "--funder", "Alpha Trust", "--format", "json", "--store", url]
     )

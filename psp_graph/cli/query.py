@@ -13,6 +13,7 @@ from psp_graph.cli.common import emit, handle_errors, open_graph, output_options
 @click.option("--place", help="Only grants for this place or a place within it: E09000030, Tower Hamlets.")
 @click.option("--funder", help="Only this funder's grants (funding-flows): an id or exact name.")
 @click.option("--as-of", help="Only links valid on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(min=0), help="At most this many rows (as --param limit=N).")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--include-private", is_flag=True, help="Show private persons' names (prints a warning).")
 @click.option("--source", metavar="SRC", help="Only links citing this source or event (id or title).")
@@ -38,6 +39,7 @@ def query(
     place: str | None,
     funder: str | None,
     as_of: str | None,
+    limit: int | None,
     params: tuple[str, ...],
     include_private: bool,
     source: str | None,
@@ -77,6 +79,8 @@ def query(
             if v is not None
         }
     )
+    if limit is not None:
+        values["limit"] = str(limit)
     if include_private:
         warn("showing private persons by name; do not share this output")
     with open_graph(store, read_only=True) as graph:
