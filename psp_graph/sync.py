@@ -214,6 +214,7 @@ def write_import(source: Graph, folder: Path, progress: Progress | None = None) 
         lambda summary: source.log.new_batch("sync", summary).changeset,
         lambda record, private: snapshot(record, theirs.onto, private=private),
         is_private,
+        theirs.onto.personal_attributes,
         folder,
         meta,
     )
