@@ -122,7 +122,7 @@ def warm_up(store: Neo4jBackend, uri: str) -> None:
     """Load a small graph both ways first, so the JVM's compiled code is what gets measured."""
     nodes, links = generate(5_000, 20_000, seed=7)
     wipe_test_database(uri)
-    store.bulk_apply(chain(batches(nodes, NODES_PER_BATCH, "w"), batches(links, LINKS_PER_BATCH, "w")))
+    store.bulk_apply(chain(batches(nodes, NODES_PER_BATCH, "wn"), batches(links, LINKS_PER_BATCH, "wl")))
     wipe_test_database(uri)
     load_batched(store, nodes, links)
     wipe_test_database(uri)
