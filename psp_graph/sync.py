@@ -176,17 +176,48 @@ def write_import(source: Graph, folder: Path, progress: Progress | None = None) 
     what ``sync`` into an empty one gives (history, records, ``sync`` change sets, settings).
 
     For a stopped database on the machine that runs the admin tool; see neo4j_import.py.
+    Links are read as rows with their attributes still as JSON text (``Reader.link_rows``).
     Raises InvalidData for a record Neo4j would refuse.
     """
-    from psp_graph.backends.neo4j_import import write_import_files
+    from psp_graph.backends.neo4j_import import LinkText, write_copy_files
     from psp_graph.backends.neo4j_writes import BatchWriter
+    from psp_graph.history import snapshot
+    from psp_graph.privacy import is_private
 
     report = progress or (lambda stage, done, total: None)
     theirs = source.reader(include_private=True)
-    history, chunks, _ = _first_load(source, report, {})
+    changesets = list(reversed(theirs.changesets()))
+    stats = theirs.stats()
+
+    def history() -> Iterator[tuple[ChangeSet, list[Change]]]:
+        for done, cs in enumerate(changesets, start=1):
+            yield cs, theirs.changes(cs.id)
+            report("history", done, len(changesets))
+
+    def chunks() -> Iterator[tuple[str, list[StoredNode | LinkText]]]:
+        stages: list[tuple[str, Iterator[StoredNode | LinkText], int]] = [
+            ("nodes", theirs.iter_nodes(), stats.nodes),
+            ("links", theirs.link_rows(), stats.links),
+        ]
+        for stage, records, total in stages:
+            written = 0
+            for chunk in chunked(records, BATCH_SIZE):
+                yield f"sync {stage} from {theirs.url}", chunk
+                written += len(chunk)
+                report(stage, written, total)
+
     meta = {key: value for key in META_KEYS if (value := theirs.meta(key)) is not None}
-    batches = source.log.creation_batches(history, chunks)
-    return write_import_files(BatchWriter(theirs.onto), batches, folder, meta)
+    return write_copy_files(
+        BatchWriter(theirs.onto),
+        history(),
+        chunks(),
+        lambda summary: source.log.new_batch("sync", summary).changeset,
+        lambda record, private: snapshot(record, theirs.onto, private=private),
+        is_private,
+        theirs.onto.personal_attributes,
+        folder,
+        meta,
+    )
 
 
 def _copy_missing(source: Graph, target: Graph, result: SyncResult, report: Progress) -> None:

@@ -63,6 +63,19 @@ def same_history_as_a_sync(source: str, target: str) -> None:
     assert created == sorted(x.id for kind in ("nodes", "links") for x in everything[kind])
 
 
+def created_snapshots(url: str) -> dict[str, Any]:
+    """The snapshot of every record a sync change set created, by record id."""
+    with Graph.open(url) as graph:
+        reader = graph.reader(include_private=True)
+        return {
+            c.entity_id: c.after
+            for cs in reader.changesets()
+            if cs.action == "sync"
+            for c in reader.changes(cs.id)
+            if c.op == "create"
+        }
+
+
 @pytest.mark.neo4j
 def test_psp_sync_into_an_empty_neo4j_takes_the_fast_path_with_the_same_result(
     runner: CliRunner, seeded: str, neo4j_store: str, tmp_path: Path
@@ -122,6 +135,10 @@ def _org(i: int, **props: Any) -> StoredNode:
     return StoredNode(f"org:b-{i}", ("Charity",), ("Actor", "Charity", "Organisation"), f"B {i}", props)
 
 
+def _odd_link(issue: str) -> StoredLink:
+    return StoredLink("link:odd", "PARTNERS_WITH", "org:b-1", "org:b-2", {"issues": [issue]})
+
+
 def _cs(n: int) -> ChangeSet:
     return ChangeSet(f"cs-bulk-{n}", f"2026-01-01T00:00:0{n}+00:00", "tester", "load", f"bulk {n}")
 
@@ -164,6 +181,13 @@ def test_import_files_refuse_a_value_they_cannot_hold_naming_the_option(
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert "org:b-1" in result.stderr and "U+001F" in result.stderr
     assert not (tmp_path / "files").exists()  # nothing half-written is left
+    with Graph.open(url) as graph:  # a link's list attribute, read as a row of JSON text
+        cs = ChangeSet("cs-odd-2", "2026-01-03T00:00:00+00:00", "tester", "load", "odd link")
+        graph.backend.apply(Batch(cs, upsert_nodes=[_org(1), _org(2)], upsert_links=[_odd_link("a\x1fb")]))
+    result = runner.invoke(main, ["sync", "--store", url, "--import-files", str(tmp_path / "files")])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "link:odd" in result.stderr and "U+001F" in result.stderr
+    assert not (tmp_path / "files").exists()
     both = runner.invoke(main, ["sync", "--store", url, "--to", url, "--import-files", "x"])
     assert both.exit_code != 0 and "exactly one of --to URL and --import-files DIR" in both.stderr
 
@@ -181,6 +205,12 @@ def test_a_database_made_by_the_offline_importer_holds_what_a_sync_gives_and_wor
         url = server.uri
         assert records(url) == records(seeded)
         same_history_as_a_sync(seeded, url)
+        # The snapshots the files hold (links' made around their stored JSON text, private
+        # ones redacted) are those an ordinary sync into an empty store writes.
+        plain = f"sqlite:///{tmp_path / 'plain.db'}"
+        with Graph.open(seeded) as source, Graph.open(plain) as target:
+            sync_module.sync(source, target)
+        assert created_snapshots(url) == created_snapshots(plain)
         with Graph.open(url) as graph:
             reader = graph.reader(include_private=True)
             some = reader.node("org:registered-trust")
