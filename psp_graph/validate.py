@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -77,6 +78,10 @@ def _check_period(data: dict[str, Any]) -> None:
         raise InvalidData(f"ends ({end}) before it starts ({start})", field="valid_to")
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def _prefixed(value: Any, prefix: str) -> str:
     text = str(value).strip()
     return text if ":" in text else f"{prefix}:{text}"
@@ -87,6 +92,7 @@ class Validator:
 
     def __init__(self, onto: Ontology) -> None:
         self.onto = onto
+        self._converters: dict[tuple[str, str | None], Callable[[Any], Any]] = {}
 
     # -- nodes ---------------------------------------------------------------
     def node(self, raw: RawRecord) -> StoredNode:
@@ -295,43 +301,54 @@ class Validator:
 
     # -- values --------------------------------------------------------------
     def _value(self, attr: str, value: Any, class_name: str | None) -> Any:
-        spec = self.onto.attributes.get(attr)
-        if spec is None:
-            return value
+        convert = self._converters.get((attr, class_name))
+        if convert is None:
+            convert = self._converters[attr, class_name] = self._converter(attr, class_name)
         try:
-            if spec.multiple:
-                items = parse_list(value)
-                if spec.ref_class == "Issue":
-                    return [_prefixed(i, "issue") for i in items]
-                if spec.ref_class == "Source":
-                    return [_prefixed(i, "src") for i in items]
-                return [str(i) for i in items]
-            if spec.datatype == "code":
-                vocab = self.onto.vocabulary_for(attr, class_name)
-                if vocab is None:
-                    raise InvalidData(f"'{attr}' does not apply here")
-                code = vocab.code(str(value))
-                if code is None:
-                    raise InvalidData(f"'{value}' is not allowed{did_you_mean(str(value), vocab.codes)}")
-                return code
-            if spec.datatype == "date":
-                return parse_date(value, end=attr == "valid_to")
-            if spec.datatype == "decimal":
-                amount = parse_decimal(value)
-                if spec.minimum is not None and amount < spec.minimum:
-                    raise InvalidData(f"must not be negative, got {value}")
-                return amount
-            if spec.datatype == "boolean":
-                return parse_bool(value)
-            if spec.datatype == "integer" and isinstance(value, bool):
-                raise InvalidData(f"'{value}' is not a whole number")
-            if spec.datatype == "ref" and spec.ref_class == "Issue":
-                return _prefixed(value, "issue")
-            if attr == "currency":
-                return parse_currency(value)
-            return value
+            return convert(value)
         except InvalidData as err:
             raise InvalidData(err.reason, field=attr) from None
+
+    def _converter(self, attr: str, class_name: str | None) -> Callable[[Any], Any]:
+        """How a value of ``attr`` is read, chosen once per attribute and class (a file gives
+        the same attributes on every row); the plain types stay as :meth:`_convert` reads them."""
+        spec = self.onto.attributes.get(attr)
+        if spec is None:
+            return _same
+        if spec.multiple and spec.ref_class in {"Issue", "Source"}:
+            prefix = "issue" if spec.ref_class == "Issue" else "src"
+            return lambda value: [_prefixed(i, prefix) for i in parse_list(value)]
+        if spec.multiple:
+            return lambda value: [str(i) for i in parse_list(value)]
+        if spec.datatype == "date":
+            end = attr == "valid_to"
+            return lambda value: parse_date(value, end=end)
+        if attr == "currency" and spec.datatype not in {"code", "decimal", "boolean", "integer", "ref"}:
+            return parse_currency
+        return functools.partial(self._convert, attr, class_name=class_name)
+
+    def _convert(self, attr: str, value: Any, class_name: str | None) -> Any:
+        spec = self.onto.attributes[attr]
+        if spec.datatype == "code":
+            vocab = self.onto.vocabulary_for(attr, class_name)
+            if vocab is None:
+                raise InvalidData(f"'{attr}' does not apply here")
+            code = vocab.code(str(value))
+            if code is None:
+                raise InvalidData(f"'{value}' is not allowed{did_you_mean(str(value), vocab.codes)}")
+            return code
+        if spec.datatype == "decimal":
+            amount = parse_decimal(value)
+            if spec.minimum is not None and amount < spec.minimum:
+                raise InvalidData(f"must not be negative, got {value}")
+            return amount
+        if spec.datatype == "boolean":
+            return parse_bool(value)
+        if spec.datatype == "integer" and isinstance(value, bool):
+            raise InvalidData(f"'{value}' is not a whole number")
+        if spec.datatype == "ref" and spec.ref_class == "Issue":
+            return _prefixed(value, "issue")
+        return value
 
     @staticmethod
     def _validate(record_type: Any, data: dict[str, Any]) -> Any:

@@ -104,11 +104,10 @@ def _snapshot_json(snapshot: dict[str, Any] | None, encoded: dict[int, str]) -> 
     props = encoded.get(id(snapshot.get("props")))
     if props is None:
         return encode_snapshot(snapshot)
-    parts = (
-        f"{json.dumps(key, ensure_ascii=False)}:{props if key == 'props' else canonical_json(value)}"
-        for key, value in sorted(snapshot.items())
-    )
-    return "{" + ",".join(parts) + "}"
+    # Two encodings around "props" (keys sorted), not one per key: a load writes a snapshot per record.
+    head = canonical_json({k: v for k, v in snapshot.items() if k < "props"})[1:-1]
+    tail = canonical_json({k: v for k, v in snapshot.items() if k > "props"})[1:-1]
+    return "{" + ",".join(p for p in (head, f'"props":{props}', tail) if p) + "}"
 
 
 def _path_from_url(url: str) -> str:

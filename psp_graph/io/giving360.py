@@ -222,7 +222,8 @@ class _Reader:
             "places": [p.upper() for p in _texts(places)],
             "issues": issues,
         }
-        link = {k: v for k, v in link.items() if v not in (None, "", [])}
+        # text_of gives None for empty text, so an empty value is None or []
+        link = {k: v for k, v in link.items() if v is not None and (v.__class__ is not list or v)}
         pickled = pickle.dumps(_plain(link), pickle.HIGHEST_PROTOCOL)
         seen = self.grants.get(grant_id)
         if seen is not None:
