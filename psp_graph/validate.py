@@ -215,6 +215,27 @@ class Validator:
         props = {**node.props, "privacy": "private", "pseudonym": pseudonym}
         return dataclasses.replace(node, id=new_id, props=props)
 
+    # -- citations -----------------------------------------------------------
+    def citation(self, raw: RawRecord) -> tuple[str, list[str]]:
+        """A citation record (``id`` of a stored node, ``sources`` that also cite it): the
+        node's id and the source ids, or InvalidData naming the field."""
+        try:
+            data = _clean_keys(raw.data)
+            unknown = sorted(set(data) - {"id", "sources"})
+            if unknown:
+                raise InvalidData(
+                    f"'{unknown[0]}' is not a field of a citation (id, sources)", field=unknown[0]
+                )
+            node_id = str(data.get("id", "")).strip()
+            if not ID_PATTERN.match(node_id):
+                raise InvalidData(f"'{node_id}' is not an id", field="id")
+            sources = self._value("sources", data.get("sources"), None)
+            if not sources:
+                raise InvalidData("missing", field="sources")
+            return node_id, sources
+        except InvalidData as err:
+            raise err.located(file=raw.file, row=raw.row, sheet=raw.sheet) from None
+
     # -- links ---------------------------------------------------------------
     def link(self, raw: RawRecord) -> StoredLink:
         """A validated link (ends not yet checked against the store)."""

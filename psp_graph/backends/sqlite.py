@@ -296,7 +296,15 @@ class SQLiteBackend:
             )
             cur.executemany("DELETE FROM nodes WHERE id = ?", ids)
         encoded: dict[int, str] = {}  # id() of an attributes dict -> its JSON (see _snapshot_json)
-        self._upsert_nodes(cur, batch.upsert_nodes, encoded)
+        cited = [n for n in batch.upsert_nodes if n.id in batch.sources_only]
+        # Only their sources changed: the row's attributes, not its labels, identifiers or search text.
+        cur.executemany(
+            "UPDATE nodes SET props = ? WHERE id = ?", [(canonical_json(n.props), n.id) for n in cited]
+        )
+        rest = (
+            [n for n in batch.upsert_nodes if n.id not in batch.sources_only] if cited else batch.upsert_nodes
+        )
+        self._upsert_nodes(cur, rest, encoded)
         self._upsert_links(cur, batch.upsert_links, encoded)
         if batch.delete_nodes:
             # FTS5 keeps deleted tokens in older index segments until they merge: merge now, so
