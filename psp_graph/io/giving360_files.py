@@ -10,7 +10,10 @@ are joined to their grants by that Identifier; a row naming no grant in the file
 reported, never dropped silently.
 
 CSV and XLSX files are read as a stream, row by row (a CSV is first read once in
-blocks for its content hash and to check its encoding); a JSON package is parsed whole.
+blocks for its content hash and to check its encoding). A JSON package is streamed
+with ijson: one pass finds its publisher and licence (wherever they are) and checks
+the JSON is well formed, a second yields ``grants`` one at a time; a package on
+stdin is parsed whole.
 The template's section sheets are read whole first (one row per item: small).
 """
 
@@ -22,7 +25,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from psp_graph.exc import InvalidData
 from psp_graph.io.giving360 import Cells, FileMeta, StoreLookup, records_from_360giving
@@ -79,6 +82,8 @@ def read_360giving(
     streamed from ``path`` when ``raw`` is None."""
     if fmt == "csv" and raw is None:
         return _read_csv_stream(path, problems=problems, store=store, issue_map=issue_map)
+    if fmt == "json" and raw is None:
+        return _read_json_stream(path, problems=problems, store=store, issue_map=issue_map)
     if raw is None:
         raw = path.read_bytes() if fmt == "json" else b""
         digest = hashlib.sha256(raw).hexdigest() if raw else _hash_and_encoding(path)[0]
@@ -151,6 +156,79 @@ def _read_csv_stream(
     return records_from_360giving(meta, rows(), problems=problems, store=store, issue_map=issue_map)
 
 
+_ITEM_ENDS = frozenset({"end_map", "end_array", "string", "number", "null", "boolean"})
+
+
+def _open_json(path: Path) -> BinaryIO:
+    """The file opened for ijson, after a UTF-8 byte order mark if there is one."""
+    handle = path.open("rb")
+    if handle.read(3) != b"\xef\xbb\xbf":
+        handle.seek(0)
+    return handle
+
+
+def _json_package(path: Path) -> tuple[dict[str, str], int] | None:
+    """One pass over a JSON file's parse events: its ``publisher.name`` and ``license``
+    (they may follow the grants) and how many grants it has, or None when it is not a
+    360Giving package (no ``grants`` list at the top). Raises InvalidData, naming the grant
+    it was reading, when a package turns out not to be well-formed JSON."""
+    import ijson
+
+    found: dict[str, str] = {}
+    grants = -1  # -1: no grants list seen (yet)
+    try:
+        handle = _open_json(path)
+    except OSError:
+        return None  # the general reader says why
+    with handle:
+        events = ijson.parse(handle)
+        try:
+            for prefix, event, value in events:
+                if prefix == "grants" and event == "start_array":
+                    grants = 0
+                elif prefix == "grants.item" and event in _ITEM_ENDS:
+                    grants += 1
+                elif prefix in {"publisher.name", "license"} and event in {"string", "number"}:
+                    found.setdefault(prefix, str(value))
+                elif prefix == "" and event not in {"start_map", "map_key", "end_map"}:
+                    return None  # a list or a value at the top: not a package
+        except ijson.JSONError as err:
+            if grants < 0:
+                return None  # not recognisably a package: the general reader reports it
+            reason = str(err).strip().splitlines()[0] if str(err).strip() else "unexpected end"
+            raise InvalidData(
+                f"not valid JSON in or after grant {grants + 1}: {reason}", file=str(path), row=grants + 1
+            ) from None
+    return (found, grants) if grants >= 0 else None
+
+
+def _read_json_stream(
+    path: Path,
+    *,
+    problems: Problems,
+    store: StoreLookup | None,
+    issue_map: dict[str, list[str]] | None,
+) -> Iterator[RawRecord] | None:
+    package = _json_package(path)
+    if package is None:
+        return None
+    found, _ = package
+    display = str(path)
+    digest, _ = _hash_and_encoding(path)
+    meta = FileMeta(
+        display, path.name, digest, publisher=found.get("publisher.name"), licence=found.get("license")
+    )
+
+    def grants() -> Iterator[Any]:
+        import ijson
+
+        with _open_json(path) as handle:
+            yield from ijson.items(handle, "grants.item", use_float=True)
+
+    rows = _json_rows(grants(), display, problems)
+    return records_from_360giving(meta, rows, problems=problems, store=store, issue_map=issue_map)
+
+
 def _csv_rows(reader: Any, display: str, problems: Problems) -> Iterator[tuple[int | None, Cells]]:
     header = next(reader)
     try:
@@ -168,7 +246,7 @@ def _csv_rows(reader: Any, display: str, problems: Problems) -> Iterator[tuple[i
         problems.error(display, reader.line_num, None, None, f"not valid CSV: {err}")
 
 
-def _json_rows(grants: list[Any], display: str, problems: Problems) -> Iterator[tuple[int | None, Cells]]:
+def _json_rows(grants: Iterable[Any], display: str, problems: Problems) -> Iterator[tuple[int | None, Cells]]:
     for number, grant in enumerate(grants, start=1):
         if not isinstance(grant, dict):
             problems.error(display, number, None, None, "a grant must be a JSON object")
