@@ -141,6 +141,7 @@ class _Screen:
                         self.problems.add_invalid(err, file=str(path))
                         return valid
                     self.written.update((i, (raw.file, raw.sheet, raw.row)) for i, (_, raw) in nodes.items())
+                    self.written.update((i, (raw.file, raw.sheet, raw.row)) for i, (_, raw) in cites.items())
                     part = following
         except InvalidData as err:
             self.problems.add_invalid(err, file=str(path))
@@ -207,7 +208,8 @@ class _Screen:
                         links[link.id] = (link, raw)
                 elif raw.section == "citations":
                     node_id, sources = validator.citation(raw)
-                    cites[node_id] = (sources, raw)
+                    if node_id not in self.skip_nodes:
+                        cites[node_id] = (sources, raw)
                 else:
                     node = validator.node(raw)
                     if node.id not in self.skip_nodes and self._first(node, raw):
@@ -242,8 +244,8 @@ class _Screen:
             self.used.update(node.props.get("sources", []))
             if self.graph.onto.classes[node.types[0]].required_links:
                 self.required.append((node, raw))
-        for node_id, (sources, _) in cites.items():
-            self.used.update((node_id, *sources))
+        for sources, _ in cites.values():
+            self.used.update(sources)
         return nodes, links, cites
 
     def _first(self, item: StoredNode | StoredLink, raw: RawRecord) -> bool:
