@@ -96,3 +96,13 @@ def test_json_that_is_not_a_grants_package_is_still_read_by_the_general_reader(t
     broken.write_text('{"actors": [{"name": ')
     with Graph.open("sqlite://:memory:") as graph, pytest.raises(InvalidData, match="not valid JSON"):
         load_file(graph, broken)
+
+
+def test_a_package_nested_too_deep_is_refused_in_one_line_naming_the_grant(tmp_path: Path) -> None:
+    grants = [json.dumps(package_grant(n)) for n in range(2)]
+    deep = '{"id": "360G-deep", "extra": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path = tmp_path / "deep.json"
+    path.write_text('{"grants": [' + ", ".join([*grants, deep]) + "]}", encoding="utf-8")
+    with Graph.open("sqlite://:memory:") as graph, pytest.raises(InvalidData) as err:
+        load_file(graph, path)
+    assert "row 3: nested more than 32 levels deep" in str(err.value)

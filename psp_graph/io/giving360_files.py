@@ -156,7 +156,8 @@ def _read_csv_stream(
     return records_from_360giving(meta, rows(), problems=problems, store=store, issue_map=issue_map)
 
 
-_ITEM_ENDS = frozenset({"end_map", "end_array", "string", "number", "null", "boolean"})
+_OPENS = frozenset({"start_map", "start_array"})
+_CLOSES = frozenset({"end_map", "end_array"})
 
 
 def _open_json(path: Path) -> BinaryIO:
@@ -171,27 +172,60 @@ def _json_package(path: Path) -> tuple[dict[str, str], int] | None:
     """One pass over a JSON file's parse events: its ``publisher.name`` and ``license``
     (they may follow the grants) and how many grants it has, or None when it is not a
     360Giving package (no ``grants`` list at the top). Raises InvalidData, naming the grant
-    it was reading, when a package turns out not to be well-formed JSON."""
+    it was reading, when a package turns out not to be well-formed JSON or nests too deep.
+
+    Events without paths (``basic_parse``) and a depth count: a path per event would
+    grow with the nesting (quadratic on a file nested 100,000 deep)."""
     import ijson
+
+    from psp_graph.io.readers import MAX_DEPTH
 
     found: dict[str, str] = {}
     grants = -1  # -1: no grants list seen (yet)
+    in_grants = False  # the grants list is the open container at depth 2
+    depth = 0
+    top_key = inner_key = None
     try:
         handle = _open_json(path)
     except OSError:
         return None  # the general reader says why
     with handle:
-        events = ijson.parse(handle)
         try:
-            for prefix, event, value in events:
-                if prefix == "grants" and event == "start_array":
-                    grants = 0
-                elif prefix == "grants.item" and event in _ITEM_ENDS:
-                    grants += 1
-                elif prefix in {"publisher.name", "license"} and event in {"string", "number"}:
-                    found.setdefault(prefix, str(value))
-                elif prefix == "" and event not in {"start_map", "map_key", "end_map"}:
-                    return None  # a list or a value at the top: not a package
+            for event, value in ijson.basic_parse(handle):
+                if event in _OPENS:
+                    if depth == 0 and event != "start_map":
+                        return None  # a list at the top: not a package
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        if grants < 0:
+                            return None  # the general reader refuses it
+                        raise InvalidData(
+                            f"nested more than {MAX_DEPTH} levels deep", file=str(path), row=grants + 1
+                        )
+                    if depth == 2 and top_key == "grants" and event == "start_array":
+                        in_grants, grants = True, 0
+                elif event in _CLOSES:
+                    depth -= 1
+                    if depth == 2 and in_grants:
+                        grants += 1  # a grant (an object, or a list) ended
+                    elif depth == 1:
+                        in_grants = False
+                elif event == "map_key":
+                    if depth == 1:
+                        top_key = value
+                    elif depth == 2:
+                        inner_key = value
+                elif depth == 2 and in_grants:
+                    grants += 1  # a grant that is a plain value (reported by the row reader)
+                elif depth == 1 and top_key == "license" and event in {"string", "number"}:
+                    found.setdefault("license", str(value))
+                elif (
+                    depth == 2
+                    and top_key == "publisher"
+                    and inner_key == "name"
+                    and event in {"string", "number"}
+                ):
+                    found.setdefault("publisher.name", str(value))
         except ijson.JSONError as err:
             if grants < 0:
                 return None  # not recognisably a package: the general reader reports it
