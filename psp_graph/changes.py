@@ -100,6 +100,32 @@ class ChangeLog:
             )
         )
 
+    def cite(self, batch: Batch, old: StoredNode, added: list[str]) -> StoredNode:
+        """Add sources that cite a stored node (and nothing else about it) to the batch: the node
+        with the sources appended, its name, labels, identifiers and stamps as they were, and a
+        ``cite`` history entry holding only the sources added (undo removes them)."""
+        new = StoredNode(
+            old.id,
+            old.types,
+            old.labels,
+            old.name,
+            {**old.props, "sources": [*old.props.get("sources", []), *added]},
+        )
+        batch.upsert_nodes.append(new)
+        batch.sources_only.add(new.id)
+        batch.changes.append(
+            Change(
+                changeset_id=batch.changeset.id,
+                seq=batch.first_seq + len(batch.changes),
+                op="cite",
+                entity="node",
+                entity_id=new.id,
+                before=None,
+                after={"sources": list(added)},
+            )
+        )
+        return new
+
     def creation_batches(
         self,
         history: Iterable[tuple[ChangeSet, list[Change]]],

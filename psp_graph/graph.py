@@ -354,15 +354,33 @@ class Graph:
         return batch, result
 
     def plan_into(
-        self, batch: Batch, result: Result, nodes: list[StoredNode], links: list[StoredLink]
+        self,
+        batch: Batch,
+        result: Result,
+        nodes: list[StoredNode],
+        links: list[StoredLink],
+        cites: dict[str, list[str]] | None = None,
     ) -> None:
         """Add the created and updated records to ``batch`` (stamped, with their history
-        entries) and count them in ``result``; records that would not change are counted only."""
+        entries) and count them in ``result``; records that would not change are counted only.
+        ``cites`` maps stored nodes to sources that also cite them (nothing else about them
+        changes): each is a ``cite`` change, not a rewrite of the node (docs/design.md)."""
         stamp = {"recorded_by": batch.changeset.by, "recorded_at": batch.changeset.at}
         existing: dict[str, StoredNode | StoredLink] = {
-            **self.backend.get_nodes(n.id for n in nodes),
+            **self.backend.get_nodes([*(n.id for n in nodes), *(cites or ())]),
             **self.backend.get_links(link.id for link in links),
         }
+        for node_id, sources in (cites or {}).items():
+            old = existing.get(node_id)
+            if not isinstance(old, StoredNode):
+                raise InvalidData(f"no node '{node_id}' to cite a source for", field="id")
+            added = [s for s in dict.fromkeys(sources) if s not in old.props.get("sources", [])]
+            if not added:
+                result.unchanged += 1
+                continue
+            result.ids.append(node_id)
+            result.updated += 1
+            self.log.cite(batch, old, added)
         items: list[StoredNode | StoredLink] = [*nodes, *links]
         privates = self.log.private_in(items)
         for item in items:

@@ -44,8 +44,10 @@ class PartWriter:
         self,
         nodes: dict[str, tuple[StoredNode, RawRecord]],
         links: dict[str, tuple[StoredLink, RawRecord]],
+        cites: dict[str, tuple[list[str], RawRecord]] | None = None,
     ) -> None:
-        """Plan and write one part: validated records by id, with their raw records."""
+        """Plan and write one part: validated records by id, with their raw records, and
+        sources that also cite stored nodes (see :meth:`Graph.plan_into`)."""
         graph = self.graph
         if graph.require_sources:
             check_sourced(graph.backend, nodes, links)
@@ -56,7 +58,7 @@ class PartWriter:
             self._start()
         assert self.changeset is not None
         batch = Batch(self.changeset, first_seq=self.seq)
-        graph.plan_into(batch, self.result, *planned)
+        graph.plan_into(batch, self.result, *planned, {i: s for i, (s, _) in (cites or {}).items()})
         self.seq += len(batch.changes)
         if self.dry_run or batch.is_empty():
             return
@@ -67,6 +69,7 @@ class PartWriter:
             self.whole.upsert_nodes.extend(batch.upsert_nodes)
             self.whole.upsert_links.extend(batch.upsert_links)
             self.whole.given_link_ids |= batch.given_link_ids
+            self.whole.sources_only |= batch.sources_only
             self.whole.changes.extend(batch.changes)
 
     def _start(self) -> None:

@@ -63,6 +63,9 @@ def inverse_batch(
             current = current_nodes.get(change.entity_id)
         else:
             current = current_links.get(change.entity_id)
+        if change.op == "cite":
+            batch.upsert_nodes.append(_uncited(change, current, later))
+            continue
         now = snapshot(current, onto, private=False) if current is not None else None
         expected = change.after if change.op in {"create", "update"} else None
         if not same_fact(now, expected, onto):
@@ -92,3 +95,19 @@ def inverse_batch(
             batch.upsert_links.append(
                 StoredLink.from_dict({k: v for k, v in (change.before or {}).items() if k != "redacted"})
             )
+
+
+def _uncited(change: Change, current: StoredNode | StoredLink | None, later: list[str]) -> StoredNode:
+    """The node of a ``cite`` change without the sources it added; UndoConflict when the node
+    is gone or no longer cites them."""
+    added = (change.after or {}).get("sources", [])
+    cited = current.props.get("sources", []) if isinstance(current, StoredNode) else []
+    if not isinstance(current, StoredNode) or not set(added) <= set(cited):
+        hint = f" by {', '.join(later)}" if later else ""
+        raise UndoConflict(
+            f"cannot undo {change.changeset_id}: {change.entity_id} was changed later{hint}; undo that first"
+        )
+    props = {**current.props, "sources": [s for s in cited if s not in added]}
+    if not props["sources"]:
+        del props["sources"]
+    return StoredNode(current.id, current.types, current.labels, current.name, props)

@@ -146,7 +146,7 @@ class Change:
 
     changeset_id: str
     seq: int
-    op: str  # create | update | delete
+    op: str  # create | update | delete | cite (``after`` holds only the sources added)
     entity: str  # node | link
     entity_id: str
     before: dict[str, Any] | None
@@ -171,6 +171,9 @@ class Batch:
     given_link_ids: set[str] = field(default_factory=set)
     # The seq of this batch's first change: a change set written in parts continues its sequence.
     first_seq: int = 0
+    # Upserted nodes whose only change is the sources citing them (op ``cite``): a store may
+    # rewrite just their attributes (name, labels, identifiers and search text are unchanged).
+    sources_only: set[str] = field(default_factory=set)
 
     def is_empty(self) -> bool:
         return not (self.upsert_nodes or self.upsert_links or self.delete_links or self.delete_nodes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -76,6 +77,10 @@ def _check_period(data: dict[str, Any]) -> None:
         raise InvalidData(f"ends ({end}) before it starts ({start})", field="valid_to")
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def _prefixed(value: Any, prefix: str) -> str:
     text = str(value).strip()
     return text if ":" in text else f"{prefix}:{text}"
@@ -88,6 +93,7 @@ class Validator:
         self.onto = onto
         self._node_fields = node_fields(onto)
         self._link_fields = link_fields(onto)
+        self._converters: dict[tuple[str, str | None], Callable[[Any], Any]] = {}
 
     # -- nodes ---------------------------------------------------------------
     def node(self, raw: RawRecord) -> StoredNode:
@@ -208,6 +214,27 @@ class Validator:
         props = {**node.props, "privacy": "private", "pseudonym": pseudonym}
         return dataclasses.replace(node, id=new_id, props=props)
 
+    # -- citations -----------------------------------------------------------
+    def citation(self, raw: RawRecord) -> tuple[str, list[str]]:
+        """A citation record (``id`` of a stored node, ``sources`` that also cite it): the
+        node's id and the source ids, or InvalidData naming the field."""
+        try:
+            data = _clean_keys(raw.data)
+            unknown = sorted(set(data) - {"id", "sources"})
+            if unknown:
+                raise InvalidData(
+                    f"'{unknown[0]}' is not a field of a citation (id, sources)", field=unknown[0]
+                )
+            node_id = str(data.get("id", "")).strip()
+            if not ID_PATTERN.match(node_id):
+                raise InvalidData(f"'{node_id}' is not an id", field="id")
+            sources = self._value("sources", data.get("sources"), None)
+            if not sources:
+                raise InvalidData("missing", field="sources")
+            return node_id, sources
+        except InvalidData as err:
+            raise err.located(file=raw.file, row=raw.row, sheet=raw.sheet) from None
+
     # -- links ---------------------------------------------------------------
     def link(self, raw: RawRecord) -> StoredLink:
         """A validated link (ends not yet checked against the store)."""
@@ -292,41 +319,11 @@ class Validator:
 
     # -- values --------------------------------------------------------------
     def _value(self, attr: str, value: Any, class_name: str | None) -> Any:
-        spec = self.onto.attributes.get(attr)
-        if spec is None:
-            return value
+        convert = self._converters.get((attr, class_name))
+        if convert is None:
+            convert = self._converters[attr, class_name] = self._converter(attr, class_name)
         try:
-            if spec.multiple:
-                items = parse_list(value)
-                if spec.ref_class == "Issue":
-                    return [_prefixed(i, "issue") for i in items]
-                if spec.ref_class == "Source":
-                    return [_prefixed(i, "src") for i in items]
-                return [str(i) for i in items]
-            if spec.datatype == "code":
-                vocab = self.onto.vocabulary_for(attr, class_name)
-                if vocab is None:
-                    raise InvalidData(f"'{attr}' does not apply here")
-                code = vocab.code(str(value))
-                if code is None:
-                    raise InvalidData(f"'{value}' is not allowed{did_you_mean(str(value), vocab.codes)}")
-                return code
-            if spec.datatype == "date":
-                return parse_date(value, end=attr == "valid_to")
-            if spec.datatype == "decimal":
-                amount = parse_decimal(value)
-                if spec.minimum is not None and amount < spec.minimum:
-                    raise InvalidData(f"must not be negative, got {value}")
-                return amount
-            if spec.datatype == "boolean":
-                return parse_bool(value)
-            if spec.datatype == "integer" and isinstance(value, bool):
-                raise InvalidData(f"'{value}' is not a whole number")
-            if spec.datatype == "ref" and spec.ref_class == "Issue":
-                return _prefixed(value, "issue")
-            if attr == "currency":
-                return parse_currency(value)
-            return value
+            return convert(value)
         except InvalidData as err:
             raise InvalidData(err.reason, field=attr) from None
 
@@ -345,6 +342,47 @@ class Validator:
         record_type = NODE_RECORDS[name] if section == "node" else LINK_RECORDS[name]
         model = self._validate(record_type, data)
         return model, model.model_dump(mode="json", exclude_none=True)
+
+    def _converter(self, attr: str, class_name: str | None) -> Callable[[Any], Any]:
+        """How a value of ``attr`` is read, chosen once per attribute and class (a file gives
+        the same attributes on every row); the plain types stay as :meth:`_convert` reads them."""
+        spec = self.onto.attributes.get(attr)
+        if spec is None:
+            return _same
+        if spec.multiple and spec.ref_class in {"Issue", "Source"}:
+            prefix = "issue" if spec.ref_class == "Issue" else "src"
+            return lambda value: [_prefixed(i, prefix) for i in parse_list(value)]
+        if spec.multiple:
+            return lambda value: [str(i) for i in parse_list(value)]
+        if spec.datatype == "date":
+            end = attr == "valid_to"
+            return lambda value: parse_date(value, end=end)
+        if attr == "currency" and spec.datatype not in {"code", "decimal", "boolean", "integer", "ref"}:
+            return parse_currency
+        return functools.partial(self._convert, attr, class_name=class_name)
+
+    def _convert(self, attr: str, value: Any, class_name: str | None) -> Any:
+        spec = self.onto.attributes[attr]
+        if spec.datatype == "code":
+            vocab = self.onto.vocabulary_for(attr, class_name)
+            if vocab is None:
+                raise InvalidData(f"'{attr}' does not apply here")
+            code = vocab.code(str(value))
+            if code is None:
+                raise InvalidData(f"'{value}' is not allowed{did_you_mean(str(value), vocab.codes)}")
+            return code
+        if spec.datatype == "decimal":
+            amount = parse_decimal(value)
+            if spec.minimum is not None and amount < spec.minimum:
+                raise InvalidData(f"must not be negative, got {value}")
+            return amount
+        if spec.datatype == "boolean":
+            return parse_bool(value)
+        if spec.datatype == "integer" and isinstance(value, bool):
+            raise InvalidData(f"'{value}' is not a whole number")
+        if spec.datatype == "ref" and spec.ref_class == "Issue":
+            return _prefixed(value, "issue")
+        return value
 
     @staticmethod
     def _validate(record_type: Any, data: dict[str, Any]) -> Any:

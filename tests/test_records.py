@@ -81,3 +81,19 @@ def test_a_strength_must_be_a_whole_number_not_true(graph: Graph) -> None:
 def test_query_weights_must_be_finite(graph: Graph) -> None:
     with pytest.raises(InvalidData, match="w_money"):
         run_query(graph, "power-ranking", {"w_money": "nan"})
+
+
+def test_sqlite_history_snapshot_text_is_the_canonical_encoding() -> None:
+    """The SQLite store encodes a snapshot around its already-encoded attributes; the text
+    must be exactly what encode_snapshot gives (undo and sync compare it)."""
+    from psp_graph.backends.sqlite import _snapshot_json
+    from psp_graph.records import encode_snapshot
+
+    snapshots = [
+        {"id": "g1", "type": "FUNDS", "source": "org:a", "target": "org:b", "props": {"b": 1, "a": ["é"]}},
+        {"id": "n", "labels": ["Actor"], "name": "Zoë", "props": {}, "types": ["Charity"], "redacted": True},
+        {"props": {"a": 1}},
+    ]
+    for snap in snapshots:
+        encoded = {id(snap["props"]): encode_snapshot(snap["props"]) or ""}
+        assert _snapshot_json(snap, encoded) == encode_snapshot(snap)

@@ -122,11 +122,10 @@ def _snapshot_json(snapshot: dict[str, Any] | None, encoded: dict[int, str]) -> 
     props = encoded.get(id(snapshot.get("props")))
     if props is None:
         return encode_snapshot(snapshot)
-    parts = (
-        f"{json.dumps(key, ensure_ascii=False)}:{props if key == 'props' else canonical_json(value)}"
-        for key, value in sorted(snapshot.items())
-    )
-    return "{" + ",".join(parts) + "}"
+    # Two encodings around "props" (keys sorted), not one per key: a load writes a snapshot per record.
+    head = canonical_json({k: v for k, v in snapshot.items() if k < "props"})[1:-1]
+    tail = canonical_json({k: v for k, v in snapshot.items() if k > "props"})[1:-1]
+    return "{" + ",".join(p for p in (head, f'"props":{props}', tail) if p) + "}"
 
 
 def _path_from_url(url: str) -> str:
@@ -315,7 +314,15 @@ class SQLiteBackend:
             )
             cur.executemany("DELETE FROM nodes WHERE id = ?", ids)
         encoded: dict[int, str] = {}  # id() of an attributes dict -> its JSON (see _snapshot_json)
-        self._upsert_nodes(cur, batch.upsert_nodes, encoded)
+        cited = [n for n in batch.upsert_nodes if n.id in batch.sources_only]
+        # Only their sources changed: the row's attributes, not its labels, identifiers or search text.
+        cur.executemany(
+            "UPDATE nodes SET props = ? WHERE id = ?", [(canonical_json(n.props), n.id) for n in cited]
+        )
+        rest = (
+            [n for n in batch.upsert_nodes if n.id not in batch.sources_only] if cited else batch.upsert_nodes
+        )
+        self._upsert_nodes(cur, rest, encoded)
         self._upsert_links(cur, batch.upsert_links, encoded)
         if batch.delete_nodes:
             # FTS5 keeps deleted tokens in older index segments until they merge: merge now, so

@@ -222,7 +222,8 @@ class _Reader:
             "places": [p.upper() for p in _texts(places)],
             "issues": issues,
         }
-        link = {k: v for k, v in link.items() if v not in (None, "", [])}
+        # text_of gives None for empty text, so an empty value is None or []
+        link = {k: v for k, v in link.items() if v is not None and (v.__class__ is not list or v)}
         pickled = pickle.dumps(_plain(link), pickle.HIGHEST_PROTOCOL)
         seen = self.grants.get(grant_id)
         if seen is not None:
@@ -335,7 +336,13 @@ class _Reader:
             for pid, (row, sheet) in self.persons.items()
         ]
         for org in self.orgs.values():
-            records.append(RawRecord(self.meta.display, org.row, "actors", self._org_record(org), org.sheet))
+            record = self._org_record(org)
+            if org.existing is not None and _cites_only(org.existing, record):
+                # Only this file's citation is new: a citation, not a rewrite (docs/design.md).
+                record = {"id": org.id, "sources": [self.source]}
+                records.append(RawRecord(self.meta.display, org.row, "citations", record, org.sheet))
+            else:
+                records.append(RawRecord(self.meta.display, org.row, "actors", record, org.sheet))
         return records
 
     def _org_record(self, org: _Org) -> dict[str, Any]:
@@ -441,6 +448,14 @@ def _typed(plain: dict[str, Any]) -> dict[str, Any]:
         if key in plain:
             plain[key] = date.fromisoformat(plain[key])
     return plain
+
+
+def _cites_only(old: StoredNode, record: dict[str, Any]) -> bool:
+    """True when the record of a stored organisation adds nothing to it but sources."""
+    if record["name"] != old.name or record["types"] != list(old.types):
+        return False
+    kept = {k: v for k, v in old.props.items() if k not in _DERIVED and k != "sources"}
+    return kept == {k: v for k, v in record.items() if k not in {"id", "name", "types", "sources"}}
 
 
 def _texts(values: Iterable[Any]) -> list[str]:

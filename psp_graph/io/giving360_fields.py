@@ -187,13 +187,21 @@ def flatten_json_grant(grant: dict[str, Any]) -> list[tuple[str, Any]]:
     return list(_paths(grant))
 
 
+@functools.lru_cache(maxsize=4096)  # a CSV or sheet has one list of titles; JSON grants a few
+def _title_plan(titles: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
+    """(cell index, field) for the titles that name a field, worked out once per list of titles."""
+    plan = ((index, FIELD_OF.get(normalise_title(title))) for index, title in enumerate(titles))
+    return tuple((index, name) for index, name in plan if name is not None)
+
+
 def row_to_grant(cells: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
     """(title or path, value) pairs -> one flat grant; unknown titles are ignored, repeated
     fields become lists, and a single-valued field keeps its first non-empty value."""
+    cells = cells if isinstance(cells, list) else list(cells)
     grant: dict[str, Any] = {name: [] for name in LIST_FIELDS}
-    for title, value in cells:
-        name = FIELD_OF.get(normalise_title(title))
-        if name is None or value is None or (isinstance(value, str) and not value.strip()):
+    for index, name in _title_plan(tuple(title for title, _ in cells)):
+        value = cells[index][1]
+        if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if name in LIST_FIELDS:
             if value not in grant[name]:  # a template repeats its first item on the grants sheet

@@ -10,7 +10,10 @@ are joined to their grants by that Identifier; a row naming no grant in the file
 reported, never dropped silently.
 
 CSV and XLSX files are read as a stream, row by row (a CSV is first read once in
-blocks for its content hash and to check its encoding); a JSON package is parsed whole.
+blocks for its content hash and to check its encoding). A JSON package is streamed
+with ijson: one pass finds its publisher and licence (wherever they are) and checks
+the JSON is well formed, a second yields ``grants`` one at a time; a package on
+stdin is parsed whole.
 The template's section sheets are read whole first (one row per item: small).
 """
 
@@ -22,7 +25,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from psp_graph.exc import InvalidData
 from psp_graph.io.giving360 import Cells, FileMeta, StoreLookup, records_from_360giving
@@ -79,6 +82,8 @@ def read_360giving(
     streamed from ``path`` when ``raw`` is None."""
     if fmt == "csv" and raw is None:
         return _read_csv_stream(path, problems=problems, store=store, issue_map=issue_map)
+    if fmt == "json" and raw is None:
+        return _read_json_stream(path, problems=problems, store=store, issue_map=issue_map)
     if raw is None:
         raw = path.read_bytes() if fmt == "json" else b""
         digest = hashlib.sha256(raw).hexdigest() if raw else _hash_and_encoding(path)[0]
@@ -151,6 +156,113 @@ def _read_csv_stream(
     return records_from_360giving(meta, rows(), problems=problems, store=store, issue_map=issue_map)
 
 
+_OPENS = frozenset({"start_map", "start_array"})
+_CLOSES = frozenset({"end_map", "end_array"})
+
+
+def _open_json(path: Path) -> BinaryIO:
+    """The file opened for ijson, after a UTF-8 byte order mark if there is one."""
+    handle = path.open("rb")
+    if handle.read(3) != b"\xef\xbb\xbf":
+        handle.seek(0)
+    return handle
+
+
+def _json_package(path: Path) -> tuple[dict[str, str], int] | None:
+    """One pass over a JSON file's parse events: its ``publisher.name`` and ``license``
+    (they may follow the grants) and how many grants it has, or None when it is not a
+    360Giving package (no ``grants`` list at the top). Raises InvalidData, naming the grant
+    it was reading, when a package turns out not to be well-formed JSON or nests too deep.
+
+    Events without paths (``basic_parse``) and a depth count: a path per event would
+    grow with the nesting (quadratic on a file nested 100,000 deep)."""
+    import ijson
+
+    from psp_graph.io.readers import MAX_DEPTH
+
+    found: dict[str, str] = {}
+    grants = -1  # -1: no grants list seen (yet)
+    in_grants = False  # the grants list is the open container at depth 2
+    depth = 0
+    top_key = inner_key = None
+    try:
+        handle = _open_json(path)
+    except OSError:
+        return None  # the general reader says why
+    with handle:
+        try:
+            for event, value in ijson.basic_parse(handle):
+                if event in _OPENS:
+                    if depth == 0 and event != "start_map":
+                        return None  # a list at the top: not a package
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        if grants < 0:
+                            return None  # the general reader refuses it
+                        raise InvalidData(
+                            f"nested more than {MAX_DEPTH} levels deep", file=str(path), row=grants + 1
+                        )
+                    if depth == 2 and top_key == "grants" and event == "start_array":
+                        in_grants, grants = True, 0
+                elif event in _CLOSES:
+                    depth -= 1
+                    if depth == 2 and in_grants:
+                        grants += 1  # a grant (an object, or a list) ended
+                    elif depth == 1:
+                        in_grants = False
+                elif event == "map_key":
+                    if depth == 1:
+                        top_key = value
+                    elif depth == 2:
+                        inner_key = value
+                elif depth == 2 and in_grants:
+                    grants += 1  # a grant that is a plain value (reported by the row reader)
+                elif depth == 1 and top_key == "license" and event in {"string", "number"}:
+                    found.setdefault("license", str(value))
+                elif (
+                    depth == 2
+                    and top_key == "publisher"
+                    and inner_key == "name"
+                    and event in {"string", "number"}
+                ):
+                    found.setdefault("publisher.name", str(value))
+        except ijson.JSONError as err:
+            if grants < 0:
+                return None  # not recognisably a package: the general reader reports it
+            reason = str(err).strip().splitlines()[0] if str(err).strip() else "unexpected end"
+            raise InvalidData(
+                f"not valid JSON in or after grant {grants + 1}: {reason}", file=str(path), row=grants + 1
+            ) from None
+    return (found, grants) if grants >= 0 else None
+
+
+def _read_json_stream(
+    path: Path,
+    *,
+    problems: Problems,
+    store: StoreLookup | None,
+    issue_map: dict[str, list[str]] | None,
+) -> Iterator[RawRecord] | None:
+    package = _json_package(path)
+    if package is None:
+        return None
+    found, _ = package
+    display = str(path)
+    digest, _ = _hash_and_encoding(path)
+    meta = FileMeta(
+        display, path.name, digest, publisher=found.get("publisher.name"), licence=found.get("license")
+    )
+
+    def grants() -> Iterator[Any]:
+        import ijson
+
+        with _open_json(path) as handle:
+            yield from ijson.items(handle, "grants.item", use_float=True)
+
+    rows = _json_rows(grants(), display, problems)
+    return records_from_360giving(meta, rows, problems=problems, store=store, issue_map=issue_map)
+
+
 def _csv_rows(reader: Any, display: str, problems: Problems) -> Iterator[tuple[int | None, Cells]]:
     header = next(reader)
     try:
@@ -168,7 +280,7 @@ def _csv_rows(reader: Any, display: str, problems: Problems) -> Iterator[tuple[i
         problems.error(display, reader.line_num, None, None, f"not valid CSV: {err}")
 
 
-def _json_rows(grants: list[Any], display: str, problems: Problems) -> Iterator[tuple[int | None, Cells]]:
+def _json_rows(grants: Iterable[Any], display: str, problems: Problems) -> Iterator[tuple[int | None, Cells]]:
     for number, grant in enumerate(grants, start=1):
         if not isinstance(grant, dict):
             problems.error(display, number, None, None, "a grant must be a JSON object")

@@ -51,6 +51,7 @@ def _lookup(graph: Graph) -> StoreLookup:
 
 Nodes = dict[str, tuple[StoredNode, RawRecord]]
 Links = dict[str, tuple[StoredLink, RawRecord]]
+Cites = dict[str, tuple[list[str], RawRecord]]  # stored node -> sources that also cite it
 Row = tuple[str, str | None, int | None]  # file, sheet, row
 
 PART_SIZE = 5000
@@ -127,19 +128,20 @@ class _Screen:
                 part = next(parts, None)
                 while part is not None:
                     following = next(parts, None)  # the last part is checked whole before it is written
-                    nodes, links = self.part(part, tick)
+                    nodes, links, cites = self.part(part, tick)
                     if following is None:
                         self.finish(nodes, links)
                     if self.default_sources:
                         _cite_by_default(self.graph, nodes, links, self.default_sources, path)
-                    valid += len(nodes) + len(links)
+                    valid += len(nodes) + len(links) + len(cites)
                     try:
-                        writer.write(nodes, links)
+                        writer.write(nodes, links, cites)
                     except InvalidData as err:  # a check of the write itself (the sources policy, the store)
                         self.late_found.add_invalid(err, file=str(path))
                         self.problems.add_invalid(err, file=str(path))
                         return valid
                     self.written.update((i, (raw.file, raw.sheet, raw.row)) for i, (_, raw) in nodes.items())
+                    self.written.update((i, (raw.file, raw.sheet, raw.row)) for i, (_, raw) in cites.items())
                     part = following
         except InvalidData as err:
             self.problems.add_invalid(err, file=str(path))
@@ -189,10 +191,11 @@ class _Screen:
         return frozenset(i for i, row in self.written.items() if row in self.bad_rows and i not in self.used)
 
     # -- one part ----------------------------------------------------------------
-    def part(self, records: list[RawRecord], tick: Callable[[], None] | None) -> tuple[Nodes, Links]:
+    def part(self, records: list[RawRecord], tick: Callable[[], None] | None) -> tuple[Nodes, Links, Cites]:
         validator = self.graph.validator
         nodes: Nodes = {}
         links: Links = {}
+        cites: Cites = {}
         for raw in records:
             if tick is not None:
                 tick()
@@ -203,6 +206,10 @@ class _Screen:
                     link = validator.link(raw)
                     if self.grants or self._first(link, raw):  # a grant file's reader checked its ids
                         links[link.id] = (link, raw)
+                elif raw.section == "citations":
+                    node_id, sources = validator.citation(raw)
+                    if node_id not in self.skip_nodes:
+                        cites[node_id] = (sources, raw)
                 else:
                     node = validator.node(raw)
                     if node.id not in self.skip_nodes and self._first(node, raw):
@@ -210,7 +217,13 @@ class _Screen:
                         self.known[node.id] = StoredNode(node.id, node.types, node.labels, "")  # its kind
             except InvalidData as err:
                 self._reject(raw, err)
-        self._look_up(nodes, links)
+        self._look_up(nodes, links, cites)
+        for node_id, (sources, raw) in list(cites.items()):
+            try:
+                self._check_cite(node_id, sources)
+            except InvalidData as err:
+                self._reject(raw, err)
+                del cites[node_id]
         for node_id, (node, raw) in list(nodes.items()):
             try:
                 self._check_node(node, raw)
@@ -231,7 +244,9 @@ class _Screen:
             self.used.update(node.props.get("sources", []))
             if self.graph.onto.classes[node.types[0]].required_links:
                 self.required.append((node, raw))
-        return nodes, links
+        for sources, _ in cites.values():
+            self.used.update(sources)
+        return nodes, links, cites
 
     def _first(self, item: StoredNode | StoredLink, raw: RawRecord) -> bool:
         """False for a repeat of a record already seen with the same data; a repeat with
@@ -253,9 +268,11 @@ class _Screen:
         )
         self.bad_rows.add((raw.file, raw.sheet, raw.row))
 
-    def _look_up(self, nodes: Nodes, links: Links) -> None:
+    def _look_up(self, nodes: Nodes, links: Links, cites: Cites) -> None:
         """Learn the kinds of the nodes this part refers to, from the ontology and the store."""
-        wanted: set[str] = set()
+        wanted: set[str] = set(cites)
+        for sources, _ in cites.values():
+            wanted.update(sources)
         for node, _ in nodes.values():
             wanted.update(node.props.get("sources", []))
             if "broader" in node.props:
@@ -272,13 +289,16 @@ class _Screen:
         for ref in wanted:
             self.known[ref] = found.get(ref)
 
-    def _find(self, ref: str, item: StoredNode | StoredLink, raw: RawRecord | None) -> StoredNode | None:
+    def _find(
+        self, ref: str, item: StoredNode | StoredLink | None, raw: RawRecord | None
+    ) -> StoredNode | None:
         """The node ``ref`` names; when the file has not shown it (yet), the check is left
         for :meth:`finish` (None), or fails there."""
         node = self.known.get(ref)
         if node is None and ref not in self.known:
             node = self.known[ref] = self.store.find(ref)
         if node is None and raw is not None:
+            assert item is not None
             self.late.append((item, raw))
         elif node is None:
             raise InvalidData(f"no node '{ref}'{self.store.suggest(ref, [])}")
@@ -314,6 +334,16 @@ class _Screen:
             if holder is not None and holder != node.id:
                 raise InvalidData(f"identifier {ident} already belongs to {holder}", field="identifiers")
             self.claimed[ident] = node.id
+
+    def _check_cite(self, node_id: str, sources: list[str]) -> None:
+        """A citation names a stored node (or one the file gave before) and cites sources."""
+        try:
+            self._find(node_id, None, None)
+        except InvalidData as err:
+            raise InvalidData(err.reason, field="id") from None
+        source_labels = self.graph.onto.attributes["sources"].ref_classes
+        for src in sources:
+            self._need(src, source_labels, "sources", None, None)
 
     def _check_link(self, link: StoredLink, raw: RawRecord | None = None) -> None:
         ends = []

@@ -142,8 +142,9 @@ def read_records(
         if fmt in INPUT_FORMATS["xlsx"]:
             _check_xlsx_parts(path)  # before openpyxl looks for the standard's titles
         # Published grant files are big (a year of UK grants is hundreds of MB): the stream limit.
-        # CSV and XLSX are read as a stream; JSON is parsed whole.
-        raw = _read_bytes(path, MAX_STREAM_BYTES) if fmt not in {"csv", *INPUT_FORMATS["xlsx"]} else None
+        # CSV, XLSX and JSON files are read as a stream; stdin is read whole.
+        streamed = fmt in {"csv", *INPUT_FORMATS["xlsx"]} or (fmt == "json" and str(path) != "-")
+        raw = None if streamed else _read_bytes(path, MAX_STREAM_BYTES)
         if raw is None:
             _too_big(path, MAX_STREAM_BYTES)
         try:
