@@ -60,10 +60,11 @@ CREATE TABLE IF NOT EXISTS links (
     props TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS links_source ON links(source);
 CREATE INDEX IF NOT EXISTS links_target ON links(target);
+CREATE INDEX IF NOT EXISTS links_type ON links(type);
 -- Type first, then the ends: analyses read the ends of the links of some types from
--- this index alone, without the rows' attributes (links_type before 2026-11-30).
+-- this index alone, without the rows' attributes. links_type stays for reading whole
+-- rows of a type: its entries are in row order, so the rows are read in order too.
 CREATE INDEX IF NOT EXISTS links_type_ends ON links(type, source, target);
-DROP INDEX IF EXISTS links_type;
 CREATE VIRTUAL TABLE IF NOT EXISTS names_fts USING fts5(
     node_id UNINDEXED, name, description, tokenize = 'unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS changesets (
@@ -525,16 +526,19 @@ class SQLiteBackend:
         # Only placeholders and fixed text are formatted in; every value is a parameter.
         marks = ",".join("?" * len(types))
         first = "id" if ids else "NULL"
-        scan = ""
-        if touching is not None:
-            pass  # a few links through the ends' indexes, below
-        elif attributes or as_of is not None or issues is not None or ids:
-            # The rows themselves are needed. For most of the table one scan reads them faster
-            # than a lookup per row through the index; the ends alone come from the index.
+        scan, use = "", ""
+        if touching is None and (bool(attributes) or as_of is not None or issues is not None or ids):
+            # The rows themselves are needed (the ends alone come from links_type_ends). For
+            # most of the table one scan reads them faster than a lookup per row; else through
+            # links_type, whose entries are in row order (links_type_ends would visit the rows
+            # in the order of their ends, all over the file).
             count = f"SELECT count(*) FROM links WHERE type IN ({marks})"  # noqa: S608
             wanted = self.conn.execute(count, types).fetchone()[0]
-            scan = "+" if wanted * 3 > self.conn.execute("SELECT count(*) FROM links").fetchone()[0] else ""
-        sql = f"SELECT {first}, type, source, target{extracts} FROM links WHERE {scan}type IN ({marks})"  # noqa: S608
+            if wanted * 3 > self.conn.execute("SELECT count(*) FROM links").fetchone()[0]:
+                scan = "+"
+            else:
+                use = " INDEXED BY links_type"
+        sql = f"SELECT {first}, type, source, target{extracts} FROM links{use} WHERE {scan}type IN ({marks})"  # noqa: S608
         args += types
         if as_of is not None:
             sql += (
