@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from psp_graph.backends import Backend, open_backend
+from psp_graph.backends.base import PartsStore
 from psp_graph.changes import ChangeLog, Result
 from psp_graph.exc import InvalidData, NodeNotFound, PspGraphError
 from psp_graph.history import PROVENANCE_KEYS
@@ -132,18 +133,37 @@ class Graph:
         from psp_graph.references import check_references
 
         check_references(self.validator, self._store, nodes, links)
-        if self.require_sources:
-            check_sourced(self.backend, nodes, links)
+        planned = self.ready_to_write(nodes, links)
         if not dry_run:  # only now: a file with an error writes nothing, not even the init change set
             self.initialise()
-        planned = private_cited_sources(
-            self.validator, self.backend, [n for n, _ in nodes.values()], [link for link, _ in links.values()]
-        )
         batch, result = self._plan(*planned, "load", summary)
         if dry_run or result.changeset is None:
             return result
         self.backend.apply(batch)
         return result
+
+    def ready_to_write(
+        self,
+        nodes: dict[str, tuple[StoredNode, RawRecord]],
+        links: dict[str, tuple[StoredLink, RawRecord]],
+    ) -> tuple[list[StoredNode], list[StoredLink]]:
+        """The checks every load makes before planning its records (each cites a source, when
+        the store requires it), and the records with the sources that name a private person
+        made private: what :meth:`plan_into` plans. Reads only; writes nothing."""
+        if self.require_sources:
+            check_sourced(self.backend, nodes, links)
+        return private_cited_sources(
+            self.validator, self.backend, [n for n, _ in nodes.values()], [link for link, _ in links.values()]
+        )
+
+    @property
+    def parts_store(self) -> PartsStore | None:
+        """The store when it can write one change set in parts (:class:`PartsStore`), else None."""
+        return self.backend if isinstance(self.backend, PartsStore) else None
+
+    def apply(self, batch: Batch) -> None:
+        """Write a planned batch (made by :meth:`plan_into`) in one transaction."""
+        self.backend.apply(batch)
 
     @staticmethod
     def _no_conflict(seen: dict[str, Any], key: str, item: Any, raw: RawRecord, *, what: str) -> None:
@@ -413,8 +433,6 @@ class Graph:
                 self.log.upsert(batch, None, node, set())
         if not batch.is_empty():
             if part:
-                from psp_graph.backends.base import PartsStore
-
                 assert isinstance(self.backend, PartsStore)
                 self.backend.apply_part(batch)
             else:

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from psp_graph.backends.base import PartsStore
 from psp_graph.changes import Result
 from psp_graph.records import Batch, ChangeSet, RawRecord, StoredLink, StoredNode
-from psp_graph.sources import check_sourced, private_cited_sources
 
 if TYPE_CHECKING:
     from psp_graph.graph import Graph
@@ -36,7 +34,7 @@ class PartWriter:
         self.changeset: ChangeSet | None = None  # stamped at the first part, after the store's init
         self.result = Result()
         self.seq = 0
-        self.store = graph.backend if isinstance(graph.backend, PartsStore) and not dry_run else None
+        self.store = None if dry_run else graph.parts_store
         self.whole: Batch | None = None
         self.open = False
 
@@ -49,11 +47,7 @@ class PartWriter:
         """Plan and write one part: validated records by id, with their raw records, and
         sources that also cite stored nodes (see :meth:`Graph.plan_into`)."""
         graph = self.graph
-        if graph.require_sources:
-            check_sourced(graph.backend, nodes, links)
-        planned = private_cited_sources(
-            graph.validator, graph.backend, [n for n, _ in nodes.values()], [x for x, _ in links.values()]
-        )
+        planned = graph.ready_to_write(nodes, links)
         if self.changeset is None:
             self._start()
         assert self.changeset is not None
@@ -98,7 +92,7 @@ class PartWriter:
             self.store.commit()
             self.open = False
         elif self.whole is not None:
-            self.graph.backend.apply(self.whole)
+            self.graph.apply(self.whole)
         return self.result
 
     def abort(self) -> None:
