@@ -165,3 +165,19 @@ def test_sampled_betweenness_is_the_same_to_the_last_bit_on_one_core_or_several(
     assert sampled
     assert serial == parallel
     assert max(serial.values()) > 0
+
+
+def test_workers_count_cores_where_the_os_has_no_affinity_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """macOS and Windows have no os.sched_getaffinity: the count falls back to the CPUs."""
+    import os
+
+    from psp_graph.analysis import projection
+
+    monkeypatch.delenv("PSP_WORKERS", raising=False)
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    assert projection.workers() == 3
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert projection.workers() == 1

@@ -230,7 +230,10 @@ def workers() -> int:
     wanted = os.environ.get("PSP_WORKERS", "")
     if wanted.isdigit() and int(wanted) > 0:
         return int(wanted)
-    return max(1, min(4, len(os.sched_getaffinity(0))))
+    # sched_getaffinity (the cores this process may use) exists on Linux only.
+    affinity = getattr(os, "sched_getaffinity", None)
+    cores = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    return max(1, min(4, cores))
 
 
 def _may_fork() -> bool:
