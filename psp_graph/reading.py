@@ -24,6 +24,7 @@ from psp_graph.backends.base import (
     Backend,
     ColumnStore,
     CypherStore,
+    DerivedStore,
     GraphAlgorithmStore,
     LinkRow,
     LinkRowStore,
@@ -102,6 +103,21 @@ class Reader:
     def owner_of(self, identifier: str) -> str | None:
         """The id of the node that carries an external identifier (GB-CHC-…)."""
         return self._backend.node_for_identifier(identifier)
+
+    # -- derived data ----------------------------------------------------------
+    def data_version(self) -> str | None:
+        """The store's version for data derived from it (changes with every change set),
+        or None when the store cannot keep derived data (:class:`DerivedStore`)."""
+        return self._backend.data_version() if isinstance(self._backend, DerivedStore) else None
+
+    def derived(self, key: str, version: str) -> bytes | None:
+        """Data an analysis kept under ``key`` at this version (ids and numbers, never
+        names or personal attributes), else None."""
+        return self._backend.derived(key, version) if isinstance(self._backend, DerivedStore) else None
+
+    def keep_derived(self, key: str, version: str, data: bytes) -> bool:
+        """Keep derived data for the next analysis (False when the store keeps none)."""
+        return isinstance(self._backend, DerivedStore) and self._backend.keep_derived(key, version, data)
 
     # -- links -----------------------------------------------------------------
     def _shown_links(

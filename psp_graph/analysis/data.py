@@ -10,12 +10,15 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from psp_graph.exc import InvalidData
 from psp_graph.ontology import Ontology, did_you_mean
 from psp_graph.reading import Reader
 from psp_graph.records import StoredNode
+
+if TYPE_CHECKING:
+    from psp_graph.analysis.projection import EdgeTable
 
 __all__ = [
     "AnalysisData",
@@ -79,6 +82,8 @@ class LazyLink:
 
 Row = tuple[Any, ...]
 """A link as read by analyses: (id, type, source, target, *attribute values)."""
+
+EDGE_TABLE_FORMAT = 1  # raise when what edge_table keeps changes: older tables are then ignored
 
 
 @dataclass
@@ -149,6 +154,47 @@ class AnalysisData:
         return node is not None and label in node.labels
 
     # -- columns -------------------------------------------------------------------
+    def edge_table(self, types: Iterable[str]) -> EdgeTable:
+        """Every link of these types valid on the date as integer columns, weighted by its
+        ``strength`` (1 without one), over the ids of their ends.
+
+        Built from the links' columns the first time (O(links)); kept in the store under
+        its version (:class:`~psp_graph.backends.base.DerivedStore`), so the next analysis
+        of the same data, in any process, reads it back instead: at a million links about
+        0.2 s against 4 to 6 s. Any change set makes the kept table stale, and it is built
+        again."""
+        from psp_graph.analysis.projection import EdgeTable
+
+        wanted = frozenset(types)
+        key = json.dumps(["edge-table", EDGE_TABLE_FORMAT, sorted(wanted), self.as_of])
+        version = self.reader.data_version()  # before reading: a write meanwhile makes it stale
+        kept = None if version is None else self.reader.derived(key, version)
+        if kept is not None:
+            try:
+                return EdgeTable.from_bytes(kept)
+            except ValueError:  # damaged (a disk error): build it anew
+                pass
+        weighted = wanted & {
+            name for name, rel in self.onto.relations.items() if "strength" in rel.attributes
+        }
+        edges = [
+            (source, target, rel_type, 1.0 if strength is None else float(strength))
+            for _, rel_type, source, target, strength in self.reader.link_columns(
+                weighted, ("strength",), as_of=self.as_of, ids=False
+            )
+        ]
+        # The other types carry no weight: read only their ends.
+        edges += [
+            (source, target, rel_type, 1.0)
+            for _, rel_type, source, target in self.reader.link_columns(
+                wanted - weighted, as_of=self.as_of, ids=False
+            )
+        ]
+        table = EdgeTable(edges)
+        if version is not None:
+            self.reader.keep_derived(key, version, table.to_bytes())
+        return table
+
     def ids(self, label: str) -> set[str]:
         """Ids of the nodes with the label."""
         if label not in self._labelled:

@@ -120,7 +120,10 @@ def load_igraph() -> Any:
 
 class EdgeTable:
     """Links as integer columns over one sorted list of node ids, made once and shared by
-    every projection of the same links (no per-link Python work after this)."""
+    every projection of the same links (no per-link Python work after this).
+
+    :meth:`to_bytes` and :meth:`from_bytes` give the table as kept in a store between
+    analyses (about 18 bytes a link, read back in a few milliseconds per 100,000)."""
 
     def __init__(self, edges: list[Edge], nodes: Iterable[str] = ()) -> None:
         import numpy as np
@@ -137,6 +140,73 @@ class EdgeTable:
         self.type_codes = np.fromiter(map(codes.__getitem__, map(kind, edges)), np.int64, count)
         self.weights = np.fromiter(map(weight, edges), np.float64, count)
         self._index = index
+
+    @classmethod
+    def _of(cls, names: list[str], types: list[str], columns: tuple[Any, Any, Any, Any]) -> EdgeTable:
+        table = cls.__new__(cls)
+        table.names, table.types = names, types
+        table.sources, table.targets, table.type_codes, table.weights = columns
+        table._index = {node: i for i, node in enumerate(names)}
+        return table
+
+    def with_nodes(self, nodes: Iterable[str]) -> EdgeTable:
+        """The same links over the node ids and these (an actor without links still counts)."""
+        import numpy as np
+
+        missing = {node for node in nodes if node not in self._index}
+        if not missing:
+            return self
+        names = sorted({*self.names, *missing})
+        index = {node: i for i, node in enumerate(names)}
+        moved = np.fromiter(map(index.__getitem__, self.names), np.int64, len(self.names))
+        columns = (moved[self.sources], moved[self.targets], self.type_codes, self.weights)
+        return EdgeTable._of(names, self.types, columns)
+
+    def to_bytes(self) -> bytes:
+        """The table as one blob (numpy's npz: arrays and the ids as JSON, nothing pickled)."""
+        import io
+        import json
+
+        import numpy as np
+
+        buffer = io.BytesIO()
+        text = np.frombuffer(json.dumps([self.names, self.types]).encode(), dtype=np.uint8)
+        np.savez(
+            buffer,
+            ids=text,
+            sources=self.sources.astype(np.int32),
+            targets=self.targets.astype(np.int32),
+            type_codes=self.type_codes.astype(np.int16),
+            weights=self.weights,
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> EdgeTable:
+        """The table :meth:`to_bytes` gave; ValueError for anything else (damaged data)."""
+        import io
+        import json
+        import zipfile
+
+        import numpy as np
+
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+                names, types = json.loads(arrays["ids"].tobytes())
+                columns = tuple(
+                    arrays[name].astype(kind)
+                    for name, kind in (
+                        ("sources", np.int64),
+                        ("targets", np.int64),
+                        ("type_codes", np.int64),
+                        ("weights", np.float64),
+                    )
+                )
+        except (zipfile.BadZipFile, KeyError, EOFError, OSError) as err:
+            raise ValueError(f"not an edge table: {err}") from err
+        if not len(columns[0]) == len(columns[1]) == len(columns[2]) == len(columns[3]):
+            raise ValueError("not an edge table: columns of different lengths")
+        return cls._of(names, types, columns)
 
     def mask(self, ids: Iterable[str]) -> Any:
         """A boolean array over :attr:`names`: True for the given ids."""

@@ -174,21 +174,15 @@ def _fill_names(reader: Reader, spec: QuerySpec, rows: list[dict[str, Any]]) -> 
 
 
 def _sort(spec: QuerySpec, rows: list[dict[str, Any]]) -> None:
-    keys = [(key.lstrip("-"), key.startswith("-")) for key in spec.sort]
-    numbers = (int, float)
-    if all(
-        all(type(r[column]) in numbers for r in rows)
-        if descending
-        else all(r[column] is not None for r in rows)
-        for column, descending in keys
-    ):  # nothing missing and only numbers descending: one sort on a composite key, the same order
-        rows.sort(key=lambda r: tuple(-r[column] if descending else r[column] for column, descending in keys))
-        return
+    """Sort by the spec's keys (``-`` for descending), None last in both directions: one
+    stable sort per key from the last, keys read in C (rows a twin already built in
+    order are sorted in a pass each)."""
     for key in reversed(spec.sort):
         column = key.lstrip("-")
-        # None sorts last in both directions.
+        value = itemgetter(column)
+        if None not in map(value, rows):
+            rows.sort(key=value, reverse=key.startswith("-"))  # reverse=True keeps ties in order
+            continue
         present = [r for r in rows if r[column] is not None]
-        present.sort(key=itemgetter(column), reverse=key.startswith("-"))
-        if len(present) < len(rows):
-            present += [r for r in rows if r[column] is None]
-        rows[:] = present
+        present.sort(key=value, reverse=key.startswith("-"))
+        rows[:] = present + [r for r in rows if r[column] is None]

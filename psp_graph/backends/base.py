@@ -28,6 +28,7 @@ __all__ = [
     "BulkStore",
     "ColumnStore",
     "CypherStore",
+    "DerivedStore",
     "ErasableStore",
     "GraphAlgorithmStore",
     "LinkRow",
@@ -252,6 +253,25 @@ class PartsStore(Protocol):
 
     def rollback(self) -> None:
         """Drop everything written since :meth:`begin` (nothing when no transaction is open)."""
+
+
+@runtime_checkable
+class DerivedStore(Protocol):
+    """An optional ability: keep derived data (an analysis's links as integer columns) in
+    the store, valid for the data as it is now. :meth:`data_version` changes with every change
+    set written (a load, add, remove, undo or erase), so anything kept under an older
+    version is never returned; :meth:`forget` of ``ErasableStore`` drops it all."""
+
+    def data_version(self) -> str:
+        """A text that changes whenever the graph does (taken *before* deriving anything)."""
+
+    def derived(self, key: str, version: str) -> bytes | None:
+        """What :meth:`keep_derived` kept under this key for this version, else None."""
+
+    def keep_derived(self, key: str, version: str, data: bytes) -> bool:
+        """Keep data derived from the graph as it was at ``version`` (drop older versions);
+        False, keeping nothing, when the store has changed since or cannot be written
+        (a read-only file, a long load holding the lock): never an error."""
 
 
 @runtime_checkable

@@ -22,6 +22,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from psp_graph.backends import sqlite_derived
 from psp_graph.backends.base import LinkRow
 from psp_graph.exc import InvalidData, StoreUnavailable, cannot
 from psp_graph.records import (
@@ -209,6 +210,7 @@ class SQLiteBackend:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             self.conn.executemany("DELETE FROM changes WHERE entity_id = ?", ids)
+            sqlite_derived.forget_derived(self.conn)  # kept columns hold the removed ids
             self.conn.executemany(
                 "UPDATE changesets SET summary = action || ' (erased)' "
                 "WHERE instr(lower(summary), lower(?)) > 0",
@@ -219,6 +221,25 @@ class SQLiteBackend:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise cannot("write to", self.url, err) from err
+
+    # -- derived data (DerivedStore) ------------------------------------------------
+    def data_version(self) -> str:
+        return sqlite_derived.version(self.conn)
+
+    def derived(self, key: str, version: str) -> bytes | None:
+        return sqlite_derived.derived(self.conn, key, version)
+
+    def keep_derived(self, key: str, version: str, data: bytes) -> bool:
+        if self.path == ":memory:":  # one connection per in-memory database
+            return sqlite_derived.keep(self.conn, key, version, data)
+        try:  # a connection of its own: a short wait for the lock, and writable when we are not
+            conn = sqlite3.connect(self.path, timeout=0.5, isolation_level=None)
+        except sqlite3.Error:
+            return False
+        try:
+            return sqlite_derived.keep(conn, key, version, data)
+        finally:
+            conn.close()
 
     def purge(self) -> None:  # the files are clean afterwards
         """Leave nothing of removed data in the files: merge the full-text index, checkpoint the
