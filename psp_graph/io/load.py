@@ -29,7 +29,7 @@ from psp_graph.graph_parts import PartWriter
 from psp_graph.io.giving360 import StoreLookup
 from psp_graph.io.problems import Problems
 from psp_graph.records import RawRecord, StoredLink, StoredNode, chunked
-from psp_graph.references import ontology_issue_nodes
+from psp_graph.references import check_kind, missing_required_link, ontology_issue_nodes, referenced_ids
 
 __all__ = ["PART_SIZE", "Checked", "Progress", "check_file", "load_file"]
 
@@ -169,22 +169,14 @@ class _Screen:
                     )
                 self._reject(raw, err)
         for node, raw in self.required:
-            for rel in self.graph.onto.classes[node.types[0]].required_links:
-                if (node.id, rel) in self.started or any(
-                    x.type == rel and x.source == node.id for x in self.store.links_of(node.id)
-                ):
-                    continue
-                missing_link = InvalidData(
-                    f"a {node.types[0]} needs a {rel} link from it (e.g. {rel} an actor or a decision space)",
-                    field="links",
-                )
-                if nodes.get(node.id, (None, None))[1] is raw:
-                    del nodes[node.id]
-                else:
-                    self.late_found.add_invalid(
-                        missing_link.located(file=raw.file, row=raw.row, sheet=raw.sheet)
-                    )
-                self._reject(raw, missing_link)
+            missing_link = missing_required_link(self.graph.onto, self.store, node, self.started)
+            if missing_link is None:
+                continue
+            if nodes.get(node.id, (None, None))[1] is raw:
+                del nodes[node.id]
+            else:
+                self.late_found.add_invalid(missing_link.located(file=raw.file, row=raw.row, sheet=raw.sheet))
+            self._reject(raw, missing_link)
 
     def orphans(self) -> frozenset[str]:
         """Nodes written from a row that had an error, which no written record uses."""
@@ -270,17 +262,7 @@ class _Screen:
 
     def _look_up(self, nodes: Nodes, links: Links, cites: Cites) -> None:
         """Learn the kinds of the nodes this part refers to, from the ontology and the store."""
-        wanted: set[str] = set(cites)
-        for sources, _ in cites.values():
-            wanted.update(sources)
-        for node, _ in nodes.values():
-            wanted.update(node.props.get("sources", []))
-            if "broader" in node.props:
-                wanted.add(node.props["broader"])
-        for link, _ in links.values():
-            wanted.update(
-                (link.source, link.target, *link.props.get("sources", []), *link.props.get("issues", []))
-            )
+        wanted = referenced_ids(nodes, links, cites)
         wanted.difference_update(self.known)
         if not wanted:
             return
@@ -315,9 +297,7 @@ class _Screen:
             raise InvalidData(err.reason, field=attr) from None
         if node is None:
             return False
-        labels = (label,) if isinstance(label, str) else label
-        if not set(labels) & set(node.labels):
-            raise InvalidData(f"'{ref}' is a {node.types[0]}, not a {' or '.join(labels)}", field=attr)
+        check_kind(ref, node, label, attr)
         return True
 
     def _check_node(self, node: StoredNode, raw: RawRecord | None = None) -> None:
