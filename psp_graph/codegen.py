@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
-from psp_graph.ontology import Ontology, load_ontology
-from psp_graph.record_fields import FieldRule, link_models, node_models
+from psp_graph.ontology import NodeClass, Ontology, RelationSpec, load_ontology
+from psp_graph.record_fields import FieldRule, ModelFields, link_models, node_models
 
 __all__ = ["MODEL_PATH", "generate_model_source"]
 
@@ -67,6 +68,34 @@ def _body(fields: list[str]) -> list[str]:
     return (["", *fields] if fields else []) + ["", ""]
 
 
+def _family(
+    base: str,
+    what: str,
+    registry: str,
+    fields: ModelFields,
+    named: Mapping[str, tuple[str, NodeClass | RelationSpec]],
+) -> list[str]:
+    """A base model, one model per node kind or relationship type (``named``: its class
+    name and ontology entry), and the registry of them by key."""
+    out = [
+        f"class {base}(BaseModel):",
+        f'    """Attributes every {what} may carry."""',
+        "",
+        '    model_config = ConfigDict(extra="forbid", use_enum_values=True, defer_build=True)',
+        "",
+        *map(_field, fields.common),
+        "",
+        "",
+    ]
+    for key, own in fields.own.items():
+        name, entry = named[key]
+        out += [f"class {name}({base}):", f'    """{entry.label}: {entry.comment}"""']
+        out += _body([_field(rule) for rule in own])
+    out += [f"{registry}: dict[str, type[{base}]] = {{"]
+    out += [f'    "{key}": {named[key][0]},' for key in fields.own]
+    return [*out, "}"]
+
+
 def generate_model_source(onto: Ontology | None = None) -> str:
     """The full text of psp_graph/model.py for the given ontology."""
     onto = onto or load_ontology()
@@ -95,48 +124,15 @@ def generate_model_source(onto: Ontology | None = None) -> str:
         out += _enum(vocab.name, f"{vocab.label}: {vocab.comment}", vocab.codes)
 
     nodes = node_models(onto)
-    out += [
-        "class NodeRecord(BaseModel):",
-        '    """Attributes every node may carry."""',
-        "",
-        '    model_config = ConfigDict(extra="forbid", use_enum_values=True, defer_build=True)',
-        "",
-        *map(_field, nodes.common),
-        "",
-        "",
-    ]
-    record_names: dict[str, str] = {}
-    for kind, own in nodes.own.items():
-        cls = onto.classes[kind]
-        name = f"{kind}Record"
-        record_names[kind] = name
-        out += [f"class {name}(NodeRecord):", f'    """{cls.label}: {cls.comment}"""']
-        out += _body([_field(rule) for rule in own])
-    out += ["NODE_RECORDS: dict[str, type[NodeRecord]] = {"]
-    out += [f'    "{kind}": {name},' for kind, name in record_names.items()]
-    out += ["}", "", ""]
-
+    classes_named = {kind: (f"{kind}Record", onto.classes[kind]) for kind in nodes.own}
+    out += _family("NodeRecord", "node", "NODE_RECORDS", nodes, classes_named)
+    out += ["", ""]
     links = link_models(onto)
-    out += [
-        "class LinkRecord(BaseModel):",
-        '    """Attributes every link may carry."""',
-        "",
-        '    model_config = ConfigDict(extra="forbid", use_enum_values=True, defer_build=True)',
-        "",
-        *map(_field, links.common),
-        "",
-        "",
-    ]
-    link_names: dict[str, str] = {}
-    for rel_name, own in links.own.items():
-        rel = onto.relations[rel_name]
-        name = "".join(part.capitalize() for part in rel.name.split("_")) + "Link"
-        link_names[rel.name] = name
-        out += [f"class {name}(LinkRecord):", f'    """{rel.label}: {rel.comment}"""']
-        out += _body([_field(rule) for rule in own])
-    out += ["LINK_RECORDS: dict[str, type[LinkRecord]] = {"]
-    out += [f'    "{rel}": {name},' for rel, name in link_names.items()]
-    out += ["}"]
+    relations_named = {
+        rel: ("".join(part.capitalize() for part in rel.split("_")) + "Link", onto.relations[rel])
+        for rel in links.own
+    }
+    out += _family("LinkRecord", "link", "LINK_RECORDS", links, relations_named)
     return "\n".join(out) + "\n"
 
 

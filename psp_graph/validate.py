@@ -9,9 +9,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from psp_graph.exc import InvalidData
 from psp_graph.ids import ID_PATTERN, keyed_link_id, slugify
@@ -77,6 +77,34 @@ def _check_period(data: dict[str, Any]) -> None:
         raise InvalidData(f"ends ({end}) before it starts ({start})", field="valid_to")
 
 
+_Made = TypeVar("_Made", StoredNode, StoredLink)
+
+
+def _made(make: Callable[[RawRecord], _Made], raw: RawRecord) -> _Made:
+    """``make(raw)``, its ids and names within the index limits; errors placed at ``raw``."""
+    try:
+        item = make(raw)
+        check_index_limits(item)
+        return item
+    except InvalidData as err:
+        raise err.located(file=raw.file, row=raw.row, sheet=raw.sheet) from None
+
+
+def _stored(props: dict[str, Any], fixed: tuple[str, ...]) -> dict[str, Any]:
+    """A record's dump as stored attributes: without the ``fixed`` fields kept apart (id,
+    types, ends…) and without the grant-data attributes left empty."""
+    return {
+        k: v for k, v in props.items() if k not in fixed and (k not in _OMIT_EMPTY or v not in ([], False))
+    }
+
+
+def _to_minor_units(props: dict[str, Any], attr: str, amount: Any) -> None:
+    """Store the money ``attr`` (its value ``amount``) as ``{attr}_minor``, whole minor units
+    of the record's currency."""
+    props[f"{attr}_minor"] = minor_units(amount, props.get("currency", "GBP"))
+    del props[attr]
+
+
 def _same(value: Any) -> Any:
     return value
 
@@ -98,12 +126,7 @@ class Validator:
     # -- nodes ---------------------------------------------------------------
     def node(self, raw: RawRecord) -> StoredNode:
         """A validated node, or InvalidData naming the field."""
-        try:
-            node = self._node(raw)
-            check_index_limits(node)
-            return node
-        except InvalidData as err:
-            raise err.located(file=raw.file, row=raw.row, sheet=raw.sheet) from None
+        return _made(self._node, raw)
 
     def _node(self, raw: RawRecord) -> StoredNode:
         data = _clean_keys(raw.data)
@@ -111,24 +134,13 @@ class Validator:
         data["types"] = [cls.name, *[r.name for r in roles]]
         data["id"] = self._node_id(data, cls)
         fields = self._node_fields[cls.kind]  # the model's fields (psp_graph.record_fields)
-        for attr in list(data):
-            if attr in {"id", "types"}:
-                continue
-            if attr not in fields:
-                allowed = sorted(f for f in fields if f not in {"id", "types"})
-                raise InvalidData(
-                    f"'{attr}' is not an attribute of {cls.name}{did_you_mean(attr, allowed)}",
-                    field=attr,
-                )
-            data[attr] = self._value(attr, data[attr], cls.name)
+        allowed = [f for f in fields if f not in {"id", "types"}]
+        self._read_values(data, {"id", "types"}, fields, cls.name, allowed, cls.name)
         model, props = self._checked("node", cls.kind, fields, data)
         _check_period(data)
-        for key in ("id", "types", "name"):
-            props.pop(key, None)
-        props = {k: v for k, v in props.items() if k not in _OMIT_EMPTY or v not in ([], False)}
+        props = _stored(props, ("id", "types", "name"))
         if "amount" in props:
-            props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))
-            del props["amount"]
+            _to_minor_units(props, "amount", model.amount)
         if "privacy" not in props:
             props["privacy"] = cls.default_privacy or "public"
         if cls.kind == "Story" and not props.get("consent_to_share"):
@@ -238,12 +250,7 @@ class Validator:
     # -- links ---------------------------------------------------------------
     def link(self, raw: RawRecord) -> StoredLink:
         """A validated link (ends not yet checked against the store)."""
-        try:
-            link = self._link(raw)
-            check_index_limits(link)
-            return link
-        except InvalidData as err:
-            raise err.located(file=raw.file, row=raw.row, sheet=raw.sheet) from None
+        return _made(self._link, raw)
 
     def _link(self, raw: RawRecord) -> StoredLink:
         data = {_LINK_ALIASES.get(k, k): v for k, v in _clean_keys(raw.data).items()}
@@ -261,32 +268,17 @@ class Validator:
         if data["source"] == data["target"]:
             raise InvalidData(f"a link cannot go from {data['source']} to itself", field="to")
         fields = self._link_fields[rel.name]  # the model's fields (psp_graph.record_fields)
-        for attr in list(data):
-            if attr in {"id", "type", "source", "target"}:
-                continue
-            if attr not in fields:
-                allowed = sorted(rel.attributes)
-                raise InvalidData(
-                    f"'{attr}' is not an attribute of {rel.name}{did_you_mean(attr, allowed)}",
-                    field=attr,
-                )
-            data[attr] = self._value(attr, data[attr], None)
+        self._read_values(data, {"id", "type", "source", "target"}, fields, rel.name, rel.attributes, None)
         for attr in rel.required:
             if attr not in data:
                 raise InvalidData(f"{rel.name} needs '{attr}'", field=attr)
         model, props = self._checked("link", rel.name, fields, data)
         _check_period(data)
-        for key in ("id", "type", "source", "target"):
-            props.pop(key, None)
-        props = {k: v for k, v in props.items() if k not in _OMIT_EMPTY or v not in ([], False)}
+        props = _stored(props, ("id", "type", "source", "target"))
         if "amount_disbursed" in props:
-            props["amount_disbursed_minor"] = minor_units(
-                model.amount_disbursed, props.get("currency", "GBP")
-            )
-            del props["amount_disbursed"]
+            _to_minor_units(props, "amount_disbursed", model.amount_disbursed)
         if "amount" in props:
-            props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))
-            del props["amount"]
+            _to_minor_units(props, "amount", model.amount)
         elif "currency" in props and rel.name == "FUNDS":
             del props["currency"]  # a currency with no amount says nothing
         source, target = model.source, model.target
@@ -318,6 +310,28 @@ class Validator:
                 )
 
     # -- values --------------------------------------------------------------
+    def _read_values(
+        self,
+        data: dict[str, Any],
+        fixed: set[str],
+        fields: RecordFields,
+        owner: str,
+        allowed: Iterable[str],
+        class_name: str | None,
+    ) -> None:
+        """Read each value of ``data`` but the ``fixed`` fields as its attribute says; an
+        attribute that is not one of ``fields`` (of the class or relationship ``owner``) is
+        an error that suggests one of ``allowed``."""
+        for attr in list(data):
+            if attr in fixed:
+                continue
+            if attr not in fields:
+                raise InvalidData(
+                    f"'{attr}' is not an attribute of {owner}{did_you_mean(attr, sorted(allowed))}",
+                    field=attr,
+                )
+            data[attr] = self._value(attr, data[attr], class_name)
+
     def _value(self, attr: str, value: Any, class_name: str | None) -> Any:
         convert = self._converters.get((attr, class_name))
         if convert is None:
