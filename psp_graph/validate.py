@@ -1,7 +1,9 @@
 """Turn one raw record (a dict from a file or the CLI) into a stored node or link.
 
 Checks everything that can be checked on the record alone against the
-ontology; references to other nodes are checked by the Graph service.
+ontology; references to other nodes are checked by the Graph service
+(psp_graph.references). Each value is read as its attribute says
+(psp_graph.attribute_values); the fields come from psp_graph.record_fields.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable, Iterable
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
+from psp_graph.attribute_values import AttributeReader
 from psp_graph.exc import InvalidData
 from psp_graph.ids import ID_PATTERN, keyed_link_id, slugify
 from psp_graph.ontology import NodeClass, Ontology, RelationSpec, did_you_mean
@@ -21,10 +24,6 @@ from psp_graph.record_fields import RecordFields, checked, link_fields, node_fie
 from psp_graph.records import RawRecord, StoredLink, StoredNode, check_index_limits
 from psp_graph.values import (
     minor_units,
-    parse_bool,
-    parse_currency,
-    parse_date,
-    parse_decimal,
     parse_list,
 )
 
@@ -105,15 +104,6 @@ def _to_minor_units(props: dict[str, Any], attr: str, amount: Any) -> None:
     del props[attr]
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
-def _prefixed(value: Any, prefix: str) -> str:
-    text = str(value).strip()
-    return text if ":" in text else f"{prefix}:{text}"
-
-
 class Validator:
     """Validates records against one ontology."""
 
@@ -121,7 +111,7 @@ class Validator:
         self.onto = onto
         self._node_fields = node_fields(onto)
         self._link_fields = link_fields(onto)
-        self._converters: dict[tuple[str, str | None], Callable[[Any], Any]] = {}
+        self._values = AttributeReader(onto)
 
     # -- nodes ---------------------------------------------------------------
     def node(self, raw: RawRecord) -> StoredNode:
@@ -240,7 +230,7 @@ class Validator:
             node_id = str(data.get("id", "")).strip()
             if not ID_PATTERN.match(node_id):
                 raise InvalidData(f"'{node_id}' is not an id", field="id")
-            sources = self._value("sources", data.get("sources"), None)
+            sources = self._values.read("sources", data.get("sources"), None)
             if not sources:
                 raise InvalidData("missing", field="sources")
             return node_id, sources
@@ -330,16 +320,7 @@ class Validator:
                     f"'{attr}' is not an attribute of {owner}{did_you_mean(attr, sorted(allowed))}",
                     field=attr,
                 )
-            data[attr] = self._value(attr, data[attr], class_name)
-
-    def _value(self, attr: str, value: Any, class_name: str | None) -> Any:
-        convert = self._converters.get((attr, class_name))
-        if convert is None:
-            convert = self._converters[attr, class_name] = self._converter(attr, class_name)
-        try:
-            return convert(value)
-        except InvalidData as err:
-            raise InvalidData(err.reason, field=attr) from None
+            data[attr] = self._values.read(attr, data[attr], class_name)
 
     def _checked(
         self, section: str, name: str, fields: RecordFields, data: dict[str, Any]
@@ -356,47 +337,6 @@ class Validator:
         record_type = NODE_RECORDS[name] if section == "node" else LINK_RECORDS[name]
         model = self._validate(record_type, data)
         return model, model.model_dump(mode="json", exclude_none=True)
-
-    def _converter(self, attr: str, class_name: str | None) -> Callable[[Any], Any]:
-        """How a value of ``attr`` is read, chosen once per attribute and class (a file gives
-        the same attributes on every row); the plain types stay as :meth:`_convert` reads them."""
-        spec = self.onto.attributes.get(attr)
-        if spec is None:
-            return _same
-        if spec.multiple and spec.ref_class in {"Issue", "Source"}:
-            prefix = "issue" if spec.ref_class == "Issue" else "src"
-            return lambda value: [_prefixed(i, prefix) for i in parse_list(value)]
-        if spec.multiple:
-            return lambda value: [str(i) for i in parse_list(value)]
-        if spec.datatype == "date":
-            end = attr == "valid_to"
-            return lambda value: parse_date(value, end=end)
-        if attr == "currency" and spec.datatype not in {"code", "decimal", "boolean", "integer", "ref"}:
-            return parse_currency
-        return functools.partial(self._convert, attr, class_name=class_name)
-
-    def _convert(self, attr: str, value: Any, class_name: str | None) -> Any:
-        spec = self.onto.attributes[attr]
-        if spec.datatype == "code":
-            vocab = self.onto.vocabulary_for(attr, class_name)
-            if vocab is None:
-                raise InvalidData(f"'{attr}' does not apply here")
-            code = vocab.code(str(value))
-            if code is None:
-                raise InvalidData(f"'{value}' is not allowed{did_you_mean(str(value), vocab.codes)}")
-            return code
-        if spec.datatype == "decimal":
-            amount = parse_decimal(value)
-            if spec.minimum is not None and amount < spec.minimum:
-                raise InvalidData(f"must not be negative, got {value}")
-            return amount
-        if spec.datatype == "boolean":
-            return parse_bool(value)
-        if spec.datatype == "integer" and isinstance(value, bool):
-            raise InvalidData(f"'{value}' is not a whole number")
-        if spec.datatype == "ref" and spec.ref_class == "Issue":
-            return _prefixed(value, "issue")
-        return value
 
     @staticmethod
     def _validate(record_type: Any, data: dict[str, Any]) -> Any:
