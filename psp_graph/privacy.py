@@ -23,13 +23,15 @@ import dataclasses
 import hashlib
 import re
 from collections.abc import Iterable
+from typing import Any
 
-from psp_graph.records import StoredLink, StoredNode
+from psp_graph.records import BriefRow, StoredLink, StoredNode
 
 __all__ = [
     "PROVENANCE_FIELDS",
     "REDACTED",
     "STORE_FIELDS",
+    "brief_name",
     "display_name",
     "is_private",
     "is_redacted",
@@ -82,7 +84,11 @@ def opaque_id(prefix: str, name: str) -> str:
 
 def is_private(node: StoredNode) -> bool:
     """Persons, and any node not marked public: their personal fields stay out of the log."""
-    return "Person" in node.labels or node.props.get("privacy", "public") != "public"
+    return _private(node.labels, node.props.get("privacy", "public"))
+
+
+def _private(labels: tuple[str, ...], privacy: Any) -> bool:
+    return "Person" in labels or privacy != "public"
 
 
 def shown_by_name(node: StoredNode, *, include_private: bool = False) -> bool:
@@ -98,6 +104,23 @@ def display_name(node: StoredNode, *, include_private: bool = False) -> str:
     if shown_by_name(node, include_private=include_private):
         return node.name
     return str(node.props.get("pseudonym") or pseudonym_for(node.id, kind_words(node.types[0])))
+
+
+def brief_name(row: BriefRow, *, include_private: bool = False) -> str:
+    """:func:`display_name` from a node's brief columns (the same rule, no record built):
+    how the read door names 100,000 actors at once.
+
+    >>> brief_name(BriefRow("person:k7q2m9xa3b", ("Person",), ("Actor", "Person"), "Amina Y.",
+    ...                     "private", None, None))
+    'Person MPZRF'
+    """
+    if (
+        include_private
+        or row.consent
+        or not _private(row.labels, "public" if row.privacy is None else row.privacy)
+    ):
+        return row.name
+    return str(row.pseudonym or pseudonym_for(row.id, kind_words(row.types[0])))
 
 
 def is_redacted(item: StoredNode | StoredLink) -> bool:

@@ -31,7 +31,7 @@ from psp_graph.backends.base import (
 )
 from psp_graph.exc import NodeNotFound
 from psp_graph.ontology import Ontology, did_you_mean
-from psp_graph.privacy import display_name, redact_link, redact_node, shown_by_name
+from psp_graph.privacy import brief_name, display_name, redact_link, redact_node, shown_by_name
 from psp_graph.records import Change, ChangeSet, Stats, StoredLink, StoredNode
 
 if TYPE_CHECKING:
@@ -84,8 +84,11 @@ class Reader:
         """The names to show for the nodes among these ids that exist (pseudonyms for
         those that may not be named), without reading their other attributes."""
         if isinstance(self._backend, ColumnStore):
-            briefs = self._backend.node_briefs(node_ids)
-            return {i: display_name(n, include_private=self.include_private) for i, n in briefs.items()}
+            everyone = self.include_private
+            return {
+                row.id: brief_name(row, include_private=everyone)
+                for row in self._backend.brief_rows(node_ids)
+            }
         return {i: n.name for i, n in self.nodes(node_ids).items()}
 
     def iter_nodes(self, label: str | None = None) -> Iterator[StoredNode]:

@@ -9,11 +9,12 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 __all__ = [
     "MAX_INDEXED_BYTES",
     "Batch",
+    "BriefRow",
     "Change",
     "ChangeSet",
     "RawRecord",
@@ -96,6 +97,33 @@ class StoredNode:
             name=data["name"],
             props=dict(data.get("props") or {}),
         )
+
+
+class BriefRow(NamedTuple):
+    """What says how a node may be shown, as plain columns: its id, types, labels, name and
+    the privacy, consent and pseudonym attributes (None when absent). A store reads
+    these for many nodes at once without decoding the rest (names of 100,000 actors)."""
+
+    id: str
+    types: tuple[str, ...]
+    labels: tuple[str, ...]
+    name: str
+    privacy: Any
+    consent: Any
+    pseudonym: Any
+
+    def as_node(self) -> StoredNode:
+        """The node with only these attributes (the ones that are present)."""
+        brief = {
+            key: value
+            for key, value in (
+                ("privacy", self.privacy),
+                ("consent", self.consent),
+                ("pseudonym", self.pseudonym),
+            )
+            if value is not None
+        }
+        return StoredNode(self.id, self.types, self.labels, self.name, brief)
 
 
 @dataclass(frozen=True)

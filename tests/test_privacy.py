@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from psp_graph.analysis import QUERIES, run_query
 from psp_graph.cli import main
@@ -251,3 +253,21 @@ def test_the_history_log_keeps_no_personal_field_of_a_person(graph: Graph) -> No
     )
     for secret in ("Rowan", "High St", "rowan@", "about the hostel", "said X"):
         assert secret not in logged
+
+
+@given(
+    labels=st.sampled_from([("Actor", "Person"), ("Actor", "Organisation"), ("DecisionSpace",)]),
+    privacy=st.sampled_from([None, "public", "private", "internal"]),
+    consent=st.sampled_from([None, True, False]),
+    pseudonym=st.sampled_from([None, "Person ABCDE"]),
+    everyone=st.booleans(),
+)
+def test_a_name_from_brief_columns_is_the_name_the_record_shows(
+    labels: tuple[str, ...], privacy: str | None, consent: bool | None, pseudonym: str | None, everyone: bool
+) -> None:
+    """The read door names many nodes from plain columns (no records): the same rule."""
+    from psp_graph.privacy import brief_name, display_name
+    from psp_graph.records import BriefRow
+
+    row = BriefRow("person:k7q2m9xa3b", labels[-1:], labels, "Amina Y.", privacy, consent, pseudonym)
+    assert brief_name(row, include_private=everyone) == display_name(row.as_node(), include_private=everyone)

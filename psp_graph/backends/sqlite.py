@@ -26,6 +26,7 @@ from psp_graph.backends.base import LinkRow
 from psp_graph.exc import InvalidData, StoreUnavailable, cannot
 from psp_graph.records import (
     Batch,
+    BriefRow,
     Change,
     ChangeSet,
     Stats,
@@ -574,26 +575,23 @@ class SQLiteBackend:
 
     def node_briefs(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
         """Nodes with only privacy, consent and pseudonym (see ColumnStore)."""
+        return {row.id: row.as_node() for row in self.brief_rows(node_ids)}
+
+    def brief_rows(self, node_ids: Iterable[str]) -> Iterator[BriefRow]:
+        """The brief columns of the nodes among these ids (see ColumnStore)."""
         select = (
             "SELECT id, types, labels, name, json_extract(props, '$.privacy'),"
             " json_extract(props, '$.consent'), json_extract(props, '$.pseudonym') FROM nodes"
         )
-        found = {}
         lists: dict[str, tuple[str, ...]] = {}  # few distinct type and label lists: decode each once
         for node_id, types, labels, name, privacy, consent, pseudonym in self._rows_by_id(select, node_ids):
-            brief = {}
-            if privacy is not None:
-                brief["privacy"] = privacy
-            if consent is not None:
-                brief["consent"] = consent
-            if pseudonym is not None:
-                brief["pseudonym"] = pseudonym
-            if types not in lists:
-                lists[types] = tuple(json.loads(types))
-            if labels not in lists:
-                lists[labels] = tuple(json.loads(labels))
-            found[node_id] = StoredNode(node_id, lists[types], lists[labels], name, brief)
-        return found
+            kinds = lists.get(types)
+            if kinds is None:
+                kinds = lists[types] = tuple(json.loads(types))
+            marks = lists.get(labels)
+            if marks is None:
+                marks = lists[labels] = tuple(json.loads(labels))
+            yield BriefRow(node_id, kinds, marks, name, privacy, consent, pseudonym)
 
     def node_for_identifier(self, identifier: str) -> str | None:
         row = self.conn.execute(
