@@ -1,5 +1,8 @@
 """Generate psp_graph/model.py (typed pydantic models) and ontology/REFERENCE.md from the ontology.
 
+Which attribute becomes which field, with what type and default, is decided in
+psp_graph.record_fields (shared with the Validator's fast check); this module writes it out.
+
 Run ``python -m psp_graph.codegen`` after editing ontology/psp.ttl; a test
 regenerates the module and fails if the checked-in copy has drifted.
 """
@@ -9,16 +12,15 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
-from psp_graph.ontology import AttributeSpec, Ontology, load_ontology
+from psp_graph.ontology import NodeClass, Ontology, RelationSpec, load_ontology
+from psp_graph.record_fields import FieldRule, ModelFields, link_models, node_models
 
 __all__ = ["MODEL_PATH", "generate_model_source"]
 
 MODEL_PATH = Path(__file__).resolve().parent / "model.py"
-
-# Attributes the Graph service fills in or handles itself, not taken from input as-is.
-_SERVICE_FIELDS = {"pseudonym"}
 
 
 def _enum_member(code: str) -> str:
@@ -32,51 +34,66 @@ def _enum(name: str, doc: str, codes: list[str] | tuple[str, ...]) -> list[str]:
     return [*lines, "", ""]
 
 
-def _annotation(spec: AttributeSpec, class_name: str | None, onto: Ontology) -> str:
-    vocab = onto.vocabulary_for(spec.name, class_name) if spec.datatype == "code" else None
-    base = {
-        "string": "str",
-        "uri": "str",
-        "boolean": "bool",
-        "decimal": "Decimal",
-        "integer": "int",
-        "date": "datetime.date",
-        "ref": "str",
-    }.get(spec.datatype, "str")
-    if vocab is not None:
-        base = vocab.name
-    return f"list[{base}]" if spec.multiple else base
+# A field's base type (psp_graph.record_fields.FieldRule.base) as the model annotates it.
+_ANNOTATIONS = {"str": "str", "bool": "bool", "int": "int", "decimal": "Decimal", "date": "datetime.date"}
 
 
-def _field(spec: AttributeSpec, class_name: str | None, onto: Ontology, *, required: bool) -> str:
-    annotation = _annotation(spec, class_name, onto)
-    vocab = onto.vocabulary_for(spec.name, class_name) if spec.datatype == "code" else None
-    constraints = []
-    if spec.minimum is not None:
-        constraints.append(f"ge={spec.minimum}")
-    if spec.maximum is not None:
-        constraints.append(f"le={spec.maximum}")
-    if required:
-        return f"    {spec.name}: {annotation}"
-    elif spec.multiple:
-        default = "[]"
-    elif spec.default is not None and vocab is not None:
-        default = f"{vocab.name}.{_enum_member(str(spec.default))}"
-    elif spec.default is not None:
-        default = json.dumps(spec.default) if isinstance(spec.default, str) else repr(spec.default)
-    else:
+def _field(rule: FieldRule) -> str:
+    """The line that declares ``rule`` in a generated model."""
+    annotation = rule.enum or _ANNOTATIONS[rule.base]
+    if rule.multiple:
+        annotation = f"list[{annotation}]"
+    if rule.required:
+        if rule.min_length is not None:
+            return f"    {rule.name}: {annotation} = Field(min_length={rule.min_length})"
+        return f"    {rule.name}: {annotation}"
+    if rule.multiple:
+        return f"    {rule.name}: {annotation} = Field(default_factory=list)"
+    if rule.default is None:
         default = "None"
         annotation = f"{annotation} | None"
-    if default == "[]":
-        return f"    {spec.name}: {annotation} = Field(default_factory=list)"
+    elif rule.enum is not None:
+        default = f"{rule.enum}.{_enum_member(str(rule.default))}"
+    else:
+        default = json.dumps(rule.default) if isinstance(rule.default, str) else repr(rule.default)
+    constraints = [f"ge={rule.minimum}"] if rule.minimum is not None else []
+    constraints += [f"le={rule.maximum}"] if rule.maximum is not None else []
     if constraints:
-        return f"    {spec.name}: {annotation} = Field(default={default}, {', '.join(constraints)})"
-    return f"    {spec.name}: {annotation} = {default}"
+        return f"    {rule.name}: {annotation} = Field(default={default}, {', '.join(constraints)})"
+    return f"    {rule.name}: {annotation} = {default}"
 
 
 def _body(fields: list[str]) -> list[str]:
     """A class body after its docstring, and the two blank lines after the class."""
     return (["", *fields] if fields else []) + ["", ""]
+
+
+def _family(
+    base: str,
+    what: str,
+    registry: str,
+    fields: ModelFields,
+    named: Mapping[str, tuple[str, NodeClass | RelationSpec]],
+) -> list[str]:
+    """A base model, one model per node kind or relationship type (``named``: its class
+    name and ontology entry), and the registry of them by key."""
+    out = [
+        f"class {base}(BaseModel):",
+        f'    """Attributes every {what} may carry."""',
+        "",
+        '    model_config = ConfigDict(extra="forbid", use_enum_values=True, defer_build=True)',
+        "",
+        *map(_field, fields.common),
+        "",
+        "",
+    ]
+    for key, own in fields.own.items():
+        name, entry = named[key]
+        out += [f"class {name}({base}):", f'    """{entry.label}: {entry.comment}"""']
+        out += _body([_field(rule) for rule in own])
+    out += [f"{registry}: dict[str, type[{base}]] = {{"]
+    out += [f'    "{key}": {named[key][0]},' for key in fields.own]
+    return [*out, "}"]
 
 
 def generate_model_source(onto: Ontology | None = None) -> str:
@@ -106,60 +123,16 @@ def generate_model_source(onto: Ontology | None = None) -> str:
     for vocab in onto.vocabularies.values():
         out += _enum(vocab.name, f"{vocab.label}: {vocab.comment}", vocab.codes)
 
-    node = onto.classes["Node"]
-    out += [
-        "class NodeRecord(BaseModel):",
-        '    """Attributes every node may carry."""',
-        "",
-        '    model_config = ConfigDict(extra="forbid", use_enum_values=True, defer_build=True)',
-        "",
-        "    id: str",
-        "    types: list[str] = Field(min_length=1)",
-    ]
-    for attr in node.attributes:
-        if attr in _SERVICE_FIELDS:
-            continue
-        spec = onto.attributes[attr]
-        if attr == "name":
-            out.append("    name: str = Field(min_length=1)")
-            continue
-        out.append(_field(spec, None, onto, required=False))
+    nodes = node_models(onto)
+    classes_named = {kind: (f"{kind}Record", onto.classes[kind]) for kind in nodes.own}
+    out += _family("NodeRecord", "node", "NODE_RECORDS", nodes, classes_named)
     out += ["", ""]
-    record_names: dict[str, str] = {}
-    for kind in sorted({c.kind for c in onto.classes.values() if c.kind != "Node"}):
-        cls = onto.classes[kind]
-        own = [a for a in cls.attributes if a not in node.attributes]
-        name = f"{kind}Record"
-        record_names[kind] = name
-        out += [f"class {name}(NodeRecord):", f'    """{cls.label}: {cls.comment}"""']
-        out += _body([_field(onto.attributes[a], kind, onto, required=a in cls.required) for a in own])
-    out += ["NODE_RECORDS: dict[str, type[NodeRecord]] = {"]
-    out += [f'    "{kind}": {name},' for kind, name in record_names.items()]
-    out += ["}", "", ""]
-
-    out += [
-        "class LinkRecord(BaseModel):",
-        '    """Attributes every link may carry."""',
-        "",
-        '    model_config = ConfigDict(extra="forbid", use_enum_values=True, defer_build=True)',
-        "",
-        "    id: str | None = None",
-        "    type: str",
-        "    source: str",
-        "    target: str",
-    ]
-    out += [_field(onto.attributes[a], None, onto, required=False) for a in onto.link_attributes]
-    out += ["", ""]
-    link_names: dict[str, str] = {}
-    for rel in onto.relations.values():
-        own = [a for a in rel.attributes if a not in onto.link_attributes]
-        name = "".join(part.capitalize() for part in rel.name.split("_")) + "Link"
-        link_names[rel.name] = name
-        out += [f"class {name}(LinkRecord):", f'    """{rel.label}: {rel.comment}"""']
-        out += _body([_field(onto.attributes[a], None, onto, required=a in rel.required) for a in own])
-    out += ["LINK_RECORDS: dict[str, type[LinkRecord]] = {"]
-    out += [f'    "{rel}": {name},' for rel, name in link_names.items()]
-    out += ["}"]
+    links = link_models(onto)
+    relations_named = {
+        rel: ("".join(part.capitalize() for part in rel.split("_")) + "Link", onto.relations[rel])
+        for rel in links.own
+    }
+    out += _family("LinkRecord", "link", "LINK_RECORDS", links, relations_named)
     return "\n".join(out) + "\n"
 
 

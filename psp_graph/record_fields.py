@@ -1,7 +1,9 @@
-"""The fields of the generated record models (psp_graph.model), read from the ontology
-by the rules psp_graph.codegen writes them with, so one record can be checked without
-importing pydantic and building its model: ``psp add link`` starts in a fraction of the
-time.
+"""The fields of the generated record models (psp_graph.model) as the ontology gives
+them: the one rule for which attribute becomes which field, of what type, required or
+with what default and bounds (:func:`field_rule`, :func:`node_models`, :func:`link_models`).
+psp_graph.codegen writes the models from these fields, and the Validator checks one record
+with them without importing pydantic and building its model: ``psp add link`` starts in a
+fraction of the time.
 
 :func:`checked` answers only when the record is plainly valid (every value already of
 its field's type, within its bounds, every required field given); it then returns what
@@ -16,13 +18,23 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from psp_graph.ontology import AttributeSpec, Ontology
 
-__all__ = ["FieldRule", "RecordFields", "checked"]
+__all__ = [
+    "FieldRule",
+    "ModelFields",
+    "RecordFields",
+    "checked",
+    "field_rule",
+    "link_fields",
+    "link_models",
+    "node_fields",
+    "node_models",
+]
 
-# Attributes the Graph service fills in itself (as in psp_graph.codegen).
+# Attributes the Graph service fills in itself, not model fields.
 _SERVICE_FIELDS = {"pseudonym"}
 _BASES = {"boolean": "bool", "decimal": "decimal", "integer": "int", "date": "date"}  # others: str
 
@@ -41,6 +53,7 @@ class FieldRule:
     minimum: int | None = None
     maximum: int | None = None
     min_length: int | None = None
+    enum: str | None = None  # the generated enum's name, for a field with codes
 
     def accepts(self, value: Any) -> bool:
         """True when the model would take the value as it is."""
@@ -84,25 +97,35 @@ class FieldRule:
 RecordFields = dict[str, FieldRule]
 
 
-def _rule(spec: AttributeSpec, class_name: str | None, onto: Ontology, *, required: bool) -> FieldRule:
-    """A field as psp_graph.codegen._field writes it."""
+class ModelFields(NamedTuple):
+    """The fields of one family of generated models (node records or link records)."""
+
+    common: list[FieldRule]  # the base model's (NodeRecord, LinkRecord), in order
+    own: dict[str, list[FieldRule]]  # each model's own, by node kind or relationship type, in order
+
+
+def field_rule(spec: AttributeSpec, class_name: str | None, onto: Ontology, *, required: bool) -> FieldRule:
+    """The field an ontology attribute becomes in a model of ``class_name`` (None: a base
+    model or a link): its type, enum, whether a list, required, default and bounds. A required
+    or list field has no bounds or default in the model (a list defaults to [])."""
     vocab = onto.vocabulary_for(spec.name, class_name) if spec.datatype == "code" else None
     codes = frozenset(vocab.codes) if vocab is not None else None
+    enum = vocab.name if vocab is not None else None
     base = _BASES.get(spec.datatype, "str")
     if required:
-        return FieldRule(spec.name, base, codes, spec.multiple, required=True)
+        return FieldRule(spec.name, base, codes, spec.multiple, required=True, enum=enum)
     if spec.multiple:
-        return FieldRule(spec.name, base, codes, True, default=[])
+        return FieldRule(spec.name, base, codes, True, default=[], enum=enum)
     default = spec.default
     if default is not None and vocab is not None:
         default = str(default)
     return FieldRule(
-        spec.name, base, codes, False, default=default, minimum=spec.minimum, maximum=spec.maximum
+        spec.name, base, codes, False, default=default, minimum=spec.minimum, maximum=spec.maximum, enum=enum
     )
 
 
-def node_fields(onto: Ontology) -> dict[str, RecordFields]:
-    """The fields of each node record model, by node kind (NODE_RECORDS' keys), in order."""
+def node_models(onto: Ontology) -> ModelFields:
+    """The node record models' fields: NodeRecord's, then each kind's own (kinds sorted)."""
     node = onto.classes["Node"]
     common = [
         FieldRule("id", "str", required=True),
@@ -114,37 +137,50 @@ def node_fields(onto: Ontology) -> dict[str, RecordFields]:
         if attr == "name":
             common.append(FieldRule("name", "str", required=True, min_length=1))
         else:
-            common.append(_rule(onto.attributes[attr], None, onto, required=False))
-    records: dict[str, RecordFields] = {}
+            common.append(field_rule(onto.attributes[attr], None, onto, required=False))
+    own: dict[str, list[FieldRule]] = {}
     for kind in sorted({c.kind for c in onto.classes.values() if c.kind != "Node"}):
         cls = onto.classes[kind]
-        own = [
-            _rule(onto.attributes[a], kind, onto, required=a in cls.required)
+        own[kind] = [
+            field_rule(onto.attributes[a], kind, onto, required=a in cls.required)
             for a in cls.attributes
             if a not in node.attributes
         ]
-        records[kind] = {r.name: r for r in [*common, *own]}
-    return records
+    return ModelFields(common, own)
 
 
-def link_fields(onto: Ontology) -> dict[str, RecordFields]:
-    """The fields of each link record model, by relationship type, in order."""
+def link_models(onto: Ontology) -> ModelFields:
+    """The link record models' fields: LinkRecord's, then each relationship type's own."""
     common = [
         FieldRule("id", "str"),
         FieldRule("type", "str", required=True),
         FieldRule("source", "str", required=True),
         FieldRule("target", "str", required=True),
-        *(_rule(onto.attributes[a], None, onto, required=False) for a in onto.link_attributes),
+        *(field_rule(onto.attributes[a], None, onto, required=False) for a in onto.link_attributes),
     ]
-    records: dict[str, RecordFields] = {}
-    for rel in onto.relations.values():
-        own = [
-            _rule(onto.attributes[a], None, onto, required=a in rel.required)
+    own = {
+        rel.name: [
+            field_rule(onto.attributes[a], None, onto, required=a in rel.required)
             for a in rel.attributes
             if a not in onto.link_attributes
         ]
-        records[rel.name] = {r.name: r for r in [*common, *own]}
-    return records
+        for rel in onto.relations.values()
+    }
+    return ModelFields(common, own)
+
+
+def _by_model(models: ModelFields) -> dict[str, RecordFields]:
+    return {name: {r.name: r for r in [*models.common, *own]} for name, own in models.own.items()}
+
+
+def node_fields(onto: Ontology) -> dict[str, RecordFields]:
+    """The fields of each node record model, by node kind (NODE_RECORDS' keys), in order."""
+    return _by_model(node_models(onto))
+
+
+def link_fields(onto: Ontology) -> dict[str, RecordFields]:
+    """The fields of each link record model, by relationship type, in order."""
+    return _by_model(link_models(onto))
 
 
 def checked(fields: RecordFields, data: dict[str, Any]) -> dict[str, Any] | None:

@@ -9,13 +9,42 @@ from collections.abc import Iterable
 from typing import Any
 
 from psp_graph.exc import InvalidData
+from psp_graph.ontology import Ontology
 from psp_graph.reading import Reader
 from psp_graph.records import StoredLink, StoredNode
 from psp_graph.validate import RawRecord, Validator
 
-__all__ = ["check_references", "ontology_issue_nodes"]
+__all__ = [
+    "check_kind",
+    "check_references",
+    "missing_required_link",
+    "ontology_issue_nodes",
+    "referenced_ids",
+]
 
 Planned = dict[str, tuple[Any, RawRecord]]
+
+
+def referenced_ids(
+    nodes: dict[str, tuple[StoredNode, RawRecord]],
+    links: dict[str, tuple[StoredLink, RawRecord]],
+    cites: dict[str, tuple[list[str], RawRecord]] | None = None,
+) -> set[str]:
+    """The ids these records refer to: the sources and broader issue of each node, the
+    ends, sources and issues of each link, and each citation's node and sources."""
+    wanted: set[str] = set()
+    for node, _ in nodes.values():
+        wanted.update(node.props.get("sources", []))
+        if "broader" in node.props:
+            wanted.add(node.props["broader"])
+    for link, _ in links.values():
+        wanted.update(
+            (link.source, link.target, *link.props.get("sources", []), *link.props.get("issues", []))
+        )
+    for node_id, (sources, _) in (cites or {}).items():
+        wanted.add(node_id)
+        wanted.update(sources)
+    return wanted
 
 
 def ontology_issue_nodes(validator: Validator, ids: Iterable[str]) -> dict[str, StoredNode]:
@@ -31,6 +60,13 @@ def ontology_issue_nodes(validator: Validator, ids: Iterable[str]) -> dict[str, 
     return found
 
 
+def check_kind(ref: str, node: StoredNode, label: str | tuple[str, ...], field: str) -> None:
+    """Raise InvalidData (on ``field``) unless the node ``ref`` names has one of ``label``."""
+    labels = (label,) if isinstance(label, str) else label
+    if not set(labels) & set(node.labels):
+        raise InvalidData(f"'{ref}' is a {node.types[0]}, not a {' or '.join(labels)}", field=field)
+
+
 def check_references(
     validator: Validator,
     store: Reader,
@@ -41,17 +77,8 @@ def check_references(
 
     ``store`` reads with private nodes included: checks compare ids and kinds only.
     """
-    wanted: set[str] = set()
-    for node, _ in nodes.values():
-        wanted.update(node.props.get("sources", []))
-        if "broader" in node.props:
-            wanted.add(node.props["broader"])
-    for link, _ in links.values():
-        wanted.update(
-            [link.source, link.target, *link.props.get("sources", []), *link.props.get("issues", [])]
-        )
     known = {nid: n for nid, (n, _) in nodes.items()}
-    missing = [i for i in wanted if i not in known]
+    missing = [i for i in referenced_ids(nodes, links) if i not in known]
     known.update(ontology_issue_nodes(validator, missing))
     known.update(store.nodes(i for i in missing if i not in known))
 
@@ -63,14 +90,10 @@ def check_references(
             raise InvalidData(
                 f"no node '{ref}'{store.suggest(ref, known)}", file=raw.file, row=raw.row, field=attr
             )
-        labels = (label,) if isinstance(label, str) else label
-        if not set(labels) & set(node.labels):
-            raise InvalidData(
-                f"'{ref}' is a {node.types[0]}, not a {' or '.join(labels)}",
-                file=raw.file,
-                row=raw.row,
-                field=attr,
-            )
+        try:
+            check_kind(ref, node, label, attr)
+        except InvalidData as err:
+            raise err.located(file=raw.file, row=raw.row) from None
 
     for node, raw in nodes.values():
         for src in node.props.get("sources", []):
@@ -114,14 +137,24 @@ def _check_required_links(
     batch or already stored: a recommendation is addressed to someone."""
     started = {(link.source, link.type) for link, _ in links.values()}
     for node, raw in nodes.values():
-        for rel in validator.onto.classes[node.types[0]].required_links:
-            if (node.id, rel) in started or any(
-                x.type == rel and x.source == node.id for x in store.links_of(node.id)
-            ):
-                continue
-            raise InvalidData(
-                f"a {node.types[0]} needs a {rel} link from it (e.g. {rel} an actor or a decision space)",
-                file=raw.file or None,
-                row=raw.row,
-                field="links",
-            )
+        missing = missing_required_link(validator.onto, store, node, started)
+        if missing is not None:
+            raise missing.located(file=raw.file or None, row=raw.row)
+
+
+def missing_required_link(
+    onto: Ontology, store: Reader, node: StoredNode, started: set[tuple[str, str]]
+) -> InvalidData | None:
+    """The error for the first link that ``node``'s class requires (psp:requiredLink) and
+    that it does not start, neither among ``started`` ((node, link type) of the links being
+    written) nor in the store; None when it starts them all."""
+    for rel in onto.classes[node.types[0]].required_links:
+        if (node.id, rel) in started or any(
+            x.type == rel and x.source == node.id for x in store.links_of(node.id)
+        ):
+            continue
+        return InvalidData(
+            f"a {node.types[0]} needs a {rel} link from it (e.g. {rel} an actor or a decision space)",
+            field="links",
+        )
+    return None

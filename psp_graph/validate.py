@@ -1,7 +1,9 @@
 """Turn one raw record (a dict from a file or the CLI) into a stored node or link.
 
 Checks everything that can be checked on the record alone against the
-ontology; references to other nodes are checked by the Graph service.
+ontology; references to other nodes are checked by the Graph service
+(psp_graph.references). Each value is read as its attribute says
+(psp_graph.attribute_values); the fields come from psp_graph.record_fields.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
+from psp_graph.attribute_values import AttributeReader
 from psp_graph.exc import InvalidData
 from psp_graph.ids import ID_PATTERN, keyed_link_id, slugify
 from psp_graph.ontology import NodeClass, Ontology, RelationSpec, did_you_mean
@@ -21,10 +24,6 @@ from psp_graph.record_fields import RecordFields, checked, link_fields, node_fie
 from psp_graph.records import RawRecord, StoredLink, StoredNode, check_index_limits
 from psp_graph.values import (
     minor_units,
-    parse_bool,
-    parse_currency,
-    parse_date,
-    parse_decimal,
     parse_list,
 )
 
@@ -77,13 +76,32 @@ def _check_period(data: dict[str, Any]) -> None:
         raise InvalidData(f"ends ({end}) before it starts ({start})", field="valid_to")
 
 
-def _same(value: Any) -> Any:
-    return value
+_Made = TypeVar("_Made", StoredNode, StoredLink)
 
 
-def _prefixed(value: Any, prefix: str) -> str:
-    text = str(value).strip()
-    return text if ":" in text else f"{prefix}:{text}"
+def _made(make: Callable[[RawRecord], _Made], raw: RawRecord) -> _Made:
+    """``make(raw)``, its ids and names within the index limits; errors placed at ``raw``."""
+    try:
+        item = make(raw)
+        check_index_limits(item)
+        return item
+    except InvalidData as err:
+        raise err.located(file=raw.file, row=raw.row, sheet=raw.sheet) from None
+
+
+def _stored(props: dict[str, Any], fixed: tuple[str, ...]) -> dict[str, Any]:
+    """A record's dump as stored attributes: without the ``fixed`` fields kept apart (id,
+    types, ends…) and without the grant-data attributes left empty."""
+    return {
+        k: v for k, v in props.items() if k not in fixed and (k not in _OMIT_EMPTY or v not in ([], False))
+    }
+
+
+def _to_minor_units(props: dict[str, Any], attr: str, amount: Any) -> None:
+    """Store the money ``attr`` (its value ``amount``) as ``{attr}_minor``, whole minor units
+    of the record's currency."""
+    props[f"{attr}_minor"] = minor_units(amount, props.get("currency", "GBP"))
+    del props[attr]
 
 
 class Validator:
@@ -93,17 +111,12 @@ class Validator:
         self.onto = onto
         self._node_fields = node_fields(onto)
         self._link_fields = link_fields(onto)
-        self._converters: dict[tuple[str, str | None], Callable[[Any], Any]] = {}
+        self._values = AttributeReader(onto)
 
     # -- nodes ---------------------------------------------------------------
     def node(self, raw: RawRecord) -> StoredNode:
         """A validated node, or InvalidData naming the field."""
-        try:
-            node = self._node(raw)
-            check_index_limits(node)
-            return node
-        except InvalidData as err:
-            raise err.located(file=raw.file, row=raw.row, sheet=raw.sheet) from None
+        return _made(self._node, raw)
 
     def _node(self, raw: RawRecord) -> StoredNode:
         data = _clean_keys(raw.data)
@@ -111,24 +124,13 @@ class Validator:
         data["types"] = [cls.name, *[r.name for r in roles]]
         data["id"] = self._node_id(data, cls)
         fields = self._node_fields[cls.kind]  # the model's fields (psp_graph.record_fields)
-        for attr in list(data):
-            if attr in {"id", "types"}:
-                continue
-            if attr not in fields:
-                allowed = sorted(f for f in fields if f not in {"id", "types"})
-                raise InvalidData(
-                    f"'{attr}' is not an attribute of {cls.name}{did_you_mean(attr, allowed)}",
-                    field=attr,
-                )
-            data[attr] = self._value(attr, data[attr], cls.name)
+        allowed = [f for f in fields if f not in {"id", "types"}]
+        self._read_values(data, {"id", "types"}, fields, cls.name, allowed, cls.name)
         model, props = self._checked("node", cls.kind, fields, data)
         _check_period(data)
-        for key in ("id", "types", "name"):
-            props.pop(key, None)
-        props = {k: v for k, v in props.items() if k not in _OMIT_EMPTY or v not in ([], False)}
+        props = _stored(props, ("id", "types", "name"))
         if "amount" in props:
-            props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))
-            del props["amount"]
+            _to_minor_units(props, "amount", model.amount)
         if "privacy" not in props:
             props["privacy"] = cls.default_privacy or "public"
         if cls.kind == "Story" and not props.get("consent_to_share"):
@@ -228,7 +230,7 @@ class Validator:
             node_id = str(data.get("id", "")).strip()
             if not ID_PATTERN.match(node_id):
                 raise InvalidData(f"'{node_id}' is not an id", field="id")
-            sources = self._value("sources", data.get("sources"), None)
+            sources = self._values.read("sources", data.get("sources"), None)
             if not sources:
                 raise InvalidData("missing", field="sources")
             return node_id, sources
@@ -238,12 +240,7 @@ class Validator:
     # -- links ---------------------------------------------------------------
     def link(self, raw: RawRecord) -> StoredLink:
         """A validated link (ends not yet checked against the store)."""
-        try:
-            link = self._link(raw)
-            check_index_limits(link)
-            return link
-        except InvalidData as err:
-            raise err.located(file=raw.file, row=raw.row, sheet=raw.sheet) from None
+        return _made(self._link, raw)
 
     def _link(self, raw: RawRecord) -> StoredLink:
         data = {_LINK_ALIASES.get(k, k): v for k, v in _clean_keys(raw.data).items()}
@@ -261,32 +258,17 @@ class Validator:
         if data["source"] == data["target"]:
             raise InvalidData(f"a link cannot go from {data['source']} to itself", field="to")
         fields = self._link_fields[rel.name]  # the model's fields (psp_graph.record_fields)
-        for attr in list(data):
-            if attr in {"id", "type", "source", "target"}:
-                continue
-            if attr not in fields:
-                allowed = sorted(rel.attributes)
-                raise InvalidData(
-                    f"'{attr}' is not an attribute of {rel.name}{did_you_mean(attr, allowed)}",
-                    field=attr,
-                )
-            data[attr] = self._value(attr, data[attr], None)
+        self._read_values(data, {"id", "type", "source", "target"}, fields, rel.name, rel.attributes, None)
         for attr in rel.required:
             if attr not in data:
                 raise InvalidData(f"{rel.name} needs '{attr}'", field=attr)
         model, props = self._checked("link", rel.name, fields, data)
         _check_period(data)
-        for key in ("id", "type", "source", "target"):
-            props.pop(key, None)
-        props = {k: v for k, v in props.items() if k not in _OMIT_EMPTY or v not in ([], False)}
+        props = _stored(props, ("id", "type", "source", "target"))
         if "amount_disbursed" in props:
-            props["amount_disbursed_minor"] = minor_units(
-                model.amount_disbursed, props.get("currency", "GBP")
-            )
-            del props["amount_disbursed"]
+            _to_minor_units(props, "amount_disbursed", model.amount_disbursed)
         if "amount" in props:
-            props["amount_minor"] = minor_units(model.amount, props.get("currency", "GBP"))
-            del props["amount"]
+            _to_minor_units(props, "amount", model.amount)
         elif "currency" in props and rel.name == "FUNDS":
             del props["currency"]  # a currency with no amount says nothing
         source, target = model.source, model.target
@@ -318,14 +300,27 @@ class Validator:
                 )
 
     # -- values --------------------------------------------------------------
-    def _value(self, attr: str, value: Any, class_name: str | None) -> Any:
-        convert = self._converters.get((attr, class_name))
-        if convert is None:
-            convert = self._converters[attr, class_name] = self._converter(attr, class_name)
-        try:
-            return convert(value)
-        except InvalidData as err:
-            raise InvalidData(err.reason, field=attr) from None
+    def _read_values(
+        self,
+        data: dict[str, Any],
+        fixed: set[str],
+        fields: RecordFields,
+        owner: str,
+        allowed: Iterable[str],
+        class_name: str | None,
+    ) -> None:
+        """Read each value of ``data`` but the ``fixed`` fields as its attribute says; an
+        attribute that is not one of ``fields`` (of the class or relationship ``owner``) is
+        an error that suggests one of ``allowed``."""
+        for attr in list(data):
+            if attr in fixed:
+                continue
+            if attr not in fields:
+                raise InvalidData(
+                    f"'{attr}' is not an attribute of {owner}{did_you_mean(attr, sorted(allowed))}",
+                    field=attr,
+                )
+            data[attr] = self._values.read(attr, data[attr], class_name)
 
     def _checked(
         self, section: str, name: str, fields: RecordFields, data: dict[str, Any]
@@ -342,47 +337,6 @@ class Validator:
         record_type = NODE_RECORDS[name] if section == "node" else LINK_RECORDS[name]
         model = self._validate(record_type, data)
         return model, model.model_dump(mode="json", exclude_none=True)
-
-    def _converter(self, attr: str, class_name: str | None) -> Callable[[Any], Any]:
-        """How a value of ``attr`` is read, chosen once per attribute and class (a file gives
-        the same attributes on every row); the plain types stay as :meth:`_convert` reads them."""
-        spec = self.onto.attributes.get(attr)
-        if spec is None:
-            return _same
-        if spec.multiple and spec.ref_class in {"Issue", "Source"}:
-            prefix = "issue" if spec.ref_class == "Issue" else "src"
-            return lambda value: [_prefixed(i, prefix) for i in parse_list(value)]
-        if spec.multiple:
-            return lambda value: [str(i) for i in parse_list(value)]
-        if spec.datatype == "date":
-            end = attr == "valid_to"
-            return lambda value: parse_date(value, end=end)
-        if attr == "currency" and spec.datatype not in {"code", "decimal", "boolean", "integer", "ref"}:
-            return parse_currency
-        return functools.partial(self._convert, attr, class_name=class_name)
-
-    def _convert(self, attr: str, value: Any, class_name: str | None) -> Any:
-        spec = self.onto.attributes[attr]
-        if spec.datatype == "code":
-            vocab = self.onto.vocabulary_for(attr, class_name)
-            if vocab is None:
-                raise InvalidData(f"'{attr}' does not apply here")
-            code = vocab.code(str(value))
-            if code is None:
-                raise InvalidData(f"'{value}' is not allowed{did_you_mean(str(value), vocab.codes)}")
-            return code
-        if spec.datatype == "decimal":
-            amount = parse_decimal(value)
-            if spec.minimum is not None and amount < spec.minimum:
-                raise InvalidData(f"must not be negative, got {value}")
-            return amount
-        if spec.datatype == "boolean":
-            return parse_bool(value)
-        if spec.datatype == "integer" and isinstance(value, bool):
-            raise InvalidData(f"'{value}' is not a whole number")
-        if spec.datatype == "ref" and spec.ref_class == "Issue":
-            return _prefixed(value, "issue")
-        return value
 
     @staticmethod
     def _validate(record_type: Any, data: dict[str, Any]) -> Any:

@@ -168,7 +168,7 @@ def test_a_huge_value_is_refused(tmp_path: Path) -> None:
 def test_an_xlsx_with_a_huge_cell_fails_validate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import openpyxl
 
-    from psp_graph.io import readers
+    from psp_graph.io import limits
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -186,14 +186,14 @@ def test_an_xlsx_with_a_huge_cell_fails_validate(tmp_path: Path, monkeypatch: py
     line = _validate(tmp_path, "huge.xlsx", (tmp_path / "huge.xlsx").read_bytes())
     assert "row 2" in line and "description" in line and "200,000 characters" in line
     # A part that unpacks beyond the file limit is refused before openpyxl loads it (a 500 MB cell).
-    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 100_000)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100_000)
     assert "unpacks to" in _validate(tmp_path, "huge.xlsx", (tmp_path / "huge.xlsx").read_bytes())
 
 
 def test_a_file_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from psp_graph.io import readers
+    from psp_graph.io import limits
 
-    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1000)
     assert "are refused" in _validate(
         tmp_path, "big.yaml", "actors:\n" + "- {name: A, types: [Charity]}\n" * 100
     )

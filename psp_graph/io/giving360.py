@@ -1,17 +1,10 @@
 """360Giving grant files (JSON, CSV, XLSX, GrantNav exports) as records.
 
 One Source for the file (publisher, licence, file name, content hash, date loaded);
-one node per organisation, **keyed by its org-id** (``GB-CHC-1000147`` ->
-``org:gb-chc-1000147``, or the actor already holding that identifier); one FUNDS
-link per grant, whose id is the grant's own identifier.
-
-- A recipient with a name but no org-id gets a stable id derived from the funder
-  and the name (``org:unreg-…``) and is marked ``unregistered``.
-- Other names for one org-id, charity and company numbers become ``aliases``; two
-  org-ids are never merged.
-- Grants to individuals go to private Person nodes whose opaque id is derived from
-  the publisher's identifier for the individual; no name is stored.
-- Organisations that give grants are typed Funder, also when they receive them.
+the places its grants name; its organisations and individuals
+(psp_graph.io.giving360_actors: one node per org-id, unregistered recipients, private
+persons; organisations that give grants are typed Funder, also when they receive them);
+one FUNDS link per grant, whose id is the grant's own identifier.
 
 Every problem is collected (row, field as the standard's title, value, message)
 rather than raised; rows with an error yield no records.
@@ -25,19 +18,18 @@ and a hash per grant (about 150 bytes).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import pickle
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from psp_graph.exc import InvalidData
 from psp_graph.ids import slugify
+from psp_graph.io.giving360_actors import Actors, StoreLookup, same_name
 from psp_graph.io.giving360_fields import (
     TITLE_OF,
     parse_grant_amount,
@@ -46,13 +38,11 @@ from psp_graph.io.giving360_fields import (
     text_of,
 )
 from psp_graph.io.problems import Problems
-from psp_graph.privacy import pseudonym_for
-from psp_graph.records import RawRecord, StoredNode
+from psp_graph.records import RawRecord
 
 __all__ = ["FileMeta", "StoreLookup", "records_from_360giving"]
 
 Cells = Iterable[tuple[Any, Any]]
-_DERIVED = frozenset({"recorded_at", "recorded_by", "amount_minor"})  # set by the service, not data
 
 
 @dataclass(frozen=True)
@@ -66,45 +56,13 @@ class FileMeta:
     licence: str | None = None
 
 
-@dataclass(frozen=True)
-class StoreLookup:
-    """How the loader sees the store: by identifier and by node id (both may return None)."""
-
-    by_identifier: Callable[[str], StoredNode | None] = lambda _: None
-    by_id: Callable[[str], StoredNode | None] = lambda _: None
-
-
-@dataclass
-class _Org:
-    id: str
-    row: int | None
-    identifier: str | None
-    existing: StoredNode | None
-    sheet: str | None = None
-    names: list[str] = field(default_factory=list)
-    same_names: set[str] = field(default_factory=set)  # the names compared (see _same_name)
-    numbers: list[str] = field(default_factory=list)
-    funder: bool = False
-
-
-def _digest(text: str, size: int) -> str:
-    raw = hashlib.sha256(text.encode()).digest()
-    return base64.b32encode(raw).decode().lower()[:size]
-
-
-def _same_name(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip().casefold()
-
-
 class _Reader:
     def __init__(
         self, meta: FileMeta, store: StoreLookup, problems: Problems, issue_map: dict[str, list[str]]
     ) -> None:
         self.meta, self.store, self.problems, self.issue_map = meta, store, problems, issue_map
         self.source = f"src:360giving-{slugify(meta.name.rsplit('.', 1)[0])[:40]}-{meta.content_hash[:8]}"
-        self.orgs: dict[str, _Org] = {}
-        self.keys: dict[str, str] = {}  # org-id -> node id: the store is asked once per org-id
-        self.persons: dict[str, tuple[int | None, str | None]] = {}  # id -> (first row, sheet)
+        self.actors = Actors(meta.display, self.source, store, problems)
         # The grants' link records, pickled, in file order; closed by link_records().
         self.spool = tempfile.TemporaryFile()  # noqa: SIM115
         self.grants: dict[str, tuple[int | None, int]] = {}  # grant id -> (first row, hash of its record)
@@ -185,20 +143,22 @@ class _Reader:
         if self.problems.error_count > errors_before:
             return
         assert grant_id is not None and amount is not None
-        funder = self._org(row, funder_id, funder_name, funder_key="", funder=True)
-        funder_key = funder_id or _same_name(str(funder_name))
+        funder = self.actors.org(row, self.sheet, funder_id, funder_name, funder_key="", funder=True)
+        funder_key = funder_id or same_name(str(funder_name))
         if funder_name:
             self.funder_names.add(funder_name)
         if individual is not None and recipient_id is None:
-            recipient = self._person(row, funder_key, individual)
+            recipient = self.actors.person(row, self.sheet, funder_key, individual)
         else:
             numbers = [n for n in (text_of(grant.get(k)) for k in ("charity_number", "company_number")) if n]
-            recipient = self._org(row, recipient_id, recipient_name, funder_key=funder_key, numbers=numbers)
+            recipient = self.actors.org(
+                row, self.sheet, recipient_id, recipient_name, funder_key=funder_key, numbers=numbers
+            )
         if recipient == funder:
             error("recipient_id", recipient_id, "the funder and the recipient are the same organisation")
             return
         issues = sorted(
-            {i for c in grant["classifications"] for i in self.issue_map.get(_same_name(str(c)), [])}
+            {i for c in grant["classifications"] for i in self.issue_map.get(same_name(str(c)), [])}
         )
         nested = self._nest_places(grant)
         places = grant["places"] or grant["recipient_places"] or nested[:1]
@@ -286,103 +246,6 @@ class _Reader:
                 )
         return found
 
-    # -- actors ------------------------------------------------------------------
-    def _org(
-        self,
-        row: int | None,
-        org_id: str | None,
-        name: str | None,
-        *,
-        funder_key: str,
-        funder: bool = False,
-        numbers: Iterable[str] = (),
-    ) -> str:
-        existing: StoredNode | None = None
-        if org_id is not None:
-            key = self.keys.get(org_id) or ""
-            if not key:
-                existing = self.store.by_identifier(org_id)
-                key = self.keys[org_id] = existing.id if existing else f"org:{slugify(org_id)}"
-        else:
-            assert name is not None
-            digest = _digest(f"{funder_key}|{_same_name(name)}", 8)
-            key = f"org:unreg-{digest}-{slugify(name)[:40].strip('-')}"
-        org = self.orgs.get(key)
-        if org is None:
-            org = self.orgs[key] = _Org(key, row, org_id, existing or self.store.by_id(key), self.sheet)
-        if name and name not in org.names:
-            same = _same_name(name)
-            if same not in org.same_names:
-                org.names.append(name)
-                org.same_names.add(same)
-        org.numbers.extend(n for n in numbers if n not in org.numbers)
-        org.funder = org.funder or funder
-        return key
-
-    def _person(self, row: int | None, funder_key: str, individual: str) -> str:
-        person = "person:" + _digest(f"360giving-individual|{funder_key}|{individual}", 12)
-        self.persons.setdefault(person, (row, self.sheet))
-        return person
-
-    def actor_records(self) -> list[RawRecord]:
-        records = [
-            RawRecord(
-                self.meta.display,
-                row,
-                "actors",
-                {"id": pid, "name": pseudonym_for(pid), "types": ["Person"], "sources": [self.source]},
-                sheet=sheet,
-            )
-            for pid, (row, sheet) in self.persons.items()
-        ]
-        for org in self.orgs.values():
-            record = self._org_record(org)
-            if org.existing is not None and _cites_only(org.existing, record):
-                # Only this file's citation is new: a citation, not a rewrite (docs/design.md).
-                record = {"id": org.id, "sources": [self.source]}
-                records.append(RawRecord(self.meta.display, org.row, "citations", record, org.sheet))
-            else:
-                records.append(RawRecord(self.meta.display, org.row, "actors", record, org.sheet))
-        return records
-
-    def _org_record(self, org: _Org) -> dict[str, Any]:
-        old = org.existing
-        if old is None:
-            name = org.names[0] if org.names else str(org.identifier)
-            if not org.names:
-                self.problems.warn(
-                    self.meta.display,
-                    org.row,
-                    TITLE_OF["recipient_name"],
-                    org.identifier,
-                    "no name given; the org-id is used",
-                    sheet=org.sheet,
-                )
-            record: dict[str, Any] = {
-                "id": org.id,
-                "name": name,
-                "types": ["Organisation", "Funder"] if org.funder else ["Organisation"],
-                "sources": [self.source],
-            }
-            aliases = [*org.names[1:], *org.numbers]
-            if org.identifier:
-                record["identifiers"] = [org.identifier]
-            else:
-                record["unregistered"] = True
-        else:
-            record = {k: v for k, v in old.props.items() if k not in _DERIVED}
-            record.update(id=old.id, name=old.name, types=list(old.types))
-            if org.funder and "Funder" not in old.types:
-                record["types"].append("Funder")
-            record["sources"] = [*old.props.get("sources", []), self.source]
-            if org.identifier and org.identifier not in record.get("identifiers", []):
-                record["identifiers"] = [*record.get("identifiers", []), org.identifier]
-            aliases = [*old.props.get("aliases", []), *org.names, *org.numbers]
-            aliases = [a for a in aliases if _same_name(a) != _same_name(old.name)]
-        if aliases:
-            record["aliases"] = list(dict.fromkeys(aliases))
-        return record
-
     def place_records(self) -> list[RawRecord]:
         from psp_graph.io.places import place_records, read_places
 
@@ -450,14 +313,6 @@ def _typed(plain: dict[str, Any]) -> dict[str, Any]:
     return plain
 
 
-def _cites_only(old: StoredNode, record: dict[str, Any]) -> bool:
-    """True when the record of a stored organisation adds nothing to it but sources."""
-    if record["name"] != old.name or record["types"] != list(old.types):
-        return False
-    kept = {k: v for k, v in old.props.items() if k not in _DERIVED and k != "sources"}
-    return kept == {k: v for k, v in record.items() if k not in {"id", "name", "types", "sources"}}
-
-
 def _texts(values: Iterable[Any]) -> list[str]:
     return list(dict.fromkeys(t for t in (text_of(v) for v in values) if t))
 
@@ -488,5 +343,5 @@ def records_from_360giving(
         return
     yield reader.source_record()
     yield from reader.place_records()
-    yield from reader.actor_records()
+    yield from reader.actors.records()
     yield from reader.link_records()

@@ -178,7 +178,7 @@ def _json_package(path: Path) -> tuple[dict[str, str], int] | None:
     grow with the nesting (quadratic on a file nested 100,000 deep)."""
     import ijson
 
-    from psp_graph.io.readers import MAX_DEPTH
+    from psp_graph.io.limits import MAX_DEPTH
 
     found: dict[str, str] = {}
     grants = -1  # -1: no grants list seen (yet)

@@ -1,5 +1,6 @@
-"""Loading a file: read its records (psp_graph.io.readers), screen them, and hand
-them to the Graph service, which validates and writes them all-or-nothing.
+"""Loading a file: read its records (psp_graph.io.readers), screen them part by part
+(psp_graph.io.screen), and hand the parts to the Graph service, which validates and
+writes them all-or-nothing; with ``skip_invalid``, retry without the rows found bad.
 
 Data flows one way, file → records → Graph service → store; the service never
 opens files, and the caller brings its own progress display.
@@ -28,8 +29,8 @@ from psp_graph.graph import Graph
 from psp_graph.graph_parts import PartWriter
 from psp_graph.io.giving360 import StoreLookup
 from psp_graph.io.problems import Problems
-from psp_graph.records import RawRecord, StoredLink, StoredNode, chunked
-from psp_graph.references import ontology_issue_nodes
+from psp_graph.io.screen import Links, Nodes, Row, Screen
+from psp_graph.records import RawRecord, StoredNode, chunked
 
 __all__ = ["PART_SIZE", "Checked", "Progress", "check_file", "load_file"]
 
@@ -49,11 +50,6 @@ def _lookup(graph: Graph) -> StoreLookup:
     return StoreLookup(by_identifier=by_identifier, by_id=store.find)
 
 
-Nodes = dict[str, tuple[StoredNode, RawRecord]]
-Links = dict[str, tuple[StoredLink, RawRecord]]
-Cites = dict[str, tuple[list[str], RawRecord]]  # stored node -> sources that also cite it
-Row = tuple[str, str | None, int | None]  # file, sheet, row
-
 PART_SIZE = 5000
 """Records screened and written at a time for a 360Giving file (its grants come last and
 cite only the file's own source, places and actors); other files go in one part."""
@@ -71,298 +67,54 @@ def check_file(graph: Graph, path: Path, problems: Problems, *, progress: Progre
     """Check ``path`` against the ontology and the store without writing; every problem
     found goes to ``problems``."""
     writer = PartWriter(graph, "validate", dry_run=True)
-    valid = _Screen(graph, problems).run(path, writer, progress=progress)
+    valid = _screen_and_write(Screen(graph, problems), path, writer, progress=progress)
     return Checked(valid, writer.finish())
 
 
-class _Screen:
-    """Reads a file's records and screens them part by part, remembering what the file
-    has shown so far (node kinds, ids seen, identifiers claimed): the checks of the Graph
-    service, one record at a time, so that every problem is listed. Rows in ``skip_rows``
-    and nodes in ``skip_nodes`` (found bad after they were written, on a retry) are left out.
-    """
+def _screen_and_write(
+    screen: Screen,
+    path: Path,
+    writer: PartWriter,
+    *,
+    progress: Progress | None = None,
+    default_sources: tuple[str, ...] = (),
+) -> int:
+    """Screen and write every part of ``path``; returns how many records passed."""
+    from psp_graph.io.readers import read_records
 
-    def __init__(
-        self,
-        graph: Graph,
-        problems: Problems,
-        *,
-        skip_rows: frozenset[Row] = frozenset(),
-        skip_nodes: frozenset[str] = frozenset(),
-        default_sources: tuple[str, ...] = (),
-    ) -> None:
-        self.graph, self.problems = graph, problems
-        self.skip_rows, self.skip_nodes = skip_rows, skip_nodes
-        self.default_sources = default_sources
-        self.store = graph.reader(include_private=True)
-        self.known: dict[str, StoredNode | None] = {}  # kinds of the nodes referred to (None: absent)
-        self.seen: dict[str, tuple[int | None, int]] = {}  # record id -> (first row, hash of its data)
-        self.claimed: dict[str, str] = {}  # identifier -> node id
-        self.bad_rows: set[Row] = set()
-        self.written: dict[str, Row] = {}  # nodes written, with their rows
-        self.used: set[str] = set()  # nodes that written links and records cite
-        self.late: list[tuple[StoredLink | StoredNode, RawRecord]] = []  # refs to nodes not seen yet
-        self.required: list[tuple[StoredNode, RawRecord]] = []  # nodes whose class needs a link
-        self.started: set[tuple[str, str]] = set()  # (node, link type) of links written
-        self.late_found = Problems()  # problems of records found after they were written
-        self.grants = False  # a 360Giving file (its reader reports repeated grant ids)
-
-    # -- the whole file ----------------------------------------------------------
-    def run(self, path: Path, writer: PartWriter, *, progress: Progress | None = None) -> int:
-        """Screen and write every part of ``path``; returns how many records passed."""
-        from psp_graph.io.readers import read_records
-
-        valid = 0
-        try:
-            records = read_records(path, store=_lookup(self.graph), problems=self.problems)
-            first = next(records, None)
-            if first is None:
-                return 0
-            self.grants = first.section == "sources" and first.data.get("kind") == "grant_360"
-            size = PART_SIZE if self.grants else None
-            # The records are not counted ahead (the file is a stream): about one per 100 bytes.
-            estimate = path.stat().st_size // 100 if str(path) != "-" else 0
-            context = progress(f"loading {path.name}", estimate) if progress else nullcontext(None)
-            with context as tick:
-                parts = chunked(itertools.chain([first], records), size or sys.maxsize)
-                part = next(parts, None)
-                while part is not None:
-                    following = next(parts, None)  # the last part is checked whole before it is written
-                    nodes, links, cites = self.part(part, tick)
-                    if following is None:
-                        self.finish(nodes, links)
-                    if self.default_sources:
-                        _cite_by_default(self.graph, nodes, links, self.default_sources, path)
-                    valid += len(nodes) + len(links) + len(cites)
-                    try:
-                        writer.write(nodes, links, cites)
-                    except InvalidData as err:  # a check of the write itself (the sources policy, the store)
-                        self.late_found.add_invalid(err, file=str(path))
-                        self.problems.add_invalid(err, file=str(path))
-                        return valid
-                    self.written.update((i, (raw.file, raw.sheet, raw.row)) for i, (_, raw) in nodes.items())
-                    self.written.update((i, (raw.file, raw.sheet, raw.row)) for i, (_, raw) in cites.items())
-                    part = following
-        except InvalidData as err:
-            self.problems.add_invalid(err, file=str(path))
-        return valid
-
-    def finish(self, nodes: Nodes, links: Links) -> None:
-        """Checks that need the whole file, made with its last part (``nodes``, ``links``,
-        not yet written): references to nodes that came later, and links a node's class
-        requires. A record of an earlier part that fails them is in ``late_found``."""
-        late, self.late = self.late, []
-        for item, raw in late:
-            try:
-                if isinstance(item, StoredLink):
-                    self._check_link(item)
-                else:
-                    self._check_node(item)
-            except InvalidData as err:
-                unwritten: dict[str, Any] = links if isinstance(item, StoredLink) else nodes
-                if unwritten.get(item.id, (None, None))[1] is raw:
-                    del unwritten[item.id]
-                else:
-                    self.late_found.add_invalid(
-                        err.located(file=raw.file, row=raw.row, sheet=raw.sheet),
-                        value=raw.data.get(err.field or ""),
-                    )
-                self._reject(raw, err)
-        for node, raw in self.required:
-            for rel in self.graph.onto.classes[node.types[0]].required_links:
-                if (node.id, rel) in self.started or any(
-                    x.type == rel and x.source == node.id for x in self.store.links_of(node.id)
-                ):
-                    continue
-                missing_link = InvalidData(
-                    f"a {node.types[0]} needs a {rel} link from it (e.g. {rel} an actor or a decision space)",
-                    field="links",
-                )
-                if nodes.get(node.id, (None, None))[1] is raw:
-                    del nodes[node.id]
-                else:
-                    self.late_found.add_invalid(
-                        missing_link.located(file=raw.file, row=raw.row, sheet=raw.sheet)
-                    )
-                self._reject(raw, missing_link)
-
-    def orphans(self) -> frozenset[str]:
-        """Nodes written from a row that had an error, which no written record uses."""
-        return frozenset(i for i, row in self.written.items() if row in self.bad_rows and i not in self.used)
-
-    # -- one part ----------------------------------------------------------------
-    def part(self, records: list[RawRecord], tick: Callable[[], None] | None) -> tuple[Nodes, Links, Cites]:
-        validator = self.graph.validator
-        nodes: Nodes = {}
-        links: Links = {}
-        cites: Cites = {}
-        for raw in records:
-            if tick is not None:
-                tick()
-            if (raw.file, raw.sheet, raw.row) in self.skip_rows:
-                continue
-            try:
-                if raw.section == "links":
-                    link = validator.link(raw)
-                    if self.grants or self._first(link, raw):  # a grant file's reader checked its ids
-                        links[link.id] = (link, raw)
-                elif raw.section == "citations":
-                    node_id, sources = validator.citation(raw)
-                    if node_id not in self.skip_nodes:
-                        cites[node_id] = (sources, raw)
-                else:
-                    node = validator.node(raw)
-                    if node.id not in self.skip_nodes and self._first(node, raw):
-                        nodes[node.id] = (node, raw)
-                        self.known[node.id] = StoredNode(node.id, node.types, node.labels, "")  # its kind
-            except InvalidData as err:
-                self._reject(raw, err)
-        self._look_up(nodes, links, cites)
-        for node_id, (sources, raw) in list(cites.items()):
-            try:
-                self._check_cite(node_id, sources)
-            except InvalidData as err:
-                self._reject(raw, err)
-                del cites[node_id]
-        for node_id, (node, raw) in list(nodes.items()):
-            try:
-                self._check_node(node, raw)
-            except InvalidData as err:
-                self._reject(raw, err)
-                del nodes[node_id]
-                self.known.pop(node_id, None)
-        for link_id, (link, raw) in list(links.items()):
-            try:
-                self._check_link(link, raw)
-            except InvalidData as err:
-                self._reject(raw, err)
-                del links[link_id]
-        for link, _ in links.values():
-            self.used.update((link.source, link.target, *link.props.get("sources", [])))
-            self.started.add((link.source, link.type))
-        for node, raw in nodes.values():
-            self.used.update(node.props.get("sources", []))
-            if self.graph.onto.classes[node.types[0]].required_links:
-                self.required.append((node, raw))
-        for sources, _ in cites.values():
-            self.used.update(sources)
-        return nodes, links, cites
-
-    def _first(self, item: StoredNode | StoredLink, raw: RawRecord) -> bool:
-        """False for a repeat of a record already seen with the same data; a repeat with
-        different data is an error."""
-        digest = hash(repr(item))
-        seen = self.seen.get(item.id)
-        if seen is None:
-            self.seen[item.id] = (raw.row, digest)
-            return True
-        if seen[1] != digest:
-            raise InvalidData(
-                f"duplicate id '{item.id}' with different data (first at row {seen[0]})", field="id"
-            )
-        return False
-
-    def _reject(self, raw: RawRecord, err: InvalidData) -> None:
-        self.problems.add_invalid(
-            err.located(file=raw.file, row=raw.row, sheet=raw.sheet), value=raw.data.get(err.field or "")
-        )
-        self.bad_rows.add((raw.file, raw.sheet, raw.row))
-
-    def _look_up(self, nodes: Nodes, links: Links, cites: Cites) -> None:
-        """Learn the kinds of the nodes this part refers to, from the ontology and the store."""
-        wanted: set[str] = set(cites)
-        for sources, _ in cites.values():
-            wanted.update(sources)
-        for node, _ in nodes.values():
-            wanted.update(node.props.get("sources", []))
-            if "broader" in node.props:
-                wanted.add(node.props["broader"])
-        for link, _ in links.values():
-            wanted.update(
-                (link.source, link.target, *link.props.get("sources", []), *link.props.get("issues", []))
-            )
-        wanted.difference_update(self.known)
-        if not wanted:
-            return
-        found: dict[str, StoredNode] = ontology_issue_nodes(self.graph.validator, wanted)
-        found.update(self.store.kinds(i for i in wanted if i not in found))
-        for ref in wanted:
-            self.known[ref] = found.get(ref)
-
-    def _find(
-        self, ref: str, item: StoredNode | StoredLink | None, raw: RawRecord | None
-    ) -> StoredNode | None:
-        """The node ``ref`` names; when the file has not shown it (yet), the check is left
-        for :meth:`finish` (None), or fails there."""
-        node = self.known.get(ref)
-        if node is None and ref not in self.known:
-            node = self.known[ref] = self.store.find(ref)
-        if node is None and raw is not None:
-            assert item is not None
-            self.late.append((item, raw))
-        elif node is None:
-            raise InvalidData(f"no node '{ref}'{self.store.suggest(ref, [])}")
-        return node
-
-    def _need(
-        self, ref: str, label: str | tuple[str, ...], attr: str, item: Any, raw: RawRecord | None
-    ) -> bool:
-        if ref in self.graph.onto.issues and label == "Issue":
-            return True
-        try:
-            node = self._find(ref, item, raw)
-        except InvalidData as err:
-            raise InvalidData(err.reason, field=attr) from None
-        if node is None:
-            return False
-        labels = (label,) if isinstance(label, str) else label
-        if not set(labels) & set(node.labels):
-            raise InvalidData(f"'{ref}' is a {node.types[0]}, not a {' or '.join(labels)}", field=attr)
-        return True
-
-    def _check_node(self, node: StoredNode, raw: RawRecord | None = None) -> None:
-        source_labels = self.graph.onto.attributes["sources"].ref_classes  # a Source, or an Event heard at
-        for src in node.props.get("sources", []):
-            if not self._need(src, source_labels, "sources", node, raw):
-                return
-        if "broader" in node.props and not self._need(node.props["broader"], "Issue", "broader", node, raw):
-            return
-        if raw is None:
-            return  # identifiers were checked the first time
-        for ident in node.props.get("identifiers", []):
-            holder = self.claimed.get(ident) or self.store.owner_of(ident)
-            if holder is not None and holder != node.id:
-                raise InvalidData(f"identifier {ident} already belongs to {holder}", field="identifiers")
-            self.claimed[ident] = node.id
-
-    def _check_cite(self, node_id: str, sources: list[str]) -> None:
-        """A citation names a stored node (or one the file gave before) and cites sources."""
-        try:
-            self._find(node_id, None, None)
-        except InvalidData as err:
-            raise InvalidData(err.reason, field="id") from None
-        source_labels = self.graph.onto.attributes["sources"].ref_classes
-        for src in sources:
-            self._need(src, source_labels, "sources", None, None)
-
-    def _check_link(self, link: StoredLink, raw: RawRecord | None = None) -> None:
-        ends = []
-        for end, attr in ((link.source, "from"), (link.target, "to")):
-            try:
-                found = self._find(end, link, raw)
-            except InvalidData as err:
-                raise InvalidData(err.reason, field=attr) from None
-            if found is None:
-                return
-            ends.append(found)
-        self.graph.validator.check_ends(link, ends[0], ends[1])
-        source_labels = self.graph.onto.attributes["sources"].ref_classes
-        for src in link.props.get("sources", []):
-            if not self._need(src, source_labels, "sources", link, raw):
-                return
-        for issue in link.props.get("issues", []):
-            if not self._need(issue, "Issue", "issues", link, raw):
-                return
+    valid = 0
+    try:
+        records = read_records(path, store=_lookup(screen.graph), problems=screen.problems)
+        first = next(records, None)
+        if first is None:
+            return 0
+        screen.grants = first.section == "sources" and first.data.get("kind") == "grant_360"
+        size = PART_SIZE if screen.grants else None
+        # The records are not counted ahead (the file is a stream): about one per 100 bytes.
+        estimate = path.stat().st_size // 100 if str(path) != "-" else 0
+        context = progress(f"loading {path.name}", estimate) if progress else nullcontext(None)
+        with context as tick:
+            parts = chunked(itertools.chain([first], records), size or sys.maxsize)
+            part = next(parts, None)
+            while part is not None:
+                following = next(parts, None)  # the last part is checked whole before it is written
+                nodes, links, cites = screen.part(part, tick)
+                if following is None:
+                    screen.finish(nodes, links)
+                if default_sources:
+                    _cite_by_default(screen.graph, nodes, links, default_sources, path)
+                valid += len(nodes) + len(links) + len(cites)
+                try:
+                    writer.write(nodes, links, cites)
+                except InvalidData as err:  # a check of the write itself (the sources policy, the store)
+                    screen.late_found.add_invalid(err, file=str(path))
+                    screen.problems.add_invalid(err, file=str(path))
+                    return valid
+                screen.wrote(nodes, cites)
+                part = following
+    except InvalidData as err:
+        screen.problems.add_invalid(err, file=str(path))
+    return valid
 
 
 def load_file(
@@ -416,12 +168,12 @@ def _load(
     carried = Problems()  # problems of rows left out on a retry
     for _ in range(_MAX_RETRIES):
         found = Problems()
-        screen = _Screen(
-            graph, found, skip_rows=skip_rows, skip_nodes=skip_nodes, default_sources=default_sources
-        )
+        screen = Screen(graph, found, skip_rows=skip_rows, skip_nodes=skip_nodes)
         writer = PartWriter(graph, f"load {path.name}", dry_run=dry_run)
         try:
-            valid = screen.run(path, writer, progress=progress)
+            valid = _screen_and_write(
+                screen, path, writer, progress=progress, default_sources=default_sources
+            )
             every = Problems()
             every.extend(carried)
             every.extend(found)
