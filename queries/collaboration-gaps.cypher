@@ -31,6 +31,7 @@ CALL {
     AND ($issues IS NULL OR EXISTS {
       MATCH (a:Actor)-[ar]->(ai:Issue) WHERE type(ar) IN $issue_types AND ai.id IN $issues AND {{valid(ar)}}
     })
+  WITH DISTINCT a, res
   RETURN 'unmet-need' AS gap, a.id AS a, res.id AS b, null AS issue
 }
 RETURN gap, a, b, issue

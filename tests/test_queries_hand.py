@@ -210,3 +210,22 @@ def test_reach_is_pagerank_towards_power_holders(hand: Graph) -> None:
     table = {r["id"]: r for r in rows(hand, "power-ranking")}
     for actor in (A, B, G, D, E, Z):
         assert math.isclose(table[actor]["reach"], rank[actor], rel_tol=1e-9, abs_tol=1e-9), actor
+
+
+def test_an_unmet_need_said_by_two_links_is_one_gap() -> None:
+    """Parallel NEEDS links of one actor and resource (two sources saying it) are one gap,
+    with or without a date; the key (gap, a, b, issue) identifies each row."""
+    from psp_graph.analysis import QUERIES
+    from tests.generate import generate_graph, load_generated
+
+    nodes, links = generate_graph(5, 8, seed=1)
+    needs = {(link.source, link.target) for link in links if link.type == "NEEDS"}
+    assert len(needs) < len([link for link in links if link.type == "NEEDS"])  # parallel links present
+    with Graph.open("sqlite://:memory:") as graph:
+        load_generated(graph.backend, nodes, links)
+        for params in ({}, {"as_of": "2020-06-01"}):
+            rows = run_query(graph, "collaboration-gaps", params).rows
+            keys = [tuple(r[k] for k in QUERIES["collaboration-gaps"].keys) for r in rows]
+            assert len(keys) == len(set(keys))
+        unmet = [r for r in rows if r["gap"] == "unmet-need"]  # on that date nobody controls it
+        assert [(r["a"], r["b"]) for r in unmet] == [("group:gen-1-1", "res:gen-1-0")]

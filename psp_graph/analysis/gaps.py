@@ -75,10 +75,12 @@ def collaboration_gaps(data: AnalysisData, issues: list[str] | None, params: Par
 
     controlled = {row[3] for row in data.rows(data.onto.relations_with_role("resources"))}
     working = {a for group in on_issue.values() for a in group}
+    unmet: dict[tuple[str, str], None] = {}  # one gap per actor and resource, however many links say it
     for _, _, actor, resource in data.rows(data.onto.relations_with_role("needs")):
         if resource in controlled or (issues is not None and actor not in working):
             continue
-        rows.append({"gap": "unmet-need", "a": actor, "b": resource, "issue": None})
+        unmet[(actor, resource)] = None
+    rows += [{"gap": "unmet-need", "a": actor, "b": resource, "issue": None} for actor, resource in unmet]
     return rows
 
 
