@@ -38,8 +38,14 @@ class Result:
     unchanged: int = 0
     deleted: int = 0
     ids: list[str] = field(default_factory=list)
+    same_as: str | None = None  # a reload answered from the file's fingerprint (psp_graph/io/reload.py)
 
     def summary(self) -> str:
+        if self.same_as is not None:
+            return (
+                f"nothing changed: the store has not changed since this file was loaded "
+                f"({self.unchanged} records)"
+            )
         if self.changeset is None:
             return f"nothing changed ({self.unchanged} records already up to date)"
         return (

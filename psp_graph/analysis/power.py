@@ -82,11 +82,9 @@ def power_raw(data: AnalysisData, issues: list[str] | None, params: Params) -> l
     authority = onto.relations_with_role("authority", power_flow="source")
     money, resources = onto.relations_with_role("money"), onto.relations_with_role("resources")
     counts: dict[str, dict[str, int]] = {a: {"money": 0, "resources": 0, "authority": 0} for a in actors}
-    for _, _, source, _, link_currency, amount in data.rows(
-        money, ("currency", "amount_minor"), issues, ids=False
-    ):
-        if source in counts and link_currency == currency and amount is not None:
-            counts[source]["money"] += int(amount)
+    for source, total in data.money_by_source(money, currency, issues).items():
+        if source in counts:
+            counts[source]["money"] = total
     for _, _, source, _ in data.rows(resources - money, ids=False):
         if source in counts:
             counts[source]["resources"] += 1

@@ -17,7 +17,7 @@ import sqlite3
 
 __all__ = ["KEEP_AT_MOST", "derived", "forget_derived", "keep", "version"]
 
-KEEP_AT_MOST = 4  # e.g. the whole graph and a few dates: about 20 MB each at a million links
+KEEP_AT_MOST = 8  # e.g. link columns and money totals for a few dates (20 MB a table at 1M links)
 _TABLE = (
     "CREATE TABLE IF NOT EXISTS derived (key TEXT PRIMARY KEY, version TEXT NOT NULL, data BLOB NOT NULL)"
 )

@@ -135,8 +135,24 @@ def load_file(
     one transaction (see psp_graph.graph_parts), so memory does not grow with its grants.
     """
     path = Path(path)
-    with _fewer_collections():
-        return _load(graph, path, problems, skip_invalid, dry_run, progress, default_sources)
+    mark = None
+    if not dry_run and path.is_file():  # the same file into a store unchanged since: nothing to do
+        from psp_graph.io.reload import LoadMark
+
+        options = {"skip_invalid": skip_invalid, "default_sources": list(default_sources)}
+        mark = LoadMark.of(graph, path, options)
+        known = mark.already_loaded(graph)
+        if known is not None:
+            return known
+    seen = Problems()
+    try:
+        with _fewer_collections():
+            result = _load(graph, path, seen, skip_invalid, dry_run, progress, default_sources)
+    finally:
+        _report(problems, seen)
+    if mark is not None and not seen:  # a file with warnings is checked again, to show them again
+        mark.remember(graph, result)
+    return result
 
 
 @contextmanager
