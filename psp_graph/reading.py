@@ -16,7 +16,6 @@ so none of them can forget the rule.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +32,7 @@ from psp_graph.backends.base import (
 from psp_graph.exc import NodeNotFound
 from psp_graph.ontology import Ontology, did_you_mean
 from psp_graph.privacy import brief_name, display_name, redact_link, redact_node, shown_by_name
+from psp_graph.reading_columns import decoded_rows, link_columns_of
 from psp_graph.records import Change, ChangeSet, Stats, StoredLink, StoredNode
 
 if TYPE_CHECKING:
@@ -267,36 +267,10 @@ class Reader:
             )
             lists = [4 + i for i, a in enumerate(attributes) if self._is_list(a)]
             if lists:
-                rows = self._decoded_rows(rows, lists)
+                rows = decoded_rows(rows, lists)
             return rows
-        wanted = None if issues is None else set(issues)
-        ends = None if touching is None else set(touching)
-        found = []
-        for rel_type in sorted(set(types)):
-            for link in self._backend.iter_links(rel_type):
-                if ends is not None and link.source not in ends and link.target not in ends:
-                    continue
-                props = link.props
-                if as_of is not None:
-                    start, end = props.get("valid_from"), props.get("valid_to")
-                    if (start is not None and start > as_of) or (end is not None and end < as_of):
-                        continue
-                if (
-                    wanted is not None
-                    and link.target not in wanted
-                    and not wanted & set(props.get("issues", []))
-                ):
-                    continue
-                found.append(
-                    (
-                        link.id if ids else None,
-                        link.type,
-                        link.source,
-                        link.target,
-                        *(props.get(a) for a in attributes),
-                    )
-                )
-        return found
+        links = (link for rel_type in sorted(set(types)) for link in self._backend.iter_links(rel_type))
+        return link_columns_of(links, attributes, as_of=as_of, issues=issues, ids=ids, touching=touching)
 
     def node_columns(self, label: str, attributes: Sequence[str] = ()) -> list[tuple[Any, ...]]:
         """``(id, *attribute values)`` of the nodes with this label, for analyses (as
@@ -305,7 +279,7 @@ class Reader:
         if isinstance(self._backend, ColumnStore):
             rows = self._backend.node_columns(label, attributes)
             lists = [1 + i for i, a in enumerate(attributes) if self._is_list(a)]
-            return self._decoded_rows(rows, lists) if lists else rows
+            return decoded_rows(rows, lists) if lists else rows
         return [(n.id, *(n.props.get(a) for a in attributes)) for n in self._backend.iter_nodes(label)]
 
     def _check_attributes(self, attributes: Sequence[str]) -> None:
@@ -316,25 +290,6 @@ class Reader:
     def _is_list(self, attribute: str) -> bool:
         spec = self.onto.attributes.get(attribute)
         return attribute == "issues" or (spec is not None and spec.multiple)
-
-    @staticmethod
-    def _decoded_rows(rows: list[tuple[Any, ...]], positions: list[int]) -> list[tuple[Any, ...]]:
-        """The rows with the lists at these positions decoded from JSON. Few distinct
-        lists recur over many rows (``["housing"]``): each text is decoded once, and
-        every row gets its own copy."""
-        decoded: dict[str, Any] = {}
-        found = []
-        for row in rows:
-            values = list(row)
-            for i in positions:
-                text = values[i]
-                if text is not None:
-                    value = decoded.get(text)
-                    if value is None:
-                        value = decoded[text] = json.loads(text)
-                    values[i] = value.copy() if isinstance(value, list | dict) else value
-            found.append(tuple(values))
-        return found
 
     # -- queries ---------------------------------------------------------------
     @property

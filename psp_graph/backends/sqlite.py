@@ -10,93 +10,45 @@ checkpoints the write-ahead log, VACUUMs and truncates the log.
 ``read_only=True`` opens an existing file with a read-only connection: no schema
 writes, no write lock, so reads never wait behind a long load (WAL readers do not
 block), and a missing file is an error instead of a new empty store.
+
+The schema and fixed SQL are in :mod:`psp_graph.backends.sqlite_schema`, the writes
+in :mod:`psp_graph.backends.sqlite_writes`, the column reads (``ColumnStore``) in
+:mod:`psp_graph.backends.sqlite_columns` and the derived data (``DerivedStore``) in
+:mod:`psp_graph.backends.sqlite_derived`; :class:`SQLiteBackend` gathers them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from psp_graph.backends import sqlite_derived
 from psp_graph.backends.base import LinkRow
-from psp_graph.exc import InvalidData, StoreUnavailable, cannot
+from psp_graph.backends.sqlite_columns import SQLiteColumns
+from psp_graph.backends.sqlite_schema import (
+    _COUNT_AROUND,
+    _LINKS_AROUND,
+    _SOURCES_AROUND,
+    SCHEMA_VERSION,
+)
+from psp_graph.backends.sqlite_schema import _SCHEMA as _SCHEMA  # benchmarks import it from here
+from psp_graph.backends.sqlite_writes import SQLiteWrites, _fts_rowid
+from psp_graph.backends.sqlite_writes import _snapshot_json as _snapshot_json  # tests import it from here
+from psp_graph.exc import StoreUnavailable, cannot
 from psp_graph.records import (
-    Batch,
-    BriefRow,
     Change,
     ChangeSet,
     Stats,
     StoredLink,
     StoredNode,
-    canonical_json,
     decode_snapshot,
-    encode_snapshot,
 )
 
 __all__ = ["SQLiteBackend", "sqlite_path"]
-
-SCHEMA_VERSION = "1"
-_ATTRIBUTE = re.compile(r"^[a-z_][a-z0-9_]*$")
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS nodes (
-    id TEXT PRIMARY KEY, types TEXT NOT NULL, labels TEXT NOT NULL,
-    name TEXT NOT NULL, props TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS node_labels (
-    label TEXT NOT NULL, node_id TEXT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
-    PRIMARY KEY (label, node_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS node_labels_node ON node_labels(node_id);
-CREATE TABLE IF NOT EXISTS identifiers (
-    identifier TEXT PRIMARY KEY,
-    node_id TEXT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE);
-CREATE INDEX IF NOT EXISTS identifiers_node ON identifiers(node_id);
-CREATE TABLE IF NOT EXISTS links (
-    id TEXT PRIMARY KEY, type TEXT NOT NULL,
-    source TEXT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
-    target TEXT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
-    props TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS links_source ON links(source);
-CREATE INDEX IF NOT EXISTS links_target ON links(target);
-CREATE INDEX IF NOT EXISTS links_type ON links(type);
--- Type first, then the ends: analyses read the ends of the links of some types from
--- this index alone, without the rows' attributes. links_type stays for reading whole
--- rows of a type: its entries are in row order, so the rows are read in order too.
-CREATE INDEX IF NOT EXISTS links_type_ends ON links(type, source, target);
-CREATE VIRTUAL TABLE IF NOT EXISTS names_fts USING fts5(
-    node_id UNINDEXED, name, description, tokenize = 'unicode61 remove_diacritics 2');
-CREATE TABLE IF NOT EXISTS changesets (
-    id TEXT PRIMARY KEY, at TEXT NOT NULL, by TEXT NOT NULL, action TEXT NOT NULL,
-    summary TEXT NOT NULL, undoes TEXT);
-CREATE TABLE IF NOT EXISTS changes (
-    changeset_id TEXT NOT NULL REFERENCES changesets(id), seq INTEGER NOT NULL,
-    op TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL,
-    before TEXT, after TEXT, PRIMARY KEY (changeset_id, seq));
-CREATE INDEX IF NOT EXISTS changes_entity ON changes(entity_id);
-"""
-
-
-# A node's links: UNION ALL with the self-links left out of the second half (a plain
-# UNION would compare whole rows, attributes and all, to drop duplicates).
-_LINKS_AROUND = (
-    "SELECT id, type, source, target, props FROM links WHERE source = ? UNION ALL "
-    "SELECT id, type, source, target, props FROM links WHERE target = ? AND source != ? ORDER BY id"
-)
-_COUNT_AROUND = (
-    "SELECT count(*) FROM (SELECT 1 FROM links WHERE source = ? UNION ALL "
-    "SELECT 1 FROM links WHERE target = ? AND source != ?)"
-)
-_SOURCES_AROUND = (
-    "SELECT DISTINCT json_type(props, '$.sources'), json_extract(props, '$.sources') FROM ("
-    "SELECT props FROM links WHERE source = ? UNION ALL "
-    "SELECT props FROM links WHERE target = ? AND source != ?)"
-)
-_INSERT_CHANGESET = "INSERT INTO changesets(id, at, by, action, summary, undoes) VALUES (?, ?, ?, ?, ?, ?)"
-_INSERT_PART_CHANGESET = _INSERT_CHANGESET + " ON CONFLICT(id) DO NOTHING"
 
 
 def sqlite_path(url: str) -> str | None:
@@ -104,31 +56,6 @@ def sqlite_path(url: str) -> str | None:
     if url.startswith("sqlite:"):
         return _path_from_url(url)
     return None if "://" in url else url
-
-
-def _fts_rowid(node_id: str) -> int:
-    """A node's rowid in the name index: 63 bits of SHA-256 of its id (stable, no look-up)."""
-    return int.from_bytes(hashlib.sha256(node_id.encode()).digest()[:8], "big") >> 1
-
-
-def _props_json(item: StoredNode | StoredLink, encoded: dict[int, str]) -> str:
-    text = encoded[id(item.props)] = canonical_json(item.props)
-    return text
-
-
-def _snapshot_json(snapshot: dict[str, Any] | None, encoded: dict[int, str]) -> str | None:
-    """A history snapshot as stored (the text of encode_snapshot), encoding a created or
-    updated record's attributes once: its snapshot holds the same dict the record row was
-    written from (the batch keeps both alive, so the id() cannot be reused meanwhile)."""
-    if snapshot is None:
-        return None
-    props = encoded.get(id(snapshot.get("props")))
-    if props is None:
-        return encode_snapshot(snapshot)
-    # Two encodings around "props" (keys sorted), not one per key: a load writes a snapshot per record.
-    head = canonical_json({k: v for k, v in snapshot.items() if k < "props"})[1:-1]
-    tail = canonical_json({k: v for k, v in snapshot.items() if k > "props"})[1:-1]
-    return "{" + ",".join(p for p in (head, f'"props":{props}', tail) if p) + "}"
 
 
 def _path_from_url(url: str) -> str:
@@ -142,7 +69,7 @@ def _path_from_url(url: str) -> str:
     return rest
 
 
-class SQLiteBackend:
+class SQLiteBackend(SQLiteWrites, SQLiteColumns):
     """Stores the graph in SQLite (stdlib sqlite3)."""
 
     def __init__(self, url: str, *, read_only: bool = False) -> None:
@@ -274,150 +201,6 @@ class SQLiteBackend:
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_rowid', 'sha256')")
         self.conn.execute("COMMIT")
 
-    # -- writes ----------------------------------------------------------------
-    def apply(self, batch: Batch) -> None:
-        cur = self.conn.cursor()
-        try:
-            cur.execute("BEGIN IMMEDIATE")
-            self._write(cur, batch)
-            cur.execute("COMMIT")
-        except sqlite3.IntegrityError as err:
-            cur.execute("ROLLBACK")
-            raise InvalidData(self._explain(err, batch)) from err
-        except sqlite3.DatabaseError as err:
-            if self.conn.in_transaction:
-                cur.execute("ROLLBACK")
-            raise cannot("write to", self.url, err) from err
-        except BaseException:
-            if self.conn.in_transaction:
-                cur.execute("ROLLBACK")
-            raise
-
-    # -- one transaction over several batches (see PartsStore) --------------------
-    def begin(self) -> None:
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            # A part may hold links to nodes a later part writes: check references at commit.
-            self.conn.execute("PRAGMA defer_foreign_keys = ON")
-        except sqlite3.DatabaseError as err:
-            raise cannot("write to", self.url, err) from err
-
-    def apply_part(self, batch: Batch) -> None:
-        """Write a batch inside the transaction :meth:`begin` opened; a batch of a change set
-        already written adds to it (its changes continue the sequence)."""
-        try:
-            self._write(self.conn.cursor(), batch, part=True)
-        except sqlite3.IntegrityError as err:
-            self.rollback()
-            raise InvalidData(self._explain(err, batch)) from err
-        except sqlite3.DatabaseError as err:
-            self.rollback()
-            raise cannot("write to", self.url, err) from err
-
-    def commit(self) -> None:
-        try:
-            self.conn.execute("COMMIT")
-        except sqlite3.IntegrityError as err:  # a deferred reference check failed: still open
-            self.rollback()
-            raise InvalidData(self._explain(err, None)) from err
-        except sqlite3.DatabaseError as err:
-            self.rollback()
-            raise cannot("write to", self.url, err) from err
-
-    def rollback(self) -> None:
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
-
-    def _write(self, cur: sqlite3.Cursor, batch: Batch, *, part: bool = False) -> None:
-        cur.executemany("DELETE FROM links WHERE id = ?", [(i,) for i in batch.delete_links])
-        if batch.delete_nodes:
-            ids = [(i,) for i in batch.delete_nodes]
-            cur.executemany(
-                "DELETE FROM names_fts WHERE rowid = ?", [(_fts_rowid(i),) for i in batch.delete_nodes]
-            )
-            cur.executemany("DELETE FROM nodes WHERE id = ?", ids)
-        encoded: dict[int, str] = {}  # id() of an attributes dict -> its JSON (see _snapshot_json)
-        cited = [n for n in batch.upsert_nodes if n.id in batch.sources_only]
-        # Only their sources changed: the row's attributes, not its labels, identifiers or search text.
-        cur.executemany(
-            "UPDATE nodes SET props = ? WHERE id = ?", [(canonical_json(n.props), n.id) for n in cited]
-        )
-        rest = (
-            [n for n in batch.upsert_nodes if n.id not in batch.sources_only] if cited else batch.upsert_nodes
-        )
-        self._upsert_nodes(cur, rest, encoded)
-        self._upsert_links(cur, batch.upsert_links, encoded)
-        if batch.delete_nodes:
-            # FTS5 keeps deleted tokens in older index segments until they merge: merge now, so
-            # nothing of a removed node stays searchable or readable in the index.
-            cur.execute("INSERT INTO names_fts(names_fts) VALUES ('optimize')")
-        cs = batch.changeset
-        cur.execute(  # a change set written in parts is inserted with its first part
-            _INSERT_PART_CHANGESET if part else _INSERT_CHANGESET,
-            (cs.id, cs.at, cs.by, cs.action, cs.summary, cs.undoes),
-        )
-        cur.executemany(
-            "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    c.changeset_id,
-                    c.seq,
-                    c.op,
-                    c.entity,
-                    c.entity_id,
-                    encode_snapshot(c.before),
-                    _snapshot_json(c.after, encoded),
-                )
-                for c in batch.changes
-            ],
-        )
-
-    def _explain(self, err: sqlite3.IntegrityError, batch: Batch | None) -> str:
-        text = str(err)
-        if "identifiers.identifier" in text:
-            return "an identifier is already used by another actor"
-        if "FOREIGN KEY" in text:
-            return "a link refers to a node that does not exist"
-        return f"the store refused the change ({text})"
-
-    def _upsert_nodes(self, cur: sqlite3.Cursor, nodes: list[StoredNode], encoded: dict[int, str]) -> None:
-        if not nodes:
-            return
-        ids = [(n.id,) for n in nodes]
-        cur.executemany(
-            "INSERT INTO nodes(id, types, labels, name, props) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET types = excluded.types, labels = excluded.labels, "
-            "name = excluded.name, props = excluded.props",
-            [
-                (n.id, json.dumps(list(n.types)), json.dumps(list(n.labels)), n.name, _props_json(n, encoded))
-                for n in nodes
-            ],
-        )
-        cur.executemany("DELETE FROM node_labels WHERE node_id = ?", ids)
-        cur.executemany(
-            "INSERT INTO node_labels(label, node_id) VALUES (?, ?)",
-            [(label, n.id) for n in nodes for label in n.labels],
-        )
-        cur.executemany("DELETE FROM identifiers WHERE node_id = ?", ids)
-        cur.executemany(
-            "INSERT INTO identifiers(identifier, node_id) VALUES (?, ?)",
-            [(ident, n.id) for n in nodes for ident in n.props.get("identifiers", [])],
-        )
-        # By rowid: node_id is an UNINDEXED column, and deleting by it scans the whole index.
-        cur.executemany("DELETE FROM names_fts WHERE rowid = ?", [(_fts_rowid(n.id),) for n in nodes])
-        cur.executemany(
-            "INSERT INTO names_fts(rowid, node_id, name, description) VALUES (?, ?, ?, ?)",
-            [(_fts_rowid(n.id), n.id, n.name, n.search_text()) for n in nodes],
-        )
-
-    def _upsert_links(self, cur: sqlite3.Cursor, links: list[StoredLink], encoded: dict[int, str]) -> None:
-        cur.executemany(
-            "INSERT INTO links(id, type, source, target, props) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET type = excluded.type, source = excluded.source, "
-            "target = excluded.target, props = excluded.props",
-            [(x.id, x.type, x.source, x.target, _props_json(x, encoded)) for x in links],
-        )
-
     # -- reads -----------------------------------------------------------------
     @staticmethod
     def _node(row: tuple[Any, ...]) -> StoredNode:
@@ -521,98 +304,6 @@ class SQLiteBackend:
         for analyses, which decode attributes only for the links they need."""
         rows = self.conn.execute("SELECT id, type, source, target, props FROM links")
         return map(LinkRow._make, rows)
-
-    @staticmethod
-    def _extracts(attributes: Sequence[str], column: str) -> tuple[str, list[str]]:
-        """``, json_extract(props, ?)…`` for the attributes, their paths as parameters."""
-        for name in attributes:
-            if not _ATTRIBUTE.match(name):
-                raise ValueError(f"not an attribute name: {name!r}")
-        return "".join(f", json_extract({column}, ?)" for _ in attributes), [f"$.{a}" for a in attributes]
-
-    def link_columns(
-        self,
-        types: Collection[str],
-        attributes: Sequence[str] = (),
-        *,
-        as_of: str | None = None,
-        issues: Collection[str] | None = None,
-        ids: bool = True,
-        touching: Collection[str] | None = None,
-    ) -> list[tuple[Any, ...]]:
-        """Links as columns, filtered in SQL (see :class:`psp_graph.backends.base.ColumnStore`)."""
-        types = sorted(types)
-        if not types:
-            return []
-        extracts, args = self._extracts(attributes, "props")
-        # Only placeholders and fixed text are formatted in; every value is a parameter.
-        marks = ",".join("?" * len(types))
-        first = "id" if ids else "NULL"
-        scan, use = "", ""
-        if touching is None and (bool(attributes) or as_of is not None or issues is not None or ids):
-            # The rows themselves are needed (the ends alone come from links_type_ends). For
-            # most of the table one scan reads them faster than a lookup per row; else through
-            # links_type, whose entries are in row order (links_type_ends would visit the rows
-            # in the order of their ends, all over the file).
-            count = f"SELECT count(*) FROM links WHERE type IN ({marks})"  # noqa: S608
-            wanted = self.conn.execute(count, types).fetchone()[0]
-            if wanted * 3 > self.conn.execute("SELECT count(*) FROM links").fetchone()[0]:
-                scan = "+"
-            else:
-                use = " INDEXED BY links_type"
-        sql = f"SELECT {first}, type, source, target{extracts} FROM links{use} WHERE {scan}type IN ({marks})"  # noqa: S608
-        args += types
-        if as_of is not None:
-            sql += (
-                " AND coalesce(json_extract(props, '$.valid_from') <= ?, 1)"
-                " AND coalesce(json_extract(props, '$.valid_to') >= ?, 1)"
-            )
-            args += [as_of, as_of]
-        if issues is not None:
-            marks = ",".join("?" * len(issues))
-            sql += (
-                f" AND (target IN ({marks}) OR EXISTS (SELECT 1 FROM json_each(props, '$.issues')"  # noqa: S608
-                f" WHERE value IN ({marks})))"
-            )
-            args += [*issues, *issues]
-        if touching is not None:
-            # Through the index on each end; the second half leaves out the links the first
-            # already gave. The ids go in as one JSON parameter (no limit on their number).
-            ends = json.dumps(sorted(set(touching)))
-            among = "IN (SELECT value FROM json_each(?))"
-            sql = f"{sql} AND source {among} UNION ALL {sql} AND target {among} AND source NOT {among}"
-            args = [*args, ends, *args, ends, ends]
-        return self.conn.execute(sql, args).fetchall()
-
-    def node_columns(self, label: str, attributes: Sequence[str] = ()) -> list[tuple[Any, ...]]:
-        """Nodes with the label as columns (see :class:`psp_graph.backends.base.ColumnStore`)."""
-        if not attributes:
-            return self.conn.execute("SELECT node_id FROM node_labels WHERE label = ?", (label,)).fetchall()
-        extracts, args = self._extracts(attributes, "n.props")
-        return self.conn.execute(
-            f"SELECT n.id{extracts} FROM node_labels l JOIN nodes n ON n.id = l.node_id WHERE l.label = ?",  # noqa: S608
-            [*args, label],
-        ).fetchall()
-
-    def node_briefs(self, node_ids: Iterable[str]) -> dict[str, StoredNode]:
-        """Nodes with only privacy, consent and pseudonym (see ColumnStore)."""
-        return {row.id: row.as_node() for row in self.brief_rows(node_ids)}
-
-    def brief_rows(self, node_ids: Iterable[str]) -> Iterator[BriefRow]:
-        """The brief columns of the nodes among these ids (see ColumnStore)."""
-        select = (
-            "SELECT id, types, labels, name, json_extract(props, '$.privacy'),"
-            " json_extract(props, '$.consent'), json_extract(props, '$.pseudonym') FROM nodes"
-        )
-        lists: dict[str, tuple[str, ...]] = {}  # few distinct type and label lists: decode each once
-        for node_id, types, labels, name, privacy, consent, pseudonym in self._rows_by_id(select, node_ids):
-            kinds = lists.get(types)
-            if kinds is None:
-                kinds = lists[types] = tuple(json.loads(types))
-            marks = lists.get(labels)
-            if marks is None:
-                marks = lists[labels] = tuple(json.loads(labels))
-            yield BriefRow(node_id, kinds, marks, name, privacy, consent, pseudonym)
 
     def node_for_identifier(self, identifier: str) -> str | None:
         row = self.conn.execute(
