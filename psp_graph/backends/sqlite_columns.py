@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from psp_graph.backends.sqlite_schema import BRIEF_COLUMNS
 from psp_graph.records import BriefRow, StoredNode
 
 __all__ = ["SQLiteColumns"]
@@ -106,10 +107,10 @@ class SQLiteColumns:
 
     def brief_rows(self, node_ids: Iterable[str]) -> Iterator[BriefRow]:
         """The brief columns of the nodes among these ids (see ColumnStore)."""
-        select = (
-            "SELECT id, types, labels, name, json_extract(props, '$.privacy'),"
-            " json_extract(props, '$.consent'), json_extract(props, '$.pseudonym') FROM nodes"
-        )
+        # From the nodes_brief index alone where the store has it (a store made by an older
+        # version and opened read-only may not: then from the rows).
+        found = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'nodes_brief'").fetchone()
+        select = f"SELECT {BRIEF_COLUMNS} FROM nodes{' INDEXED BY nodes_brief' if found else ''}"  # noqa: S608
         lists: dict[str, tuple[str, ...]] = {}  # few distinct type and label lists: decode each once
         for node_id, types, labels, name, privacy, consent, pseudonym in self._rows_by_id(select, node_ids):
             kinds = lists.get(types)

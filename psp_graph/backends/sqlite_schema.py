@@ -7,6 +7,7 @@ Used by :mod:`psp_graph.backends.sqlite` and :mod:`psp_graph.backends.sqlite_wri
 from __future__ import annotations
 
 __all__ = [
+    "BRIEF_COLUMNS",
     "SCHEMA_VERSION",
     "_COUNT_AROUND",
     "_INSERT_CHANGESET",
@@ -42,6 +43,11 @@ CREATE INDEX IF NOT EXISTS links_type ON links(type);
 -- this index alone, without the rows' attributes. links_type stays for reading whole
 -- rows of a type: its entries are in row order, so the rows are read in order too.
 CREATE INDEX IF NOT EXISTS links_type_ends ON links(type, source, target);
+-- What says how a node may be shown (BRIEF_COLUMNS, the same text): names of 100,000
+-- nodes are read from this index alone, without parsing each node's attributes.
+CREATE INDEX IF NOT EXISTS nodes_brief ON nodes(
+    id, types, labels, name, json_extract(props, '$.privacy'), json_extract(props, '$.consent'),
+    json_extract(props, '$.pseudonym'));
 CREATE VIRTUAL TABLE IF NOT EXISTS names_fts USING fts5(
     node_id UNINDEXED, name, description, tokenize = 'unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS changesets (
@@ -72,3 +78,10 @@ _SOURCES_AROUND = (
 )
 _INSERT_CHANGESET = "INSERT INTO changesets(id, at, by, action, summary, undoes) VALUES (?, ?, ?, ?, ?, ?)"
 _INSERT_PART_CHANGESET = _INSERT_CHANGESET + " ON CONFLICT(id) DO NOTHING"
+
+# The brief columns exactly as nodes_brief indexes them (an index on expressions is read
+# only for the same expressions).
+BRIEF_COLUMNS = (
+    "id, types, labels, name, json_extract(props, '$.privacy'), json_extract(props, '$.consent'),"
+    " json_extract(props, '$.pseudonym')"
+)

@@ -4,6 +4,8 @@ reader does."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from psp_graph.backends import Backend
@@ -132,3 +134,23 @@ def test_link_columns_touching_give_each_link_with_an_end_among_the_nodes_once(f
     assert ids == ["l1", "l2"]
     assert columns(filled, {"FUNDS"}, touching=[]) == []
     assert columns(filled, {"FUNDS"}, touching=["no:such-node"]) == []
+
+
+def test_brief_rows_are_the_same_from_the_brief_index_or_from_the_rows(tmp_path: Path) -> None:
+    """The embedded store reads names from its nodes_brief index; a store made before the
+    index (opened read-only, so it cannot be added) reads the same rows from the nodes."""
+    store = SQLiteBackend(f"sqlite:///{tmp_path / 'b.db'}")
+    person = StoredNode(
+        "person:k7q2m9xa3b", ("Person",), ("Actor", "Person"), "Amina Yusuf", {"privacy": "private"}
+    )
+    write(store, nodes=[org("a"), org("b", consent=True), person])
+    ids = ["org:a", "org:b", person.id, "org:missing"]
+    plan = store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM nodes INDEXED BY nodes_brief WHERE id = 'x'"
+    ).fetchall()
+    assert "nodes_brief" in str(plan)
+    indexed = sorted(store.brief_rows(ids))
+    store.conn.execute("DROP INDEX nodes_brief")
+    assert sorted(store.brief_rows(ids)) == indexed
+    assert [row.id for row in indexed] == ["org:a", "org:b", person.id]
+    assert indexed[1].consent == 1 and indexed[2].privacy == "private"
