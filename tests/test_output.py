@@ -119,3 +119,28 @@ def test_a_long_name_column_folds_before_a_one_word_header_breaks() -> None:
     assert all(len(line) <= 80 for line in lines)
     assert "experience" in lines[1]  # whole, on the header's first line
     assert "Fernhill Estate Residents' Association of the Metro" not in text  # the names folded
+
+
+def test_when_something_must_break_ids_break_before_numbers() -> None:
+    """power-ranking of a 100,000-actor store at 80 columns: nine columns cannot all keep
+    their words whole; a number over two lines would read as two numbers, so ids fold first."""
+    rows = [
+        {
+            "rank": k,
+            "id": f"org:gen-100000-{k}",
+            "name": f"Actor {k}",
+            "score": "0.7571",
+            "money_granted_minor": 51802217300 // k,
+            "resources": 2,
+            "seats_authority": 6,
+            "reach": "0.1992",
+            "brokerage": "0.6858",
+        }
+        for k in (1, 2, 3)
+    ]
+    text = table(rows, list(rows[0]), "power-ranking", width=80)
+    assert all(len(line) <= 80 for line in text.splitlines())
+    for row in rows:
+        assert str(row["money_granted_minor"]) in text  # each number on one line
+    assert "0.7571" in text and "0.6858" in text
+    assert "org:gen-100000-1 " not in text  # the id column folded instead

@@ -188,9 +188,14 @@ def table(
     ]
     room = (width or terminal_width()) - 3 * len(columns) - 1
     # First only headers fold, after their underscores ("experience" stays whole); then the
-    # widest columns shrink, keeping words whole; only then do words break.
+    # widest columns shrink, keeping words whole; then words break, but numbers only last:
+    # a number over two lines reads as two numbers.
     whole = [min(natural[i], max(content[i], least[i], _longest_part(c))) for i, c in enumerate(columns)]
-    widths = _fit(natural, whole, least, room)
+    numbers = [
+        content[i] if all(_NUMBER.fullmatch(r[i]) for r in cells if r[i]) else min(3, natural[i])
+        for i in range(len(columns))
+    ]
+    widths = _fit(natural, whole, least, numbers, room)
     lines = [title] if title else []
     lines.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓")
     lines += _cells_lines(list(columns), widths, "┃", header=True)
@@ -206,6 +211,7 @@ _BREAKS = re.compile(r"\s+|(?<=[^\W\d]-)(?=[^\W\d])")  # spaces, and after a hyp
 
 
 _HEADER_PARTS = re.compile(r"[^_]+_*|_+")
+_NUMBER = re.compile(r"-?[\d.,]+(e[-+]?\d+)?%?")
 
 
 def _longest_part(header: str) -> int:
@@ -218,12 +224,15 @@ def _words(text: str) -> list[str]:
     return _BREAKS.split(text)
 
 
-def _fit(natural: list[int], content: list[int], least: list[int], room: int) -> list[int]:
+def _fit(
+    natural: list[int], content: list[int], least: list[int], numbers: list[int], room: int
+) -> list[int]:
     """Column widths: the natural ones when they fit; else headers fold first (down to
-    ``content``), then the widest shrinks first keeping words whole (``least``), and only
-    when even that is too wide do words break (no column below 3)."""
+    ``content``), then the widest shrinks first keeping words whole (``least``), then words
+    break in columns of text (``numbers`` keeps number columns whole), and only then in
+    every column (none below 3)."""
     widths = list(natural)
-    for floor in (content, least, [min(3, n) for n in natural]):
+    for floor in (content, least, numbers, [min(3, n) for n in natural]):
         while sum(widths) > room:
             shrinkable = [i for i, w in enumerate(widths) if w > floor[i]]
             if not shrinkable:
