@@ -84,7 +84,7 @@ UNWIND [[nodeA, nodeB, c], [nodeB, nodeA, c], [nodeA, nodeC, b], [nodeC, nodeA, 
         [nodeB, nodeC, a], [nodeC, nodeB, a]] AS t
 WITH t[0] AS i, t[1] AS j, sum(t[2]) AS m
 WITH i, sum(2 * m + m * m) AS extra
-RETURN gds.util.asNode(i).id AS id, extra"""
+RETURN gds.util.asNode(i).id AS id, extra AS value"""
 
 
 def has_gds(backend: Neo4jBackend) -> bool:
@@ -179,6 +179,15 @@ def _undirect(session: Session, name: str, types: Mapping[str, str]) -> dict[str
     return renamed
 
 
+def _by_id(session: Session, query: str, args: dict[str, Any]) -> dict[str, Any]:
+    """``query``'s rows (``id``, ``value``) as one record of two lists: a row per node would
+    cost the client far more to decode (a Bolt record each) than the values themselves."""
+    record = session.run(
+        f"CALL {{\n{query}\n}}\nRETURN collect(id) AS ids, collect(value) AS values", args
+    ).single(strict=True)
+    return dict(zip(record["ids"], record["values"], strict=True))
+
+
 def _stream(session: Session, name: str, algorithm: str, options: dict[str, Any]) -> dict[str, Any]:
     """One algorithm's values by node id, on projection ``name``."""
     args = {"psp_graph": name, "options": options}
@@ -194,7 +203,7 @@ def _stream(session: Session, name: str, algorithm: str, options: dict[str, Any]
             f"CALL gds.{algorithm}.stream($psp_graph, $options) YIELD nodeId, score "
             "RETURN gds.util.asNode(nodeId).id AS id, score AS value"
         )
-    return {record["id"]: record["value"] for record in session.run(query, args)}
+    return _by_id(session, query, args)
 
 
 def _constraint(session: Session, args: dict[str, Any]) -> dict[str, Any]:
@@ -203,13 +212,12 @@ def _constraint(session: Session, args: dict[str, Any]) -> dict[str, Any]:
         "CALL gds.degree.mutate($psp_graph, $mutate) YIELD nodePropertiesWritten RETURN nodePropertiesWritten",
         {**args, "mutate": {**args["options"], "mutateProperty": "psp_degree"}},
     ).consume()
-    degree = {
-        r["id"]: r["value"]
-        for r in session.run(
-            "CALL gds.graph.nodeProperty.stream($psp_graph, 'psp_degree', $labels) YIELD nodeId, propertyValue "
-            "WHERE propertyValue > 0 RETURN gds.util.asNode(nodeId).id AS id, propertyValue AS value",
-            {**args, "labels": args["options"].get("nodeLabels", ["*"])},
-        )
-    }
-    extra = {r["id"]: r["extra"] for r in session.run(_CONSTRAINT_EXTRA, args)}
+    degree = _by_id(
+        session,
+        "CALL gds.graph.nodeProperty.stream($psp_graph, 'psp_degree', $labels) YIELD nodeId, propertyValue "
+        "WITH nodeId, propertyValue WHERE propertyValue > 0 "
+        "RETURN gds.util.asNode(nodeId).id AS id, propertyValue AS value",
+        {**args, "labels": args["options"].get("nodeLabels", ["*"])},
+    )
+    extra = _by_id(session, _CONSTRAINT_EXTRA, args)
     return {node: (d + extra.get(node, 0.0)) / (d * d) for node, d in degree.items()}
