@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from psp_graph.exc import PspGraphError
 from psp_graph.graph import Graph
@@ -40,6 +40,7 @@ from psp_graph.records import Change, ChangeSet, StoredLink, StoredNode, chunked
 
 if TYPE_CHECKING:
     from psp_graph.backends.neo4j_import import ImportFiles
+    from psp_graph.reading import Reader
 
 __all__ = ["BATCH_SIZE", "Counts", "Progress", "SyncResult", "sync", "write_import"]
 
@@ -51,6 +52,7 @@ Progress = Callable[[str, int, int], None]
 
 
 Record = StoredNode | StoredLink
+T = TypeVar("T")
 
 
 @dataclass
@@ -131,33 +133,44 @@ def sync(source: Graph, target: Graph, progress: Progress | None = None) -> Sync
     return result
 
 
-def _first_load(
-    source: Graph, report: Progress, written: dict[str, int]
-) -> tuple[Iterator[tuple[ChangeSet, list[Change]]], Iterator[tuple[str, list[Record]]], int]:
-    """The source's history (oldest first) and its records in chunks (nodes, then links), as
-    a first load copies them; ``written`` counts the records handed out, by stage."""
-    theirs = source.reader(include_private=True)
+def _history(theirs: Reader, report: Progress) -> tuple[Iterator[tuple[ChangeSet, list[Change]]], int]:
+    """The source's change sets, oldest first, each with its changes, and how many."""
     changesets = list(reversed(theirs.changesets()))
-    stats = theirs.stats()
 
     def history() -> Iterator[tuple[ChangeSet, list[Change]]]:
         for done, cs in enumerate(changesets, start=1):
             yield cs, theirs.changes(cs.id)
             report("history", done, len(changesets))
 
-    def chunks() -> Iterator[tuple[str, list[Record]]]:
-        stages: list[tuple[str, Iterator[Record], int]] = [
-            ("nodes", theirs.iter_nodes(), stats.nodes),
-            ("links", theirs.iter_links(), stats.links),
-        ]
-        for stage, records, total in stages:
-            written.setdefault(stage, 0)
-            for chunk in chunked(records, BATCH_SIZE):
-                yield f"sync {stage} from {theirs.url}", chunk
-                written[stage] += len(chunk)
-                report(stage, written[stage], total)
+    return history(), len(changesets)
 
-    return history(), chunks(), len(changesets)
+
+def _chunks(
+    theirs: Reader, stages: list[tuple[str, Iterator[T], int]], report: Progress, written: dict[str, int]
+) -> Iterator[tuple[str, list[T]]]:
+    """Each stage's records (stage, records, total) in chunks of ``BATCH_SIZE``, with the
+    summary of the ``sync`` change set each becomes; ``written`` counts them by stage."""
+    for stage, records, total in stages:
+        written.setdefault(stage, 0)
+        for chunk in chunked(records, BATCH_SIZE):
+            yield f"sync {stage} from {theirs.url}", chunk
+            written[stage] += len(chunk)
+            report(stage, written[stage], total)
+
+
+def _first_load(
+    source: Graph, report: Progress, written: dict[str, int]
+) -> tuple[Iterator[tuple[ChangeSet, list[Change]]], Iterator[tuple[str, list[Record]]], int]:
+    """The source's history (oldest first) and its records in chunks (nodes, then links), as
+    a first load copies them; ``written`` counts the records handed out, by stage."""
+    theirs = source.reader(include_private=True)
+    history, changesets = _history(theirs, report)
+    stats = theirs.stats()
+    stages: list[tuple[str, Iterator[Record], int]] = [
+        ("nodes", theirs.iter_nodes(), stats.nodes),
+        ("links", theirs.iter_links(), stats.links),
+    ]
+    return history, _chunks(theirs, stages, report, written), changesets
 
 
 def _bulk_copy(source: Graph, target: Graph, result: SyncResult, report: Progress) -> None:
@@ -186,31 +199,17 @@ def write_import(source: Graph, folder: Path, progress: Progress | None = None) 
 
     report = progress or (lambda stage, done, total: None)
     theirs = source.reader(include_private=True)
-    changesets = list(reversed(theirs.changesets()))
+    history, _ = _history(theirs, report)
     stats = theirs.stats()
-
-    def history() -> Iterator[tuple[ChangeSet, list[Change]]]:
-        for done, cs in enumerate(changesets, start=1):
-            yield cs, theirs.changes(cs.id)
-            report("history", done, len(changesets))
-
-    def chunks() -> Iterator[tuple[str, list[StoredNode | LinkText]]]:
-        stages: list[tuple[str, Iterator[StoredNode | LinkText], int]] = [
-            ("nodes", theirs.iter_nodes(), stats.nodes),
-            ("links", theirs.link_rows(), stats.links),
-        ]
-        for stage, records, total in stages:
-            written = 0
-            for chunk in chunked(records, BATCH_SIZE):
-                yield f"sync {stage} from {theirs.url}", chunk
-                written += len(chunk)
-                report(stage, written, total)
-
+    stages: list[tuple[str, Iterator[StoredNode | LinkText], int]] = [
+        ("nodes", theirs.iter_nodes(), stats.nodes),
+        ("links", theirs.link_rows(), stats.links),
+    ]
     meta = {key: value for key in META_KEYS if (value := theirs.meta(key)) is not None}
     return write_copy_files(
         BatchWriter(theirs.onto),
-        history(),
-        chunks(),
+        history,
+        _chunks(theirs, stages, report, {}),
         lambda summary: source.log.new_batch("sync", summary).changeset,
         lambda record, private: snapshot(record, theirs.onto, private=private),
         is_private,

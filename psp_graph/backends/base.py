@@ -24,6 +24,7 @@ from psp_graph.records import (
 
 __all__ = [
     "GRAPH_ALGORITHMS",
+    "PROJECTION_TYPES",
     "Backend",
     "BulkStore",
     "ColumnStore",
@@ -204,7 +205,15 @@ GRAPH_ALGORITHMS: dict[str, str] = {
     "betweenness": "unweighted betweenness, not normalised (sampled with samplingSize and samplingSeed)",
     "degree": "relationships of the node in the projection (distinct neighbours, once collapsed)",
     "articulationPoints": "True for an articulation point, absent otherwise (undirected only)",
+    "constraint": "Burt's constraint, unweighted (undirected only; absent for a node without neighbours)",
 }
+
+PROJECTION_TYPES = "psp_projection_types"
+"""A parameter of run_graph_algorithms: a map from relationship type to ``"directed"`` or
+``"undirected"``. With it the projection query returns a fourth column ``type`` (one of
+them, null for a lone node), nodes keep their store labels, and each algorithm picks its
+graph with the library's ``relationshipTypes`` and ``nodeLabels`` options: one projection
+for several measures."""
 
 
 @runtime_checkable

@@ -51,7 +51,6 @@ from psp_graph.records import (
     Stats,
     StoredLink,
     StoredNode,
-    check_index_limits,
     decode_snapshot,
 )
 
@@ -296,13 +295,7 @@ class Neo4jBackend:
 
     # -- writes ----------------------------------------------------------------
     def apply(self, batch: Batch) -> None:
-        items: list[StoredNode | StoredLink] = [*batch.upsert_nodes, *batch.upsert_links]
-        for item in items:
-            try:  # the Graph service checks this too; a sync from an older store meets it here
-                check_index_limits(item)
-            except InvalidData as err:
-                raise InvalidData(f"{item.id[:60]}: {err}") from None
-        plan = self._writer.plan(batch)  # raises InvalidData before any Cypher runs
+        plan = self._writer.plan(batch)  # raises InvalidData (index limits too) before any Cypher runs
         with self._errors("write to"), self._session() as session:
             session.execute_write(self._writer.write, plan)
 

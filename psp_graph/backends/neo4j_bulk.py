@@ -37,7 +37,7 @@ from psp_graph.backends.neo4j_writes import (
     quote,
 )
 from psp_graph.exc import InvalidData, PspGraphError
-from psp_graph.records import Batch, StoredLink, StoredNode, check_index_limits, chunked
+from psp_graph.records import Batch, StoredLink, StoredNode, chunked
 
 if TYPE_CHECKING:
     from psp_graph.backends.neo4j import Neo4jBackend
@@ -112,13 +112,7 @@ def _plan(writer: BatchWriter, batch: Batch) -> tuple[list[Job], list[Job]]:
     links. Raises InvalidData before any runs."""
     if batch.delete_nodes or batch.delete_links:
         raise PspGraphError("a bulk load only creates records; it cannot delete")
-    items: list[StoredNode | StoredLink] = [*batch.upsert_nodes, *batch.upsert_links]
-    for item in items:
-        try:
-            check_index_limits(item)
-        except InvalidData as err:
-            raise InvalidData(f"{item.id[:60]}: {err}") from None
-    plan = writer.plan(batch)
+    plan = writer.plan(batch)  # the index limits too
     jobs: list[Job] = [_create_nodes(chunk) for chunk in chunked(plan.nodes, ROWS_PER_TRANSACTION)]
     claims = [{"value": value, "node_id": owner} for value, owner in plan.claims.items()]
     jobs += [_create_identifiers(chunk) for chunk in chunked(claims, ROWS_PER_TRANSACTION)]

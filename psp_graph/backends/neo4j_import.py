@@ -43,6 +43,7 @@ from psp_graph.backends.neo4j_writes import (
     BatchWriter,
     change_properties,
     changeset_properties,
+    check_indexable,
     node_properties,
 )
 from psp_graph.exc import InvalidData
@@ -54,7 +55,6 @@ from psp_graph.records import (
     StoredLink,
     StoredNode,
     canonical_json,
-    check_index_limits,
 )
 
 __all__ = ["ARGS_FILE", "ImportFiles", "LinkText", "write_copy_files", "write_import_files"]
@@ -168,10 +168,6 @@ def _line(values: list[str]) -> str:
     return '"' + body.replace('"', '""').replace("\x00", '","') + '"\n'
 
 
-def _too_long(text: str) -> bool:
-    return len(text) * 4 > MAX_INDEXED_BYTES and len(text.encode("utf-8")) > MAX_INDEXED_BYTES
-
-
 class _Files:
     """CSV files keyed by (kind, label set or type, property signature), and the counts."""
 
@@ -212,8 +208,8 @@ class _Files:
 
     def node(self, n: StoredNode) -> list[str]:
         """Write a node (and its identifiers' nodes); returns its identifiers."""
+        check_indexable(n)
         with _naming(n.id):
-            check_index_limits(n)
             bad = [lb for lb in n.labels if lb not in self.labels]
             if bad:
                 raise InvalidData(f"label {bad[0]} is not in the ontology; the store takes only its labels")
@@ -225,11 +221,11 @@ class _Files:
 
     def link(self, lid: str, rel: str, source: str, target: str, text: str, props: dict[str, Any]) -> None:
         """Write a link from its attributes as canonical JSON ``text`` and decoded ``props``."""
+        if len(lid) * 4 > MAX_INDEXED_BYTES:  # else it fits (check_indexable says so too)
+            check_indexable(StoredLink(lid, rel, source, target))
         try:
             if rel not in self.rel_types:
                 raise InvalidData(f"relationship type {rel} is not in the ontology")
-            if _too_long(lid):
-                check_index_limits(StoredLink(lid, rel, source, target))
             signature, values = _columns(props, _LINK_RESERVED)
         except InvalidData as err:
             raise InvalidData(f"{lid[:60]}: {err}") from None

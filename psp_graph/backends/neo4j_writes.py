@@ -22,12 +22,14 @@ from neo4j import ManagedTransaction
 from psp_graph.exc import InvalidData
 from psp_graph.ontology import Ontology
 from psp_graph.records import (
+    MAX_INDEXED_BYTES,
     Batch,
     Change,
     ChangeSet,
     StoredLink,
     StoredNode,
     canonical_json,
+    check_index_limits,
     chunked,
     encode_snapshot,
 )
@@ -37,6 +39,7 @@ __all__ = [
     "WritePlan",
     "change_properties",
     "changeset_properties",
+    "check_indexable",
     "count_query",
     "fold",
     "link_by_id",
@@ -60,6 +63,19 @@ def link_by_id(rel: str) -> str:
     """MATCH the link of type ``rel`` with id ``lid``, by its index (a plan cached while the type
     was empty would otherwise scan every link of the type for each id)."""
     return f"MATCH (s)-[r:{quote(rel)} {{id: lid}}]->(t) USING INDEX r:{quote(rel)}(id)"
+
+
+def check_indexable(item: StoredNode | StoredLink) -> None:
+    """Refuse a record whose id, name or identifier is too long for a store index
+    (records.check_index_limits), naming the record. The Graph service checks this too;
+    a sync from an older store or an import meets it here. A link id that cannot be too
+    long (4 bytes a character at most) is not encoded."""
+    if type(item) is StoredLink and len(item.id) * 4 <= MAX_INDEXED_BYTES:
+        return
+    try:
+        check_index_limits(item)
+    except InvalidData as err:
+        raise InvalidData(f"{item.id[:60]}: {err}") from None
 
 
 def native(props: dict[str, Any], reserved: frozenset[str]) -> dict[str, Any]:
@@ -169,6 +185,10 @@ class BatchWriter:
 
     def plan(self, batch: Batch) -> WritePlan:
         """Check a batch; raises InvalidData before any Cypher runs."""
+        for node in batch.upsert_nodes:
+            check_indexable(node)
+        for link in batch.upsert_links:
+            check_indexable(link)
         nodes = list({n.id: n for n in batch.upsert_nodes}.values())
         links = list({x.id: x for x in batch.upsert_links}.values())
         bad = sorted({lb for n in nodes for lb in n.labels if lb not in self.labels})

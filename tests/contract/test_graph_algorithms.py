@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from psp_graph.analysis.projection import Projection, betweenness, pagerank
+from psp_graph.analysis.projection import Projection, betweenness, constraint, pagerank
 from psp_graph.backends import Backend, open_backend
-from psp_graph.backends.base import GraphAlgorithmStore
+from psp_graph.backends.base import PROJECTION_TYPES, GraphAlgorithmStore
 from psp_graph.exc import StoreUnavailable
 
 from .test_backend_contract import link, org, write
@@ -124,4 +124,72 @@ def test_a_failing_algorithm_still_drops_the_projection_and_names_are_whiteliste
         gds.run_graph_algorithms(PROJECTION, {"types": []}, {"louvain": {}}, undirected=True)
     with pytest.raises(StoreUnavailable):  # an option GDS does not know
         gds.run_graph_algorithms(PROJECTION, {"types": []}, {"degree": {"noSuchOption": 1}}, undirected=True)
+    assert projections(gds) == []
+
+
+# Each pair of actors once (lower id first), whatever its links: a simple undirected graph.
+PAIRS = """
+MATCH (a:Actor) RETURN a AS source, null AS target, null AS weight
+UNION ALL
+MATCH (s:Actor)-[r]->(t:Actor) WHERE type(r) IN $types
+WITH DISTINCT CASE WHEN s.id < t.id THEN [s, t] ELSE [t, s] END AS pair
+RETURN pair[0] AS source, pair[1] AS target, 1.0 AS weight
+"""
+
+# The same pairs as BROKER, and each REACH-typed link as REACH: two types in one projection.
+TYPED = """
+MATCH (a:Actor) RETURN a AS source, null AS target, null AS weight, null AS type
+UNION ALL
+MATCH (s:Actor)-[r]->(t:Actor) WHERE type(r) IN $types
+WITH DISTINCT CASE WHEN s.id < t.id THEN [s, t] ELSE [t, s] END AS pair
+RETURN pair[0] AS source, pair[1] AS target, 1.0 AS weight, 'BROKER' AS type
+UNION ALL
+MATCH (s:Actor)-[r]->(t:Actor) WHERE type(r) IN $reach
+RETURN s AS source, t AS target, 1.0 AS weight, 'REACH' AS type
+"""
+
+
+@pytest.mark.neo4j
+def test_constraint_from_degrees_and_triangles_is_the_python_paths(gds: Backend) -> None:
+    assert isinstance(gds, GraphAlgorithmStore)
+    # a, b, c a triangle; c - d a tail (two links); e alone
+    write(
+        gds,
+        nodes=[org(x) for x in "abcde"],
+        links=[
+            link("PARTNERS_WITH", "org:a", "org:b"),
+            link("PARTNERS_WITH", "org:b", "org:c"),
+            link("FUNDS", "org:c", "org:a", "g1"),
+            link("FUNDS", "org:c", "org:d", "g2"),
+            link("FUNDS", "org:d", "org:c", "g3"),
+        ],
+    )
+    params = {"types": ["PARTNERS_WITH", "FUNDS"], "reach": []}
+    found = gds.run_graph_algorithms(PAIRS, params, {"constraint": {}}, undirected=True)["constraint"]
+    edges = {("org:a", "org:b"): 1, ("org:b", "org:c"): 1, ("org:a", "org:c"): 1, ("org:c", "org:d"): 1}
+    python = constraint(Projection([f"org:{x}" for x in "abcde"], edges, False))
+    assert python.pop("org:e") is None and "org:e" not in found  # no neighbour, no value
+    assert found == pytest.approx(python, abs=1e-12)
+    assert found["org:d"] == 1.0 and found["org:a"] != found["org:c"]
+    # The same on a projection of two types, the undirected one chosen by relationshipTypes;
+    # a type that was not projected (no REACH link here) gives no values.
+    both = gds.run_graph_algorithms(
+        TYPED,
+        {**params, PROJECTION_TYPES: {"BROKER": "undirected", "REACH": "directed"}},
+        {
+            "constraint": {"relationshipTypes": ["BROKER"]},
+            "betweenness": {"relationshipTypes": ["BROKER"], "nodeLabels": ["Actor"]},
+            "pageRank": {"relationshipTypes": ["REACH"]},
+        },
+        undirected=False,
+    )
+    assert both["constraint"] == pytest.approx(found, abs=1e-12)
+    assert both["betweenness"]["org:c"] == 2.0 and both["pageRank"] == {}
+    with_reach = gds.run_graph_algorithms(
+        TYPED,
+        {**params, "reach": ["FUNDS"], PROJECTION_TYPES: {"BROKER": "undirected", "REACH": "directed"}},
+        {"pageRank": {"relationshipTypes": ["REACH"]}, "degree": {"relationshipTypes": ["REACH"]}},
+        undirected=False,
+    )
+    assert with_reach["degree"] == {"org:a": 0.0, "org:b": 0.0, "org:c": 2.0, "org:d": 1.0, "org:e": 0.0}
     assert projections(gds) == []

@@ -81,6 +81,11 @@ JAVA_FLAGS: tuple[str, ...] = (
 _READY = re.compile(r"^READY (bolt://\S+)$")
 
 
+# The importer is a short run: the optimising compiler (C2) cost it more CPU than it saved
+# (docs/benchmarks.md, "Neo4j": 100,000 links, 22.1 -> 9.7 s of importer CPU with C1 only).
+IMPORT_JAVA_FLAGS: tuple[str, ...] = ("-XX:TieredStopAtLevel=1",)
+
+
 def neo4j_version() -> str:
     """The Neo4j version pinned in pom.xml."""
     match = re.search(r"<neo4j\.version>([^<]+)</neo4j\.version>", POM.read_text())
@@ -178,7 +183,8 @@ def import_database(home: Path, files: Path, timeout: float = 3600.0) -> float:
         raise RuntimeError(f"{args} is missing: write the files with psp sync --import-files DIR")
     home = Path(home).resolve()
     home.mkdir(parents=True, exist_ok=True)
-    cmd = [java, *JAVA_FLAGS, "-cp", str(LIB / "*"), "org.neo4j.cli.AdminTool", "database", "import", "full"]
+    cmd = [java, *JAVA_FLAGS, *IMPORT_JAVA_FLAGS, "-cp", str(LIB / "*"), "org.neo4j.cli.AdminTool"]
+    cmd += ["database", "import", "full"]
     # Off-heap memory capped like the server's page cache: the importer would size it from RAM.
     cmd += ["neo4j", "--max-off-heap-memory=256M", "--threads=2", f"--report-file={home / 'import.report'}"]
     cmd.append(f"@{args}")
