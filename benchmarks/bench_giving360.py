@@ -140,6 +140,27 @@ def bare_in_child(path: Path) -> tuple[float, float]:
     return float(cpu), float(wall)
 
 
+def history_size(db: Path) -> None:
+    """Item 8: how much of the store file the history's snapshots take, and how many created
+    records it copies (none since session 6: a created record is stored once)."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        snapshots, copies, creates = conn.execute(
+            "SELECT coalesce(sum(length(before)), 0) + coalesce(sum(length(after)), 0), "
+            "count(CASE WHEN op = 'create' THEN after END), count(CASE WHEN op = 'create' THEN 1 END) "
+            "FROM changes"
+        ).fetchone()
+        props = conn.execute("SELECT coalesce(sum(length(props)), 0) FROM links").fetchone()[0]
+    size = db.stat().st_size
+    print(
+        f"store file {size / 2**20:.1f} MiB: history snapshots {snapshots / 2**20:.1f} MiB "
+        f"({snapshots / size:.1%}), links' attributes {props / 2**20:.1f} MiB; "
+        f"created records copied into the history: {copies:,} of {creates:,}",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--grants", type=int, default=300_000)
@@ -182,6 +203,7 @@ def main() -> None:
         print(
             f"CPU time per grant, last file / first file: {per_grant / first_per_grant:.2f}x (target ≤ 1.5x)"
         )
+        history_size(Path(folder) / "bench.db")
         # Item 8: the last file again, unchanged: into the store unchanged since (answered from
         # the file's fingerprint), then after another write (every record compared in full).
         last_cpu = per_grant * steps[-1][1] / 1e6

@@ -87,7 +87,10 @@ class ChangeLog:
         after: StoredNode | StoredLink | None,
         privates: set[str],
     ) -> None:
-        """Append one history entry (``op``: create, update or delete) to the batch."""
+        """Append one history entry (``op``: create, update or delete) to the batch.
+
+        A create keeps no snapshot: the record itself holds it until a later change logs it
+        as its ``before`` (the read door fills it in: :meth:`Reader.changes`)."""
         entity = before or after
         assert entity is not None
         if isinstance(entity, StoredNode):
@@ -102,7 +105,7 @@ class ChangeLog:
                 entity="node" if isinstance(entity, StoredNode) else "link",
                 entity_id=entity.id,
                 before=snapshot(before, self.onto, private=private) if before else None,
-                after=snapshot(after, self.onto, private=private) if after else None,
+                after=snapshot(after, self.onto, private=private) if after and op != "create" else None,
             )
         )
 

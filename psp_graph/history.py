@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from psp_graph.exc import UndoConflict
@@ -9,7 +10,7 @@ from psp_graph.ontology import Ontology
 from psp_graph.privacy import PROVENANCE_FIELDS, is_private
 from psp_graph.records import Batch, Change, StoredLink, StoredNode
 
-__all__ = ["PROVENANCE_KEYS", "inverse_batch", "same_fact", "snapshot"]
+__all__ = ["PROVENANCE_KEYS", "created_snapshots", "inverse_batch", "same_fact", "snapshot"]
 
 # Attributes that say when and by whom, not what: ignored when comparing facts.
 PROVENANCE_KEYS = PROVENANCE_FIELDS
@@ -25,6 +26,76 @@ def snapshot(entity: StoredNode | StoredLink, onto: Ontology, *, private: bool) 
             data["name"] = entity.props.get("pseudonym", entity.id)
         data["redacted"] = True
     return data
+
+
+def created_snapshots(
+    changes: list[Change],
+    history: list[Change],
+    current: Mapping[str, StoredNode | StoredLink],
+    privates: set[str],
+    onto: Ontology,
+) -> list[Change]:
+    """``changes`` with the snapshot of each record they created filled in.
+
+    The log keeps no copy of a created record (docs/design.md, "A created record is stored
+    once"): what it was just after its creation is the ``before`` of the next change to it
+    that has one (an update or a delete), without the sources that citations added in
+    between; with no such change, it is the record as it stands now, redacted as the log
+    redacts (``privates``: the private nodes among the records and the links' ends).
+    ``history`` holds every change to those records, oldest first; ``current`` the records
+    that exist. A create whose record was re-created without a logged removal keeps no
+    snapshot (None)."""
+    later: dict[str, list[Change]] = {}
+    for change in history:
+        later.setdefault(change.entity_id, []).append(change)
+    filled: list[Change] = []
+    for change in changes:
+        if change.op != "create" or change.after is not None:
+            filled.append(change)
+            continue
+        after = _created(change, later.get(change.entity_id, []), current, privates, onto)
+        filled.append(
+            Change(change.changeset_id, change.seq, change.op, change.entity, change.entity_id, None, after)
+        )
+    return filled
+
+
+def _created(
+    change: Change,
+    history: list[Change],
+    current: Mapping[str, StoredNode | StoredLink],
+    privates: set[str],
+    onto: Ontology,
+) -> dict[str, Any] | None:
+    """The snapshot of one created record (see :func:`created_snapshots`)."""
+    key = (change.changeset_id, change.seq)
+    at = next((i for i, c in enumerate(history) if (c.changeset_id, c.seq) == key), None)
+    cited: list[str] = []
+    base: dict[str, Any] | None = None
+    for later in history[at + 1 :] if at is not None else []:
+        if later.entity != change.entity:
+            continue
+        if later.op == "cite":
+            cited.extend((later.after or {}).get("sources", []))
+            continue
+        if later.before is None:  # re-created or erased without a logged state: unknown
+            return None
+        base = later.before
+        break
+    else:
+        record = current.get(change.entity_id)
+        if record is None:
+            return None
+        if isinstance(record, StoredNode):
+            private = record.id in privates or is_private(record)
+        else:
+            private = record.source in privates or record.target in privates
+        base = snapshot(record, onto, private=private)
+    if not cited:
+        return base
+    props = dict(base.get("props") or {})
+    props["sources"] = [s for s in props.get("sources", []) if s not in cited]
+    return {**base, "props": props}
 
 
 def same_fact(a: dict[str, Any] | None, b: dict[str, Any] | None, onto: Ontology) -> bool:

@@ -31,7 +31,7 @@ from psp_graph.backends.base import (
 )
 from psp_graph.exc import NodeNotFound
 from psp_graph.ontology import Ontology, did_you_mean
-from psp_graph.privacy import brief_name, display_name, redact_link, redact_node, shown_by_name
+from psp_graph.privacy import brief_name, display_name, is_private, redact_link, redact_node, shown_by_name
 from psp_graph.reading_columns import decoded_rows, link_columns_of
 from psp_graph.records import Change, ChangeSet, Stats, StoredLink, StoredNode
 
@@ -379,9 +379,24 @@ class Reader:
         """One change set, or None."""
         return self._backend.get_changeset(changeset_id)
 
-    def changes(self, changeset_id: str) -> list[Change]:
-        """The changes of one change set, in order (the log holds no personal data)."""
-        return self._backend.changes(changeset_id)
+    def changes(self, changeset_id: str, *, snapshots: bool = True) -> list[Change]:
+        """The changes of one change set, in order (the log holds no personal data).
+
+        The log stores no copy of a created record; its snapshot is filled in from the
+        record's later history or the record itself (:func:`history.created_snapshots`).
+        ``snapshots=False`` skips that, for callers that need only ops and ids."""
+        changes = self._backend.changes(changeset_id)
+        created = [c for c in changes if c.op == "create" and c.after is None]
+        if not snapshots or not created:
+            return changes
+        from psp_graph.history import created_snapshots
+
+        history = self._backend.entity_changes(c.entity_id for c in created)
+        nodes = self._backend.get_nodes(c.entity_id for c in created if c.entity == "node")
+        links = self._backend.get_links(c.entity_id for c in created if c.entity == "link")
+        ends = [end for link in links.values() for end in (link.source, link.target)]
+        privates = {n.id for n in self.kinds([*nodes, *ends]).values() if is_private(n)}
+        return created_snapshots(changes, history, {**nodes, **links}, privates, self.onto)
 
     def meta(self, key: str) -> str | None:
         """A store-level setting, e.g. a saved map layout."""

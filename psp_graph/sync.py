@@ -194,8 +194,6 @@ def write_import(source: Graph, folder: Path, progress: Progress | None = None) 
     """
     from psp_graph.backends.neo4j_import import LinkText, write_copy_files
     from psp_graph.backends.neo4j_writes import BatchWriter
-    from psp_graph.history import snapshot
-    from psp_graph.privacy import is_private
 
     report = progress or (lambda stage, done, total: None)
     theirs = source.reader(include_private=True)
@@ -211,9 +209,6 @@ def write_import(source: Graph, folder: Path, progress: Progress | None = None) 
         history,
         _chunks(theirs, stages, report, {}),
         lambda summary: source.log.new_batch("sync", summary).changeset,
-        lambda record, private: snapshot(record, theirs.onto, private=private),
-        is_private,
-        theirs.onto.personal_attributes,
         folder,
         meta,
     )
@@ -284,7 +279,7 @@ def _pass_on_removals(source: Graph, target: Graph) -> tuple[int, int]:
     deleted: set[str] = set()
     tombs: set[str] = set()
     for cs in theirs.changesets():
-        for change in theirs.changes(cs.id):
+        for change in theirs.changes(cs.id, snapshots=False):
             if change.op == "erase":
                 tombs.add(change.entity_id)
             elif change.op == "delete":

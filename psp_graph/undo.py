@@ -65,13 +65,10 @@ def undo_batch(backend: Backend, log: ChangeLog, changeset: str, *, action: str 
         raise NodeNotFound(f"no change set '{changeset}'{did_you_mean(changeset, recent)}")
     if original.action == "init":
         raise PspGraphError("the init change set adds the ontology's issues and cannot be undone")
-    changes = backend.changes(changeset)
-    touched = {x.entity_id for x in changes}
+    changes = log.store.changes(changeset)
+    touching = {ch.changeset_id for ch in backend.entity_changes({x.entity_id for x in changes})}
     later = [
-        c.id
-        for c in backend.changesets()
-        if (c.at, c.id) > (original.at, original.id)
-        and any(ch.entity_id in touched for ch in backend.changes(c.id))
+        c.id for c in backend.changesets() if (c.at, c.id) > (original.at, original.id) and c.id in touching
     ]
     batch = log.new_batch(action, f"{action} {changeset}", undoes=changeset)
     current_nodes = backend.get_nodes(c.entity_id for c in changes if c.entity == "node")

@@ -176,7 +176,7 @@ def history_rows(
     if entity_id and entity_id.startswith("cs-"):
         return [
             {"changeset": c.changeset_id, "seq": c.seq, "op": c.op, "entity": c.entity, "id": c.entity_id}
-            for c in reader.changes(entity_id)
+            for c in reader.changes(entity_id, snapshots=False)
         ]
     return [
         {
@@ -185,7 +185,7 @@ def history_rows(
             "by": cs.by,
             "action": cs.action,
             "summary": cs.summary,
-            "changes": len(reader.changes(cs.id)),
+            "changes": len(reader.changes(cs.id, snapshots=False)),
         }
         for cs in reader.changesets(entity_id, limit)
     ]

@@ -68,6 +68,10 @@ _CS_FIELDS = (
     "c.id AS id, c.at AS at, c.by AS by, c.action AS action, c.summary AS summary, c.undoes AS undoes"
 )
 _LINK_FIELDS = "r.id AS id, type(r) AS type, s.id AS source, t.id AS target, r.psp_props AS props"
+_CHANGE_FIELDS = (
+    "x.changeset_id AS changeset_id, x.seq AS seq, x.op AS op, x.entity AS entity, "
+    "x.entity_id AS entity_id, x.before AS before, x.after AS after"
+)
 
 
 def _node(record: dict[str, Any]) -> StoredNode:
@@ -87,6 +91,12 @@ def _link(record: dict[str, Any]) -> StoredLink:
         source=record["source"],
         target=record["target"],
         props=json.loads(record["props"]),
+    )
+
+
+def _change(record: dict[str, Any]) -> Change:
+    return Change(
+        **{**record, "before": decode_snapshot(record["before"]), "after": decode_snapshot(record["after"])}
     )
 
 
@@ -441,15 +451,18 @@ class Neo4jBackend:
 
     def changes(self, changeset_id: str) -> list[Change]:
         rows = self._read(
-            "MATCH (x:PspChange {changeset_id: $id}) RETURN x.changeset_id AS changeset_id, x.seq AS seq, "
-            "x.op AS op, x.entity AS entity, x.entity_id AS entity_id, x.before AS before, x.after AS after "
-            "ORDER BY x.seq",
+            f"MATCH (x:PspChange {{changeset_id: $id}}) RETURN {_CHANGE_FIELDS} ORDER BY x.seq",
             id=changeset_id,
         )
-        for r in rows:
-            r["before"] = decode_snapshot(r["before"])
-            r["after"] = decode_snapshot(r["after"])
-        return [Change(**r) for r in rows]
+        return [_change(r) for r in rows]
+
+    def entity_changes(self, entity_ids: Iterable[str]) -> list[Change]:
+        rows = self._read(
+            "MATCH (x:PspChange) WHERE x.entity_id IN $ids MATCH (c:PspChangeSet {id: x.changeset_id}) "
+            f"RETURN {_CHANGE_FIELDS} ORDER BY c.at, c.id, x.seq",
+            ids=list(dict.fromkeys(entity_ids)),
+        )
+        return [_change(r) for r in rows]
 
     def get_meta(self, key: str) -> str | None:
         rows = self._read("MATCH (m:PspMeta {key: $key}) RETURN m.value AS value", key=key)

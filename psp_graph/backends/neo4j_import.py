@@ -34,7 +34,6 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
@@ -62,16 +61,15 @@ __all__ = ["ARGS_FILE", "ImportFiles", "LinkText", "write_copy_files", "write_im
 ARGS_FILE = "neo4j-admin-import.args"  # options for the admin tool, one a line (picocli @file)
 ARRAY_DELIMITER = "\x1f"
 _LINK_OWN = ("id:string", "psp_props:string")  # the last columns of every links file
-# The columns of change_properties() for a creation (no "before"), in its order.
+# The columns of change_properties() for a creation (no "before", and no "after": the log
+# keeps no copy of a created record, docs/design.md), in its order.
 _CREATED = (
     ("changeset_id", "string"),
     ("seq", "long"),
     ("op", "string"),
     ("entity", "string"),
     ("entity_id", "string"),
-    ("after", "string"),
 )
-_REDACTED = {False: "", True: ',"redacted":true'}  # history.snapshot of a private record
 LinkText = tuple[str, str, str, str, str]
 """A link as read from a store: id, type, source, target, attributes as canonical JSON text."""
 
@@ -236,13 +234,11 @@ class _Files:
         out(_line([source, target, rel, *values, lid, text]))
         self.result.links += 1
 
-    def changes_row(self, changeset_id: str, seq: int, entity: str, entity_id: str, after: str) -> None:
-        """The change that creates a record, its snapshot already as canonical JSON."""
+    def changes_row(self, changeset_id: str, seq: int, entity: str, entity_id: str) -> None:
+        """The change that creates a record (the record itself holds its snapshot)."""
         signature = _CREATED
         out = self.writers.get(("changes", "", signature)) or self._open("changes", "", signature)
-        if not self.multiline and ("\\n" in after or "\\r" in after):
-            self.multiline = True
-        out(_line(["PspChange", changeset_id, str(seq), "create", entity, entity_id, after]))
+        out(_line(["PspChange", changeset_id, str(seq), "create", entity, entity_id]))
 
     def close(self) -> None:
         for handle in self.handles:
@@ -310,30 +306,23 @@ def write_copy_files(
     history: Iterable[tuple[ChangeSet, list[Change]]],
     chunks: Iterable[tuple[str, Sequence[StoredNode | LinkText]]],
     new_changeset: Callable[[str], ChangeSet],
-    snapshot: Callable[[StoredNode | StoredLink, bool], dict[str, Any]],
-    is_private: Callable[[StoredNode], bool],
-    personal: frozenset[str],
     folder: Path,
     meta: dict[str, str] | None = None,
 ) -> ImportFiles:
     """Files for a new database that holds what ``sync`` into an empty store gives: the change
     sets of ``history`` as they were, then each chunk (all nodes before any link) as one
-    ``sync`` change set (``new_changeset(summary)``) whose changes create its records, their
-    snapshots as ``snapshot(record, private)`` gives them. A link is private when one of its
-    ends is; its snapshot leaves out the ``personal`` attributes and says ``redacted``. Raises InvalidData naming the record; a failed call removes ``folder`` again."""
+    ``sync`` change set (``new_changeset(summary)``) whose changes create its records (with
+    no snapshot: the records hold it). Raises InvalidData naming the record; a failed call
+    removes ``folder`` again."""
     with _folder(folder, writer) as files:
         for changeset, changes in history:
             _history(files, changeset, changes)
-        privates: set[str] = set()
         claims: dict[str, str] = {}
         for summary, records in chunks:
             cs = new_changeset(summary)
             _history(files, cs, ())
             for seq, record in enumerate(records):
                 if isinstance(record, StoredNode):
-                    private = is_private(record)
-                    if private:
-                        privates.add(record.id)
                     for value in files.node(record):
                         if claims.setdefault(value, record.id) != record.id:
                             raise InvalidData(
@@ -342,22 +331,9 @@ def write_copy_files(
                         files.row(
                             "identifiers", "", {"value": value, "node_id": record.id}, ["PspIdentifier"]
                         )
-                    after = canonical_json(snapshot(record, private))
-                    entity, entity_id = "node", record.id
+                    files.changes_row(cs.id, seq, "node", record.id)
                 else:
                     lid, rel, source, target, text = record[0], record[1], record[2], record[3], record[4]
-                    props = json.loads(text)
-                    files.link(lid, rel, source, target, text, props)
-                    private = source in privates or target in privates
-                    if private and not personal.isdisjoint(props):
-                        link = StoredLink(lid, rel, source, target, props)
-                        after = canonical_json(snapshot(link, True))
-                    else:  # canonical JSON of the snapshot (StoredLink.as_dict()), around the stored text
-                        after = (
-                            f'{{"id":{encode_basestring(lid)},"props":{text}{_REDACTED[private]},'
-                            f'"source":{encode_basestring(source)},"target":{encode_basestring(target)},'
-                            f'"type":{encode_basestring(rel)}}}'
-                        )
-                    entity, entity_id = "link", lid
-                files.changes_row(cs.id, seq, entity, entity_id, after)
+                    files.link(lid, rel, source, target, text, json.loads(text))
+                    files.changes_row(cs.id, seq, "link", lid)
         return files.finish(meta)

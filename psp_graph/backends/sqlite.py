@@ -69,6 +69,12 @@ def _path_from_url(url: str) -> str:
     return rest
 
 
+_ENTITY_CHANGES = (
+    "SELECT c.changeset_id, c.seq, c.op, c.entity, c.entity_id, c.before, c.after, s.at "
+    "FROM changes c INDEXED BY changes_entity JOIN changesets s ON s.id = c.changeset_id"
+)
+
+
 class SQLiteBackend(SQLiteWrites, SQLiteColumns):
     """Stores the graph in SQLite (stdlib sqlite3)."""
 
@@ -364,18 +370,30 @@ class SQLiteBackend(SQLiteWrites, SQLiteColumns):
             "WHERE changeset_id = ? ORDER BY seq",
             (changeset_id,),
         )
-        return [
-            Change(
-                changeset_id=r[0],
-                seq=r[1],
-                op=r[2],
-                entity=r[3],
-                entity_id=r[4],
-                before=decode_snapshot(r[5]),
-                after=decode_snapshot(r[6]),
-            )
-            for r in rows
-        ]
+        return [self._change(r) for r in rows]
+
+    def entity_changes(self, entity_ids: Iterable[str]) -> list[Change]:
+        found: list[tuple[Any, ...]] = []
+        unique = list(dict.fromkeys(entity_ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"{_ENTITY_CHANGES} WHERE c.entity_id IN ({marks})"
+            found.extend(self.conn.execute(sql, chunk))
+        found.sort(key=lambda r: (r[7], r[0], r[1]))
+        return [self._change(r) for r in found]
+
+    @staticmethod
+    def _change(r: tuple[Any, ...]) -> Change:
+        return Change(
+            changeset_id=r[0],
+            seq=r[1],
+            op=r[2],
+            entity=r[3],
+            entity_id=r[4],
+            before=decode_snapshot(r[5]),
+            after=decode_snapshot(r[6]),
+        )
 
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

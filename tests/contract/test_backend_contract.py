@@ -193,6 +193,34 @@ def test_history_keeps_change_sets_newest_first_with_their_changes(backend: Back
     ]
 
 
+def test_entity_changes_are_every_change_to_the_records_oldest_first(backend: Backend) -> None:
+    first = write(
+        backend,
+        nodes=[org("a"), org("b")],
+        changes=[("create", "node", "org:a", None, None), ("create", "node", "org:b", None, None)],
+    )
+    second = write(
+        backend,
+        nodes=[org("a", "A2"), org("c")],
+        changes=[
+            ("create", "node", "org:c", None, None),
+            ("update", "node", "org:a", {"id": "org:a"}, {"id": "org:a", "name": "A2"}),
+        ],
+    )
+    third = write(
+        backend, delete_nodes=["org:a"], changes=[("delete", "node", "org:a", {"id": "org:a"}, None)]
+    )
+    found = backend.entity_changes(["org:a", "org:c", "org:a", "org:missing"])
+    assert [(c.changeset_id, c.seq, c.op, c.entity_id) for c in found] == [
+        (first.id, 0, "create", "org:a"),
+        (second.id, 0, "create", "org:c"),
+        (second.id, 1, "update", "org:a"),
+        (third.id, 0, "delete", "org:a"),
+    ]
+    assert found[2].before == {"id": "org:a"} and found[0].after is None
+    assert backend.entity_changes([]) == []
+
+
 def test_meta_settings_round_trip(backend: Backend) -> None:
     assert backend.get_meta("psp_test_key") is None
     backend.set_meta("psp_test_key", "yes")
