@@ -33,6 +33,7 @@ from psp_graph.backends.sqlite_schema import (
     _COUNT_AROUND,
     _LINKS_AROUND,
     _SOURCES_AROUND,
+    LINK_ISSUES_FILL,
     SCHEMA_VERSION,
 )
 from psp_graph.backends.sqlite_schema import _SCHEMA as _SCHEMA  # benchmarks import it from here
@@ -111,6 +112,7 @@ class SQLiteBackend(SQLiteWrites, SQLiteColumns):
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
             )
             self._key_search_index_by_node()
+            self._fill_link_issues()
         except sqlite3.DatabaseError as err:
             raise cannot("open", self.url, err) from err
 
@@ -188,6 +190,16 @@ class SQLiteBackend(SQLiteWrites, SQLiteColumns):
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.DatabaseError as err:
             raise cannot("purge", self.url, err) from err
+
+    def _fill_link_issues(self) -> None:
+        """Once per store made before the link_issues table: fill it from the links."""
+        if self.get_meta("link_issues") == "1":
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("DELETE FROM link_issues")
+        self.conn.execute(LINK_ISSUES_FILL)
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('link_issues', '1')")
+        self.conn.execute("COMMIT")
 
     def _key_search_index_by_node(self) -> None:
         """Once per store: rebuild the name index with rowids derived from node ids."""

@@ -24,6 +24,20 @@ class SQLiteColumns:
     """The column reads of :class:`~psp_graph.backends.sqlite.SQLiteBackend` (a mixin)."""
 
     conn: sqlite3.Connection
+    _present: dict[str, bool]
+
+    def _has(self, what: str) -> bool:
+        """Whether this store has the ``nodes_brief`` index or a filled ``link_issues`` table
+        (a store made by an older version and opened read-only may not), asked once per
+        connection: a store opened for writing gets both when it opens."""
+        present: dict[str, bool] = self.__dict__.setdefault("_present", {})
+        if what not in present:
+            if what == "link_issues":
+                sql = "SELECT 1 FROM meta WHERE key = 'link_issues' AND value = '1'"
+            else:
+                sql = "SELECT 1 FROM sqlite_master WHERE name = 'nodes_brief'"
+            present[what] = self.conn.execute(sql).fetchone() is not None
+        return present[what]
 
     if TYPE_CHECKING:  # SQLiteBackend's: rows of ``SELECT ... WHERE id IN (...)``, in chunks
 
@@ -51,6 +65,8 @@ class SQLiteColumns:
         types = sorted(types)
         if not types:
             return []
+        if issues is not None and touching is None and self._has("link_issues"):
+            return self._issue_columns(types, attributes, as_of, sorted(set(issues)), ids)
         extracts, args = self._extracts(attributes, "props")
         # Only placeholders and fixed text are formatted in; every value is a parameter.
         marks = ",".join("?" * len(types))
@@ -91,6 +107,33 @@ class SQLiteColumns:
             args = [*args, ends, *args, ends, ends]
         return self.conn.execute(sql, args).fetchall()
 
+    def _issue_columns(
+        self, types: list[str], attributes: Sequence[str], as_of: str | None, issues: list[str], ids: bool
+    ) -> list[tuple[Any, ...]]:
+        """:meth:`link_columns` filtered to issues through the link_issues index: the links
+        whose ``issues`` name one of them, then those whose target is one (and do not)."""
+        if not issues:
+            return []
+        extracts, extract_args = self._extracts(attributes, "props")
+        # Only placeholders and fixed text are formatted in; every value is a parameter.
+        type_marks, issue_marks = ",".join("?" * len(types)), ",".join("?" * len(issues))
+        where = f"+type IN ({type_marks})"  # "+": look links up by id or target, not by type
+        where_args: list[Any] = [*types]
+        if as_of is not None:
+            where += (
+                " AND coalesce(json_extract(props, '$.valid_from') <= ?, 1)"
+                " AND coalesce(json_extract(props, '$.valid_to') >= ?, 1)"
+            )
+            where_args += [as_of, as_of]
+        listed = f"(SELECT link_id FROM link_issues WHERE issue IN ({issue_marks}))"  # noqa: S608
+        select = f"SELECT {'id' if ids else 'NULL'}, type, source, target{extracts} FROM links"  # noqa: S608
+        sql = (
+            f"{select} WHERE id IN {listed} AND {where} UNION ALL "
+            f"{select} WHERE target IN ({issue_marks}) AND {where} AND id NOT IN {listed}"
+        )
+        args = [*extract_args, *issues, *where_args, *extract_args, *issues, *where_args, *issues]
+        return self.conn.execute(sql, args).fetchall()
+
     def node_columns(self, label: str, attributes: Sequence[str] = ()) -> list[tuple[Any, ...]]:
         """Nodes with the label as columns (see :class:`psp_graph.backends.base.ColumnStore`)."""
         if not attributes:
@@ -109,7 +152,7 @@ class SQLiteColumns:
         """The brief columns of the nodes among these ids (see ColumnStore)."""
         # From the nodes_brief index alone where the store has it (a store made by an older
         # version and opened read-only may not: then from the rows).
-        found = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'nodes_brief'").fetchone()
+        found = self._has("nodes_brief")
         select = f"SELECT {BRIEF_COLUMNS} FROM nodes{' INDEXED BY nodes_brief' if found else ''}"  # noqa: S608
         lists: dict[str, tuple[str, ...]] = {}  # few distinct type and label lists: decode each once
         for node_id, types, labels, name, privacy, consent, pseudonym in self._rows_by_id(select, node_ids):

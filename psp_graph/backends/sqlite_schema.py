@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "BRIEF_COLUMNS",
+    "LINK_ISSUES_FILL",
     "SCHEMA_VERSION",
     "_COUNT_AROUND",
     "_INSERT_CHANGESET",
@@ -58,7 +59,29 @@ CREATE TABLE IF NOT EXISTS changes (
     op TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL,
     before TEXT, after TEXT, PRIMARY KEY (changeset_id, seq));
 CREATE INDEX IF NOT EXISTS changes_entity ON changes(entity_id);
+-- Which links concern which issue by their "issues" attribute: a query filtered to an
+-- issue reads those links by index instead of every link's attributes. Kept by triggers
+-- on every write; filled once for a store made before it (LINK_ISSUES_FILL, meta link_issues).
+CREATE TABLE IF NOT EXISTS link_issues (
+    issue TEXT NOT NULL, link_id TEXT NOT NULL, PRIMARY KEY (issue, link_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS link_issues_link ON link_issues(link_id);
+CREATE TRIGGER IF NOT EXISTS links_issues_insert AFTER INSERT ON links BEGIN
+    INSERT INTO link_issues(issue, link_id)
+    SELECT DISTINCT value, new.id FROM json_each(new.props, '$.issues') WHERE type = 'text';
+END;
+CREATE TRIGGER IF NOT EXISTS links_issues_update AFTER UPDATE OF props ON links BEGIN
+    DELETE FROM link_issues WHERE link_id = old.id;
+    INSERT INTO link_issues(issue, link_id)
+    SELECT DISTINCT value, new.id FROM json_each(new.props, '$.issues') WHERE type = 'text';
+END;
+CREATE TRIGGER IF NOT EXISTS links_issues_delete AFTER DELETE ON links BEGIN
+    DELETE FROM link_issues WHERE link_id = old.id;
+END;
 """
+LINK_ISSUES_FILL = (
+    "INSERT OR IGNORE INTO link_issues(issue, link_id) "
+    "SELECT j.value, l.id FROM links l, json_each(l.props, '$.issues') j WHERE j.type = 'text'"
+)
 
 
 # A node's links: UNION ALL with the self-links left out of the second half (a plain

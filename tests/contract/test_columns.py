@@ -151,6 +151,9 @@ def test_brief_rows_are_the_same_from_the_brief_index_or_from_the_rows(tmp_path:
     assert "nodes_brief" in str(plan)
     indexed = sorted(store.brief_rows(ids))
     store.conn.execute("DROP INDEX nodes_brief")
-    assert sorted(store.brief_rows(ids)) == indexed
+    store.close()
+    older = SQLiteBackend(f"sqlite:///{tmp_path / 'b.db'}", read_only=True)
+    assert not older._has("nodes_brief")
+    assert sorted(older.brief_rows(ids)) == indexed
     assert [row.id for row in indexed] == ["org:a", "org:b", person.id]
     assert indexed[1].consent == 1 and indexed[2].privacy == "private"
