@@ -61,7 +61,7 @@ class SQLiteWrites:
             cur.execute("COMMIT")
         except sqlite3.IntegrityError as err:
             cur.execute("ROLLBACK")
-            raise InvalidData(self._explain(err, batch)) from err
+            raise InvalidData(self._explain(err)) from err
         except sqlite3.DatabaseError as err:
             if self.conn.in_transaction:
                 cur.execute("ROLLBACK")
@@ -87,7 +87,7 @@ class SQLiteWrites:
             self._write(self.conn.cursor(), batch, part=True)
         except sqlite3.IntegrityError as err:
             self.rollback()
-            raise InvalidData(self._explain(err, batch)) from err
+            raise InvalidData(self._explain(err)) from err
         except sqlite3.DatabaseError as err:
             self.rollback()
             raise cannot("write to", self.url, err) from err
@@ -97,7 +97,7 @@ class SQLiteWrites:
             self.conn.execute("COMMIT")
         except sqlite3.IntegrityError as err:  # a deferred reference check failed: still open
             self.rollback()
-            raise InvalidData(self._explain(err, None)) from err
+            raise InvalidData(self._explain(err)) from err
         except sqlite3.DatabaseError as err:
             self.rollback()
             raise cannot("write to", self.url, err) from err
@@ -150,7 +150,8 @@ class SQLiteWrites:
             ],
         )
 
-    def _explain(self, err: sqlite3.IntegrityError, batch: Batch | None) -> str:
+    @staticmethod
+    def _explain(err: sqlite3.IntegrityError) -> str:
         text = str(err)
         if "identifiers.identifier" in text:
             return "an identifier is already used by another actor"
