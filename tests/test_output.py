@@ -121,10 +121,8 @@ def test_a_long_name_column_folds_before_a_one_word_header_breaks() -> None:
     assert "Fernhill Estate Residents' Association of the Metro" not in text  # the names folded
 
 
-def test_when_something_must_break_ids_break_before_numbers() -> None:
-    """power-ranking of a 100,000-actor store at 80 columns: nine columns cannot all keep
-    their words whole; a number over two lines would read as two numbers, so ids fold first."""
-    rows = [
+def power_rows() -> list[dict[str, object]]:
+    return [
         {
             "rank": k,
             "id": f"org:gen-100000-{k}",
@@ -138,9 +136,39 @@ def test_when_something_must_break_ids_break_before_numbers() -> None:
         }
         for k in (1, 2, 3)
     ]
+
+
+def test_rows_too_wide_for_whole_words_are_shown_one_block_each() -> None:
+    """power-ranking of a 100,000-actor store at 80 columns: nine columns cannot all keep
+    their words and names whole, so each row is a block of name-value lines."""
+    rows = power_rows()
     text = table(rows, list(rows[0]), "power-ranking", width=80)
-    assert all(len(line) <= 80 for line in text.splitlines())
+    lines = text.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0] == "power-ranking" and lines[1].startswith("─[ 1 ]")
     for row in rows:
-        assert str(row["money_granted_minor"]) in text  # each number on one line
-    assert "0.7571" in text and "0.6858" in text
-    assert "org:gen-100000-1 " not in text  # the id column folded instead
+        for column, value in row.items():  # every value whole, beside its column's name
+            assert any(line.split(None, 1) == [column, str(value)] for line in lines), (column, value)
+    assert sum(line.startswith("─[") for line in lines) == 3
+    wide = table(rows, list(rows[0]), "power-ranking", width=160)
+    assert "─[" not in wide and "┃ money_granted_minor ┃" in wide
+
+
+def test_a_table_keeps_its_headers_whole_while_cells_fold() -> None:
+    rows = [
+        {"id": "org:metro-food-aid-network", "name": "Metro Food Aid Network", "betweenness": "0.2300"},
+        {"id": "org:ashmere-borough-council", "name": "Ashmere Borough Council", "betweenness": "0.1014"},
+    ]
+    text = table(rows, list(rows[0]), None, width=44)
+    assert "─[" not in text and "betweenness" in text.splitlines()[1]
+    assert all(len(line) <= 44 for line in text.splitlines())
+
+
+def test_a_value_wider_than_its_block_folds_between_words() -> None:
+    name = "Fernhill Estate Residents' Association of the Metro"
+    rows = [{"name": name, "organisation_id": "org:fernhill", "experience": "lived", "seats": 3}]
+    text = table(rows, list(rows[0]), None, width=30)
+    lines = text.splitlines()
+    assert lines[0] == "─[ 1 ]" + "─" * 24 and all(len(line) <= 30 for line in lines)
+    assert lines[1].startswith("name") and name not in text  # folded over lines ...
+    assert all(word in text.split() for word in name.split())  # ... between its words

@@ -7,16 +7,8 @@ import click
 from psp_graph.cli.common import emit, handle_errors, open_graph
 from psp_graph.cli.output import prose
 
-RANKING_COLUMNS = [
-    "rank",
-    "name",
-    "score",
-    "money_granted_minor",
-    "resources",
-    "seats_authority",
-    "reach",
-    "brokerage",
-]
+# The money is in the first table; without it the ranking fits 80 columns as a table.
+RANKING_COLUMNS = ["rank", "name", "score", "resources", "seats_authority", "reach", "brokerage"]
 
 
 @click.command()

@@ -168,8 +168,9 @@ def table(
 ) -> str:
     """A boxed text table (heavy header, long cells folded to fit ``width``, the terminal's
     by default), drawn without rich: a table of 100 rows takes milliseconds and imports
-    nothing. Words and numbers are kept whole (up to 24 characters) unless the table
-    cannot fit otherwise; a header breaks after its underscores (``money_granted_minor``)."""
+    nothing. Words and numbers are kept whole (up to 24 characters), and a header breaks
+    only after its underscores (``money_granted_minor``); rows that cannot be shown so in
+    ``width`` are shown as one block each instead (:func:`_records`)."""
     if not rows:
         return f"{title + ': ' if title else ''}no results\n"
     cells = [[str(row.get(c, "")) for c in columns] for row in rows]
@@ -187,6 +188,11 @@ def table(
         for i, c in enumerate(columns)
     ]
     room = (width or terminal_width()) - 3 * len(columns) - 1
+    # Headers stay whole (up to 12 characters) while cells fold between words: "betweenness"
+    # rather than "betweenn" over "ess". When even that does not fit, one block per row.
+    headers = [max(least[i], min(natural[i], _longest_part(c))) for i, c in enumerate(columns)]
+    if sum(headers) > room and len(columns) > 1:
+        return _records(cells, columns, title, width or terminal_width())
     # First only headers fold, after their underscores ("experience" stays whole); then the
     # widest columns shrink, keeping words whole; then words break, but numbers only last:
     # a number over two lines reads as two numbers.
@@ -195,7 +201,7 @@ def table(
         content[i] if all(_NUMBER.fullmatch(r[i]) for r in cells if r[i]) else min(3, natural[i])
         for i in range(len(columns))
     ]
-    widths = _fit(natural, whole, least, numbers, room)
+    widths = _fit(natural, whole, headers, least, numbers, room)
     lines = [title] if title else []
     lines.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓")
     lines += _cells_lines(list(columns), widths, "┃", header=True)
@@ -225,20 +231,44 @@ def _words(text: str) -> list[str]:
 
 
 def _fit(
-    natural: list[int], content: list[int], least: list[int], numbers: list[int], room: int
+    natural: list[int],
+    content: list[int],
+    headers: list[int],
+    least: list[int],
+    numbers: list[int],
+    room: int,
 ) -> list[int]:
     """Column widths: the natural ones when they fit; else headers fold first (down to
-    ``content``), then the widest shrinks first keeping words whole (``least``), then words
-    break in columns of text (``numbers`` keeps number columns whole), and only then in
-    every column (none below 3)."""
+    ``content``), then the widest shrinks first keeping words and header parts whole
+    (``headers``), then headers break (``least``), then words break in columns of text
+    (``numbers`` keeps number columns whole), and only then in every column (none below 3)."""
     widths = list(natural)
-    for floor in (content, least, numbers, [min(3, n) for n in natural]):
+    for floor in (content, headers, least, numbers, [min(3, n) for n in natural]):
         while sum(widths) > room:
             shrinkable = [i for i, w in enumerate(widths) if w > floor[i]]
             if not shrinkable:
                 break
             widths[max(shrinkable, key=lambda i: widths[i])] -= 1
     return widths
+
+
+def _records(cells: list[list[str]], columns: Sequence[str], title: str | None, width: int) -> str:
+    """Rows too wide for a table at ``width``, one block each (as psql's expanded display):
+    a numbered rule, then a line per column with its name and its value, folded only when
+    the value is wider than the room beside the name. Every line fits ``width``."""
+    label = min(max(map(len, columns)), max(3, width // 3))
+    room = max(1, width - label - 2)
+    lines = [title] if title else []
+    for n, row in enumerate(cells, start=1):
+        rule = f"─[ {n} ]"
+        lines.append(rule + "─" * max(0, min(width, 40) - len(rule)))
+        for name, value in zip(columns, row, strict=True):
+            names, values = _fold_header(name, label), _fold(value, room)
+            for i in range(max(len(names), len(values))):
+                left = names[i] if i < len(names) else ""
+                right = values[i] if i < len(values) else ""
+                lines.append(f"{left:<{label}}  {right}".rstrip())
+    return "\n".join(lines) + "\n"
 
 
 def _cells_lines(values: list[str], widths: list[int], bar: str, *, header: bool = False) -> list[str]:
