@@ -30,49 +30,56 @@ def snapshot(entity: StoredNode | StoredLink, onto: Ontology, *, private: bool) 
 
 def created_snapshots(
     changes: list[Change],
-    history: list[Change],
+    later: list[Change],
     current: Mapping[str, StoredNode | StoredLink],
     privates: set[str],
     onto: Ontology,
 ) -> list[Change]:
-    """``changes`` with the snapshot of each record they created filled in.
+    """``changes`` (one change set's, in order) with the snapshot of each record they
+    created filled in.
 
     The log keeps no copy of a created record (docs/design.md, "A created record is stored
     once"): what it was just after its creation is the ``before`` of the next change to it
     that has one (an update or a delete), without the sources that citations added in
     between; with no such change, it is the record as it stands now, redacted as the log
     redacts (``privates``: the private nodes among the records and the links' ends).
-    ``history`` holds every change to those records, oldest first; ``current`` the records
-    that exist. A create whose record was re-created without a logged removal keeps no
-    snapshot (None)."""
-    later: dict[str, list[Change]] = {}
-    for change in history:
-        later.setdefault(change.entity_id, []).append(change)
+    ``later`` holds the changes to those records in later change sets, oldest first;
+    ``current`` the records that exist. A create whose record was re-created without a
+    logged removal keeps no snapshot (None)."""
+    following: dict[str, list[Change]] = {}
+    for change in [*changes, *later]:  # this change set's, then the later ones
+        following.setdefault(change.entity_id, []).append(change)
     filled: list[Change] = []
     for change in changes:
         if change.op != "create" or change.after is not None:
             filled.append(change)
             continue
-        after = _created(change, later.get(change.entity_id, []), current, privates, onto)
+        after = [
+            c
+            for c in following[change.entity_id]
+            if c.changeset_id != change.changeset_id or c.seq > change.seq
+        ]
+        snapshot_ = _created(change, after, current, privates, onto)
         filled.append(
-            Change(change.changeset_id, change.seq, change.op, change.entity, change.entity_id, None, after)
+            Change(
+                change.changeset_id, change.seq, change.op, change.entity, change.entity_id, None, snapshot_
+            )
         )
     return filled
 
 
 def _created(
     change: Change,
-    history: list[Change],
+    after: list[Change],
     current: Mapping[str, StoredNode | StoredLink],
     privates: set[str],
     onto: Ontology,
 ) -> dict[str, Any] | None:
-    """The snapshot of one created record (see :func:`created_snapshots`)."""
-    key = (change.changeset_id, change.seq)
-    at = next((i for i, c in enumerate(history) if (c.changeset_id, c.seq) == key), None)
+    """The snapshot of one created record, from the changes ``after`` it, oldest first
+    (see :func:`created_snapshots`)."""
     cited: list[str] = []
     base: dict[str, Any] | None = None
-    for later in history[at + 1 :] if at is not None else []:
+    for later in after:
         if later.entity != change.entity:
             continue
         if later.op == "cite":

@@ -391,12 +391,12 @@ class Reader:
             return changes
         from psp_graph.history import created_snapshots
 
-        history = self._backend.entity_changes(c.entity_id for c in created)
+        later = self._backend.entity_changes((c.entity_id for c in created), since=changeset_id)
         nodes = self._backend.get_nodes(c.entity_id for c in created if c.entity == "node")
         links = self._backend.get_links(c.entity_id for c in created if c.entity == "link")
         ends = [end for link in links.values() for end in (link.source, link.target)]
         privates = {n.id for n in self.kinds([*nodes, *ends]).values() if is_private(n)}
-        return created_snapshots(changes, history, {**nodes, **links}, privates, self.onto)
+        return created_snapshots(changes, later, {**nodes, **links}, privates, self.onto)
 
     def meta(self, key: str) -> str | None:
         """A store-level setting, e.g. a saved map layout."""

@@ -66,10 +66,9 @@ def undo_batch(backend: Backend, log: ChangeLog, changeset: str, *, action: str 
     if original.action == "init":
         raise PspGraphError("the init change set adds the ontology's issues and cannot be undone")
     changes = log.store.changes(changeset)
-    touching = {ch.changeset_id for ch in backend.entity_changes({x.entity_id for x in changes})}
-    later = [
-        c.id for c in backend.changesets() if (c.at, c.id) > (original.at, original.id) and c.id in touching
-    ]
+    touched = backend.entity_changes({x.entity_id for x in changes}, since=changeset)
+    touching = {ch.changeset_id for ch in touched}
+    later = [c.id for c in backend.changesets() if c.id in touching]  # newest first
     batch = log.new_batch(action, f"{action} {changeset}", undoes=changeset)
     current_nodes = backend.get_nodes(c.entity_id for c in changes if c.entity == "node")
     current_links = backend.get_links(c.entity_id for c in changes if c.entity == "link")

@@ -103,9 +103,10 @@ class Backend(Protocol):
     def changes(self, changeset_id: str) -> list[Change]:
         """The changes of one change set, in order."""
 
-    def entity_changes(self, entity_ids: Iterable[str]) -> list[Change]:
+    def entity_changes(self, entity_ids: Iterable[str], since: str | None = None) -> list[Change]:
         """Every change to these records, oldest first: by their change sets' time and id,
-        then in order within a change set."""
+        then in order within a change set; with ``since`` (a change set id), only those in
+        change sets after it."""
 
     def get_meta(self, key: str) -> str | None:
         """A store-level setting (schema version, test marker)."""

@@ -456,11 +456,18 @@ class Neo4jBackend:
         )
         return [_change(r) for r in rows]
 
-    def entity_changes(self, entity_ids: Iterable[str]) -> list[Change]:
+    def entity_changes(self, entity_ids: Iterable[str], since: str | None = None) -> list[Change]:
+        later = ""
+        if since is not None:
+            later = (
+                "OPTIONAL MATCH (o:PspChangeSet {id: $since}) "
+                "WITH x, c, o WHERE o IS NULL OR c.at > o.at OR (c.at = o.at AND c.id > o.id) "
+            )
         rows = self._read(
             "MATCH (x:PspChange) WHERE x.entity_id IN $ids MATCH (c:PspChangeSet {id: x.changeset_id}) "
-            f"RETURN {_CHANGE_FIELDS} ORDER BY c.at, c.id, x.seq",
+            f"{later}RETURN {_CHANGE_FIELDS} ORDER BY c.at, c.id, x.seq",
             ids=list(dict.fromkeys(entity_ids)),
+            since=since,
         )
         return [_change(r) for r in rows]
 

@@ -384,14 +384,18 @@ class SQLiteBackend(SQLiteWrites, SQLiteColumns):
         )
         return [self._change(r) for r in rows]
 
-    def entity_changes(self, entity_ids: Iterable[str]) -> list[Change]:
+    def entity_changes(self, entity_ids: Iterable[str], since: str | None = None) -> list[Change]:
         found: list[tuple[Any, ...]] = []
         unique = list(dict.fromkeys(entity_ids))
+        later, after = "", []
+        if since is not None:
+            row = self.conn.execute("SELECT at, id FROM changesets WHERE id = ?", (since,)).fetchone()
+            later, after = " AND (s.at, s.id) > (?, ?)", list(row or ("", ""))
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            sql = f"{_ENTITY_CHANGES} WHERE c.entity_id IN ({marks})"
-            found.extend(self.conn.execute(sql, chunk))
+            sql = f"{_ENTITY_CHANGES} WHERE c.entity_id IN ({marks}){later}"
+            found.extend(self.conn.execute(sql, [*chunk, *after]))
         found.sort(key=lambda r: (r[7], r[0], r[1]))
         return [self._change(r) for r in found]
 

@@ -219,6 +219,10 @@ def test_entity_changes_are_every_change_to_the_records_oldest_first(backend: Ba
     ]
     assert found[2].before == {"id": "org:a"} and found[0].after is None
     assert backend.entity_changes([]) == []
+    since = backend.entity_changes(["org:a", "org:c"], since=first.id)
+    assert [(c.changeset_id, c.seq) for c in since] == [(second.id, 0), (second.id, 1), (third.id, 0)]
+    assert [c.op for c in backend.entity_changes(["org:a"], since=third.id)] == []
+    assert len(backend.entity_changes(["org:a"], since="cs-unknown")) == 3  # unknown: every change
 
 
 def test_meta_settings_round_trip(backend: Backend) -> None:
