@@ -50,6 +50,15 @@ FILTERED = [
         "'issue:private-renting', 'issue:social-housing', 'issue:homelessness', 'issue:temporary-accommodation', "
         "'issue:affordable-housing', 'issue:housing-conditions'))",
     ),
+    (  # the same filter again, beside bare SQL through the store's index of links by issue
+        "  again, bare SQL by link_issues",
+        "funding-flows",
+        {"issue": "housing"},
+        "SELECT id, source, target, json_extract(props, '$.amount_minor') FROM links WHERE +type = 'FUNDS' AND "
+        "id IN (SELECT link_id FROM link_issues WHERE issue IN ('issue:housing', "
+        "'issue:private-renting', 'issue:social-housing', 'issue:homelessness', 'issue:temporary-accommodation', "
+        "'issue:affordable-housing', 'issue:housing-conditions'))",
+    ),
     (
         "funding-flows as_of=2016-06-01",
         "funding-flows",
