@@ -114,6 +114,14 @@ def test_add_link_with_a_source_then_show_history_and_undo(runner: CliRunner) ->
     history = json.loads(psp(runner, "history", "--format", "json").stdout)
     latest = history[0]
     assert latest["summary"] == "add link" and latest["changes"] == 2
+    # One change set's changes: the table's title names it, CSV carries it on every row.
+    listed = psp(runner, "history", latest["changeset"]).output
+    assert listed.startswith(f"changes in {latest['changeset']}\n") and listed.count(latest["changeset"]) == 1
+    assert "┃ seq ┃ op " in listed and link_id in listed
+    rows = psp(runner, "history", latest["changeset"], "--format", "csv").output.splitlines()
+    assert rows[0] == "changeset,seq,op,entity,id" and all(
+        r.startswith(latest["changeset"]) for r in rows[1:]
+    )
     undone = psp(runner, "undo", latest["changeset"])
     assert undone.exit_code == 0, undone.output
     after = json.loads(psp(runner, "show", "org:northbank-tenants-union", "--format", "json").stdout)

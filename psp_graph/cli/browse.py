@@ -132,6 +132,10 @@ def history(entity_id: str | None, limit: int, store: str | None, fmt: str, outp
             entity_id = reader.resolve(entity_id)
         rows = history_rows(reader, entity_id, limit=limit)
     if entity_id and entity_id.startswith("cs-"):
-        emit(rows, ["changeset", "seq", "op", "entity", "id"], fmt, output, title=f"changes in {entity_id}")
+        # The table's title names the change set; CSV and JSON carry it on every row.
+        columns = (
+            ["seq", "op", "entity", "id"] if fmt == "table" else ["changeset", "seq", "op", "entity", "id"]
+        )
+        emit(rows, columns, fmt, output, title=f"changes in {entity_id}")
     else:
         emit(rows, ["changeset", "at", "by", "action", "summary", "changes"], fmt, output, title="history")
