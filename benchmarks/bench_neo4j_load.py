@@ -12,8 +12,14 @@ the load average. ``--store-size N`` also writes import files from the
 generated N-actor store of benchmarks/stores.py (``psp sync --import-files``,
 history included) and imports them: the offline path at a size where the
 importer's fixed cost is amortised (100000: about 1M links, 2-3 minutes more).
+``--offline-links N`` runs the offline path once more on a generated graph of N
+links (N/4 actors, the shape above, no history) and a tiny one (100 actors, 400
+links): the tiny load's CPU is the fixed cost (the importer's JVM, the schema's
+statements on a cold server), printed apart with the rate per link without it
+(1000000: about 5 minutes more on 2 shared cores, 2 GiB of memory).
 
-    python benchmarks/bench_neo4j_load.py [--actors 25000] [--links 100000] [--sample 5000] [--store-size N]
+    python benchmarks/bench_neo4j_load.py [--actors 25000] [--links 100000] [--sample 5000]
+        [--store-size N] [--offline-links N]
 """
 
 from __future__ import annotations
@@ -218,12 +224,15 @@ def import_and_open(folder: Path, home: Path, nodes: int, links: int) -> dict[st
     started = time.perf_counter()
     with tools.Neo4jServer(timeout=300, data_dir=home) as server:
         out["start"] = time.perf_counter() - started
-        server_cpu = jvm_cpu(server)
+        server_cpu = out["start_cpu"] = jvm_cpu(server)
+        threads = jvm_threads(server)
         cpu, started = time.process_time(), time.perf_counter()
         store = Neo4jBackend(server.uri)  # creates the constraints and indexes, and waits for them
         try:
             out["schema"] = time.perf_counter() - started
             out["schema_cpu"] = time.process_time() - cpu + jvm_cpu(server) - server_cpu
+            for name, seconds in jvm_threads(server).items():
+                out[f"schema_{name}_cpu"] = seconds - threads.get(name, 0.0)
             assert store.stats().links == links and store.stats().nodes == nodes
         finally:
             store.close()
@@ -236,6 +245,24 @@ def jvm_cpu(server: Any) -> float:
         return 0.0
     fields = Path(f"/proc/{server._proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def jvm_threads(server: Any) -> dict[str, float]:
+    """The server JVM's CPU seconds so far by kind of thread: ``jit`` (the C1 and C2
+    compilers), ``population`` (index population), ``other`` (Bolt workers, GC, ...)."""
+    out = {"jit": 0.0, "population": 0.0, "other": 0.0}
+    if server is None:
+        return out
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in Path(f"/proc/{server._proc.pid}/task").iterdir():
+        try:
+            name = (task / "comm").read_text()
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the thread ended meanwhile
+            continue
+        kind = "jit" if "CompilerThre" in name else "population" if "IndexPopu" in name else "other"
+        out[kind] += (int(fields[11]) + int(fields[12])) / tick
+    return out
 
 
 @contextmanager
@@ -264,6 +291,12 @@ def main() -> int:
     )
     parser.add_argument(
         "--store-size", type=int, default=0, help="also import the generated store of this many actors"
+    )
+    parser.add_argument(
+        "--offline-links",
+        type=int,
+        default=0,
+        help="also run the offline path on a generated graph of this many links, fixed costs apart",
     )
     args = parser.parse_args()
     for name in ("PSP_NEO4J_USER", "PSP_NEO4J_PASSWORD", "PSP_NEO4J_DATABASE"):
@@ -323,6 +356,8 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="psp-bench-import-") as work:
             count, steps = offline_from_store(args.store_size, Path(work))
         rows += offline_rows(f"offline, {args.store_size:,}-actor store", count, steps)
+    if args.offline_links:
+        rows += offline_at_scale(args.offline_links)
 
     naive = rows[2]
     print(
@@ -346,13 +381,43 @@ def main() -> int:
     return 0
 
 
+def offline_at_scale(links: int) -> list[tuple[str, float, float, float]]:
+    """The offline path on ``links`` generated links, and on a tiny graph for its fixed cost;
+    prints the rate with and without the fixed cost."""
+    with tempfile.TemporaryDirectory(prefix="psp-bench-import-") as work:
+        fixed = load_offline(*generate(100, 400, seed=3), Path(work))
+    print(
+        f"fixed costs (100 actors, 400 links): importer {fixed['import']:.1f} s "
+        f"(CPU {fixed['import_cpu']:.1f}), schema on first open {fixed['schema']:.1f} s "
+        f"(CPU {fixed['schema_cpu']:.1f}, of which the server's JIT {fixed['schema_jit_cpu']:.1f}); server start "
+        f"{fixed['start']:.1f} s (CPU {fixed['start_cpu']:.1f}), not counted; {load()}"
+    )
+    started = time.perf_counter()
+    nodes, generated = generate(links // 4, links)
+    print(
+        f"generated {len(nodes):,} actors, {len(generated):,} links in {time.perf_counter() - started:.0f} s"
+    )
+    with tempfile.TemporaryDirectory(prefix="psp-bench-import-") as work:
+        steps = load_offline(nodes, generated, Path(work))
+    del nodes, generated
+    rows = offline_rows(f"offline, {links:,} links", links, steps)
+    wall = rows[0][2] - (fixed["files"] + fixed["import"] + fixed["schema"])
+    cpu = rows[0][3] - (fixed["files_cpu"] + fixed["import_cpu"] + fixed["schema_cpu"])
+    print(
+        f"offline, {links:,} links, without the fixed costs: {links / wall:,.0f} links per wall second, "
+        f"{links / cpu:,.0f} per CPU second ({cpu / links * 1e6:.0f} us CPU per link)"
+    )
+    return [*rows, ("  ... without the fixed costs (tiny load's)", links, wall, cpu)]
+
+
 def offline_rows(name: str, links: int, steps: dict[str, float]) -> list[tuple[str, float, float, float]]:
     """The offline path as one whole row, then its steps (indented)."""
     print(
         f"{name}: files {steps['files']:.1f} s (CPU {steps['files_cpu']:.1f}), neo4j-admin import "
         f"{steps['import']:.1f} s (CPU {steps['import_cpu']:.1f}), constraints and indexes on first open "
-        f"{steps['schema']:.1f} s (CPU {steps['schema_cpu']:.1f}); server start {steps['start']:.1f} s, "
-        f"not counted; {load()}"
+        f"{steps['schema']:.1f} s (CPU {steps['schema_cpu']:.1f}; server threads: JIT {steps['schema_jit_cpu']:.1f}, "
+        f"index population {steps['schema_population_cpu']:.1f}, other {steps['schema_other_cpu']:.1f}); "
+        f"server start {steps['start']:.1f} s (CPU {steps['start_cpu']:.1f}), not counted; {load()}"
     )
     wall = steps["files"] + steps["import"] + steps["schema"]
     cpu = steps["files_cpu"] + steps["import_cpu"] + steps["schema_cpu"]

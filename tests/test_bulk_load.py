@@ -222,3 +222,13 @@ def test_a_database_made_by_the_offline_importer_holds_what_a_sync_gives_and_wor
                 )
             graph.add_node({"name": "Added After Import", "types": ["Charity"]})
             assert graph.reader().find("org:added-after-import") is not None
+
+
+def test_the_importer_runs_on_the_quick_compiler_only_for_small_files(tmp_path: Path) -> None:
+    tools = neo4j_tools()
+    (tmp_path / "links-0000.csv").write_text('":START_ID",":END_ID",":TYPE"\n')
+    (tmp_path / "neo4j-admin-import.args").write_text("x" * 1000)  # not a CSV file: not counted
+    assert tools.import_java_flags(tmp_path) == ("-XX:TieredStopAtLevel=1",)
+    with (tmp_path / "nodes-0001.csv").open("wb") as big:  # sparse: no disk used
+        big.truncate(tools.IMPORT_QUICK_BYTES)
+    assert tools.import_java_flags(tmp_path) == ()

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from neo4j import Driver, GraphDatabase, RoutingControl, Session
+from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl, Session
 from neo4j.exceptions import (
     AuthError,
     ConstraintError,
@@ -289,14 +289,24 @@ class Neo4jBackend:
         return schema
 
     def _ensure_schema(self) -> None:
-        """Create whatever constraints and indexes are missing (idempotent; two queries when none are)."""
+        """Create whatever constraints and indexes are missing (idempotent; two queries when none are).
+
+        All of them in ONE transaction: on a bulk-imported database the server then builds
+        them together instead of one population job (and one commit) per statement, about
+        half the wall time of the first open (docs/benchmarks.md, "Session 6")."""
         present = {r["name"] for r in self._read("SHOW CONSTRAINTS YIELD name RETURN name")}
         present |= {r["name"] for r in self._read("SHOW INDEXES YIELD name RETURN name")}
         missing = [stmt for name, stmt in self._schema().items() if name not in present]
-        for statement in missing:
-            self._write(statement)
-        if missing:
-            self._write("CALL db.awaitIndexes(300)")
+        if not missing:
+            return
+
+        def create(tx: ManagedTransaction) -> None:
+            for statement in missing:
+                tx.run(statement).consume()
+
+        with self._errors("set up the schema of"), self._session() as session:
+            session.execute_write(create)
+        self._write("CALL db.awaitIndexes(300)")
 
     def close(self) -> None:
         if self._driver is not None:

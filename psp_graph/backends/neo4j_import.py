@@ -204,9 +204,11 @@ class _Files:
         self.multiline = self.multiline or any(type(v) is str and ("\n" in v or "\r" in v) for v in values)
         out(_line(fixed + values))
 
-    def node(self, n: StoredNode) -> list[str]:
-        """Write a node (and its identifiers' nodes); returns its identifiers."""
-        check_indexable(n)
+    def node(self, n: StoredNode, checked: bool = False) -> list[str]:
+        """Write a node (and its identifiers' nodes); returns its identifiers. ``checked``: its
+        index limits were checked already (``BatchWriter.plan`` does)."""
+        if not checked:
+            check_indexable(n)
         with _naming(n.id):
             bad = [lb for lb in n.labels if lb not in self.labels]
             if bad:
@@ -292,7 +294,7 @@ def write_import_files(
         for batch in batches:
             plan = writer.plan(batch)  # no repeats; an identifier claimed twice is refused
             for n in plan.nodes:
-                files.node(n)
+                files.node(n, checked=True)
             for value, owner in plan.claims.items():
                 files.row("identifiers", "", {"value": value, "node_id": owner}, ["PspIdentifier"])
             for x in plan.links:

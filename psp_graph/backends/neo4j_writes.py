@@ -109,9 +109,10 @@ def node_properties(n: StoredNode) -> dict[str, Any]:
         "psp_props": canonical_json(n.props),
     }
     text = f"{n.name} {n.search_text()}"
-    if fold(text) != text.lower() or "aliases" in n.props or "identifiers" in n.props:
+    folded = fold(text)
+    if folded != text.lower() or "aliases" in n.props or "identifiers" in n.props:
         # accented names need the folded copy; aliases and identifiers are only there
-        props["psp_folded"] = fold(text)
+        props["psp_folded"] = folded
     return props
 
 
@@ -147,6 +148,8 @@ def change_properties(c: Change) -> dict[str, Any]:
 
 def fold(text: str) -> str:
     """Lower case without accents: "Café" -> "cafe"."""
+    if text.isascii():  # nothing to decompose
+        return text.lower()
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "ensure_gds_jars",
     "ensure_jars",
     "import_database",
+    "import_java_flags",
     "java_available",
     "neo4j_version",
 ]
@@ -81,9 +82,17 @@ JAVA_FLAGS: tuple[str, ...] = (
 _READY = re.compile(r"^READY (bolt://\S+)$")
 
 
-# The importer is a short run: the optimising compiler (C2) cost it more CPU than it saved
-# (docs/benchmarks.md, "Neo4j": 100,000 links, 22.1 -> 9.7 s of importer CPU with C1 only).
+# On a short import the optimising compiler (C2) costs more CPU than it saves: C1 only for
+# files below IMPORT_QUICK_BYTES (docs/benchmarks.md, "Neo4j": 100,000 links in 38 MB,
+# 22.1 -> 9.7 s of importer CPU with C1 only; "Session 6": 1M links in 376 MB, 55 -> 77 s).
 IMPORT_JAVA_FLAGS: tuple[str, ...] = ("-XX:TieredStopAtLevel=1",)
+IMPORT_QUICK_BYTES = 150_000_000
+
+
+def import_java_flags(files: Path) -> tuple[str, ...]:
+    """The importer's JVM flags for the CSV files in ``files``: C1 only when they are small."""
+    size = sum(p.stat().st_size for p in Path(files).glob("*.csv"))
+    return IMPORT_JAVA_FLAGS if size < IMPORT_QUICK_BYTES else ()
 
 
 def neo4j_version() -> str:
@@ -183,7 +192,7 @@ def import_database(home: Path, files: Path, timeout: float = 3600.0) -> float:
         raise RuntimeError(f"{args} is missing: write the files with psp sync --import-files DIR")
     home = Path(home).resolve()
     home.mkdir(parents=True, exist_ok=True)
-    cmd = [java, *JAVA_FLAGS, *IMPORT_JAVA_FLAGS, "-cp", str(LIB / "*"), "org.neo4j.cli.AdminTool"]
+    cmd = [java, *JAVA_FLAGS, *import_java_flags(args.parent), "-cp", str(LIB / "*"), "org.neo4j.cli.AdminTool"]
     cmd += ["database", "import", "full"]
     # Off-heap memory capped like the server's page cache: the importer would size it from RAM.
     cmd += ["neo4j", "--max-off-heap-memory=256M", "--threads=2", f"--report-file={home / 'import.report'}"]
