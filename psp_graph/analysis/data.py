@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from psp_graph.exc import InvalidData
@@ -190,21 +191,24 @@ class AnalysisData:
         wanted = frozenset(types)
 
         def build() -> EdgeTable:
+            import numpy as np
+
             weighted = wanted & {n for n, rel in self.onto.relations.items() if "strength" in rel.attributes}
-            edges = [
-                (source, target, rel_type, 1.0 if strength is None else float(strength))
-                for _, rel_type, source, target, strength in self.reader.link_columns(
-                    weighted, ("strength",), as_of=self.as_of, ids=False
-                )
-            ]
+            strong = self.reader.link_columns(weighted, ("strength",), as_of=self.as_of, ids=False)
             # The other types carry no weight: read only their ends.
-            edges += [
-                (source, target, rel_type, 1.0)
-                for _, rel_type, source, target in self.reader.link_columns(
-                    wanted - weighted, as_of=self.as_of, ids=False
-                )
-            ]
-            return EdgeTable(edges, self.ids("Actor"))  # every actor, linked or not: no re-index per query
+            plain = self.reader.link_columns(wanted - weighted, as_of=self.as_of, ids=False)
+            rows = strong + plain  # (None, type, source, target[, strength])
+            # An integer strength 1 to 5 or none (NaN here): 1.0 without one.
+            strengths = np.array([row[4] for row in strong], dtype=np.float64)
+            weights = np.concatenate([np.where(np.isnan(strengths), 1.0, strengths), np.ones(len(plain))])
+            # Every actor, linked or not: no re-index per query.
+            return EdgeTable.of_columns(
+                map(itemgetter(2), rows),
+                map(itemgetter(3), rows),
+                map(itemgetter(1), rows),
+                weights,
+                self.ids("Actor"),
+            )
 
         return self._kept(["edge-table", sorted(wanted)], build, EdgeTable.to_bytes, EdgeTable.from_bytes)
 

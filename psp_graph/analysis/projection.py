@@ -9,8 +9,10 @@ available from :meth:`Projection.to_networkx` for anyone exploring.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -172,6 +174,17 @@ def load_igraph() -> Any:
     return igraph
 
 
+def _sorted_numbering(met: list[str]) -> tuple[list[str], Any]:
+    """The ids numbered in the order met, sorted, and the array from each first-met number
+    to its place among the sorted ids."""
+    import numpy as np
+
+    ranked = sorted(range(len(met)), key=met.__getitem__)
+    moved = np.empty(len(met), dtype=np.int64)
+    moved[ranked] = np.arange(len(met))
+    return [met[i] for i in ranked], moved
+
+
 class EdgeTable:
     """Links as integer columns over one sorted list of node ids, made once and shared by
     every projection of the same links (no per-link Python work after this).
@@ -184,16 +197,50 @@ class EdgeTable:
 
         # map() over C callables: no Python bytecode per link.
         first, second, kind, weight = (itemgetter(i) for i in range(4))
-        self.names = sorted({*nodes, *map(first, edges), *map(second, edges)})
-        index = {node: i for i, node in enumerate(self.names)}
-        self.types = sorted(set(map(kind, edges)))
-        codes = {t: i for i, t in enumerate(self.types)}
         count = len(edges)
-        self.sources = np.fromiter(map(index.__getitem__, map(first, edges)), np.int64, count)
-        self.targets = np.fromiter(map(index.__getitem__, map(second, edges)), np.int64, count)
-        self.type_codes = np.fromiter(map(codes.__getitem__, map(kind, edges)), np.int64, count)
-        self.weights = np.fromiter(map(weight, edges), np.float64, count)
-        self._index = index
+        table = EdgeTable.of_columns(
+            map(first, edges),
+            map(second, edges),
+            map(kind, edges),
+            np.fromiter(map(weight, edges), np.float64, count),
+            nodes,
+        )
+        self.names, self.types, self._index = table.names, table.types, table._index
+        self.sources, self.targets, self.type_codes, self.weights = (
+            table.sources,
+            table.targets,
+            table.type_codes,
+            table.weights,
+        )
+
+    @classmethod
+    def of_columns(
+        cls,
+        sources: Iterable[str],
+        targets: Iterable[str],
+        kinds: Iterable[str],
+        weights: Any,
+        nodes: Iterable[str] = (),
+    ) -> EdgeTable:
+        """The table of links given as columns (``weights`` a float array, the others as
+        many ids and types) over the ids of their ends and ``nodes``.
+
+        Each id is looked up once, numbered as first met (a dict that numbers what it has
+        not seen, all in C), and the numbers are then moved to the ids' sorted order in
+        numpy: half the dict work of collecting the ids first and numbering them after."""
+        import numpy as np
+
+        count = len(weights)
+        numbered: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        deque(map(numbered.__getitem__, nodes), maxlen=0)
+        sources_met = np.fromiter(map(numbered.__getitem__, sources), np.int64, count)
+        targets_met = np.fromiter(map(numbered.__getitem__, targets), np.int64, count)
+        kinds_numbered: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        kinds_met = np.fromiter(map(kinds_numbered.__getitem__, kinds), np.int64, count)
+        names, moved = _sorted_numbering(list(numbered))
+        types, kind_moved = _sorted_numbering(list(kinds_numbered))
+        columns = (moved[sources_met], moved[targets_met], kind_moved[kinds_met], weights)
+        return cls._of(names, types, columns)
 
     @classmethod
     def _of(cls, names: list[str], types: list[str], columns: tuple[Any, Any, Any, Any]) -> EdgeTable:
