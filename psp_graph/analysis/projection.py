@@ -192,6 +192,14 @@ class EdgeTable:
     :meth:`to_bytes` and :meth:`from_bytes` give the table as kept in a store between
     analyses (about 18 bytes a link, read back in a few milliseconds per 100,000)."""
 
+    names: list[str]
+    types: list[str]
+    sources: Any
+    targets: Any
+    type_codes: Any
+    weights: Any
+    _index: dict[str, int]
+
     def __init__(self, edges: list[Edge], nodes: Iterable[str] = ()) -> None:
         import numpy as np
 
