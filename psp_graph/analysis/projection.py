@@ -67,7 +67,7 @@ class Projection:
         self.tails: Any = arrays[1]
         self.weights: Any = arrays[2]
         self._igraph: Any = None
-        self._local: tuple[Any, Any, Any] | None = None
+        self._local: tuple[Any, Any, Any] | None = None  # graph, order, position
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -93,8 +93,8 @@ class Projection:
 
     def to_local_igraph(self) -> tuple[Any, Any, Any]:
         """The undirected projection as an igraph graph (no weights) whose vertices are
-        numbered in breadth-first order, made once: ``(graph, order, sizes)``, where vertex
-        ``k`` is node ``order[k]`` and ``sizes[i]`` is the size of node ``i``'s component.
+        numbered in breadth-first order, made once: ``(graph, order, position)``, where
+        vertex ``k`` is node ``order[k]`` and node ``i`` is vertex ``position[i]``.
 
         Node ids are sorted as text, so a node's neighbours lie all over the arrays that a
         search reads; numbered in the order a breadth-first search meets them, neighbours
@@ -106,12 +106,12 @@ class Projection:
         if self._local is None:
             import numpy as np
 
-            order, sizes = _breadth_first_order(len(self.nodes), self.heads, self.tails)
+            order = _breadth_first_order(len(self.nodes), self.heads, self.tails)
             position = np.empty_like(order)
             position[order] = np.arange(len(order))
-            igraph = load_igraph()
-            ends = np.column_stack([position[self.heads], position[self.tails]])
-            self._local = (igraph.Graph(n=len(self.nodes), edges=ends.tolist()), order, sizes)
+            graph = load_igraph().Graph(n=len(self.nodes))
+            graph.add_edges(np.column_stack([position[self.heads], position[self.tails]]))
+            self._local = (graph, order, position)
         return self._local
 
     def to_networkx(self) -> nx.Graph:
@@ -123,34 +123,42 @@ class Projection:
         return graph
 
 
-def _breadth_first_order(n: int, heads: Any, tails: Any) -> tuple[Any, Any]:
+SEARCHES_FOR_ORDER = 16  # breadth-first searches that number the nodes; the rest keep id order
+
+
+def _breadth_first_order(n: int, heads: Any, tails: Any) -> Any:
     """The nodes ``0..n-1`` of an undirected graph (edges ``heads[i]``–``tails[i]``, each
-    pair once) in the order breadth-first searches meet them, one search per component
-    from its node of highest degree (the lowest index among equals); and the size of each
-    node's component. Deterministic; O(n + m) in scipy."""
+    pair once) in the order breadth-first searches meet them: each search starts at the
+    node of highest degree not yet met (the lowest index among equals), one level at a
+    time in numpy; after SEARCHES_FOR_ORDER searches (the large components) the nodes
+    not met follow in index order. Deterministic; O((n + m) log m)."""
     import numpy as np
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import breadth_first_order, connected_components
 
     rows, cols = np.concatenate([heads, tails]), np.concatenate([tails, heads])
+    neighbours = cols[np.argsort(rows, kind="stable")]
     degree = np.bincount(rows, minlength=n)
-    adjacency = csr_matrix((np.ones(len(rows), np.int8), (rows, cols)), shape=(n, n))
-    _, label = connected_components(adjacency, directed=False)
-    by_component = np.lexsort((-degree, label))  # per component, highest degree first (stable)
-    first = np.ones(n, dtype=bool)
-    first[1:] = label[by_component[1:]] != label[by_component[:-1]]
-    starts = by_component[first]
-    # One search from an extra node n, joined to every component's start, meets them all.
-    extra = np.full(len(starts), n)
-    joined = csr_matrix(
-        (
-            np.ones(len(rows) + 2 * len(starts), np.int8),
-            (np.concatenate([rows, extra, starts]), np.concatenate([cols, starts, extra])),
-        ),
-        shape=(n + 1, n + 1),
-    )
-    order = breadth_first_order(joined, n, directed=True, return_predecessors=False)[1:]
-    return order.astype(np.int64), np.bincount(label)[label].astype(np.float64)
+    first = np.concatenate([[0], np.cumsum(degree)[:-1]])  # where each node's neighbours start
+    met = np.zeros(n, dtype=bool)
+    by_degree = np.argsort(-degree, kind="stable")
+    found = []
+    for _ in range(SEARCHES_FOR_ORDER):
+        left = by_degree[~met[by_degree]]
+        if not len(left) or degree[left[0]] == 0:
+            break
+        frontier = left[:1]
+        met[frontier] = True
+        while len(frontier):
+            found.append(frontier)
+            counts = degree[frontier]
+            # The neighbours of the frontier, in its order: each node's run of the array.
+            runs = np.repeat(first[frontier] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+            reached = neighbours[runs]
+            reached = reached[~met[reached]]
+            _, at = np.unique(reached, return_index=True)
+            frontier = reached[np.sort(at)]  # each once, in the order first reached
+            met[frontier] = True
+    found.append(np.flatnonzero(~met))
+    return np.concatenate(found).astype(np.int64)
 
 
 def load_igraph() -> Any:
@@ -486,9 +494,7 @@ def betweenness(
     n = len(proj.nodes)
     if n <= 2:
         return dict.fromkeys(proj.nodes, 0.0), False
-    graph, order, size = proj.to_local_igraph()  # vertex k is node order[k]
-    position = np.empty_like(order)
-    position[order] = np.arange(n)
+    graph, _, position = proj.to_local_igraph()  # node i is vertex position[i]
     scale = 2.0 / ((n - 1) * (n - 2))
     if n < exact_below:
         values = np.asarray(graph.betweenness(directed=False))[position].tolist()
@@ -513,6 +519,8 @@ def betweenness(
         for w, part in zip(groups, _betweenness_parts(graph, groups, len(pivots)), strict=True):
             total += w[0] * part[position]
         total *= len(candidates) / len(pivots)
+    components = graph.connected_components()
+    size = np.asarray(components.sizes(), dtype=np.float64)[np.asarray(components.membership)[position]]
     total += hanging * (size - 2.0) / 2.0  # undirected: each pair once
     return {node: float(v) * scale for node, v in zip(proj.nodes, total.tolist(), strict=True)}, True
 
