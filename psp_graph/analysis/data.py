@@ -156,7 +156,14 @@ class AnalysisData:
         return node is not None and label in node.labels
 
     # -- columns -------------------------------------------------------------------
-    def _kept(
+    @cached_property
+    def version(self) -> str | None:
+        """The store's version when this analysis first asked for kept data (None: the store
+        keeps none). Everything kept or read back by :meth:`kept` is of this one version:
+        a betweenness kept by a finisher belongs to the link table it was computed from."""
+        return self.reader.data_version()
+
+    def kept(
         self,
         what: list[Any],
         build: Callable[[], T],
@@ -167,7 +174,7 @@ class AnalysisData:
         ``what`` and the date (:class:`~psp_graph.backends.base.DerivedStore`; any change
         set makes it stale). Kept after building, for the next analysis in any process."""
         key = json.dumps([*what, DERIVED_FORMAT, self.as_of])
-        version = self.reader.data_version()  # before reading: a write meanwhile makes it stale
+        version = self.version  # before reading: a write meanwhile makes it stale
         kept = None if version is None else self.reader.derived(key, version)
         if kept is not None:
             try:
@@ -210,7 +217,7 @@ class AnalysisData:
                 self.ids("Actor"),
             )
 
-        return self._kept(["edge-table", sorted(wanted)], build, EdgeTable.to_bytes, EdgeTable.from_bytes)
+        return self.kept(["edge-table", sorted(wanted)], build, EdgeTable.to_bytes, EdgeTable.from_bytes)
 
     def money_by_source(
         self, types: Iterable[str], currency: str, issues: list[str] | None
@@ -235,7 +242,7 @@ class AnalysisData:
                 raise ValueError("not a dict of totals")
             return totals
 
-        return self._kept(
+        return self.kept(
             ["money-by-source", wanted, currency, issues], build, lambda t: json.dumps(t).encode(), decode
         )
 
