@@ -12,6 +12,7 @@ components; ``edge`` rows carry one link (source, target, type, weight).
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 from typing import Any
 
 from psp_graph.analysis.data import AnalysisData
@@ -128,9 +129,9 @@ def _split(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], EdgeTable,
     """Actor rows sorted by id, the links as a table over (at least) their ids, and the
     nodes a projection may keep (None: any, the store has chosen the links already)."""
     if isinstance(rows, RawGraph):
-        actors = sorted(rows, key=lambda r: r["id"])
+        actors = sorted(rows, key=itemgetter("id"))
         return actors, rows.table.with_nodes(a["id"] for a in actors), rows.within
-    actors = sorted((r for r in rows if r["part"] == "actor"), key=lambda r: r["id"])
+    actors = sorted((r for r in rows if r["part"] == "actor"), key=itemgetter("id"))
     edges = sorted(
         (r["id"], r["target"], r["type"], float(r["weight"] if r["weight"] is not None else 1))
         for r in rows
