@@ -359,7 +359,7 @@ def main() -> int:
                 if name in ("power-ranking", "brokers"):  # again, reading the columns the first run kept
                     again = run_child(CHILD, str(ROOT), store, name, json.dumps(params_for(name, org)))
                     print(
-                        f"{'  again (kept link columns)':30} {again['seconds']:7.2f} {again['cpu']:7.2f}"
+                        f"{'  again (kept columns, betweenness)':30} {again['seconds']:7.2f} {again['cpu']:7.2f}"
                         f" {again['peak_mib']:9.0f} {again['rows']:10,}"
                     )
             forget_derived(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from psp_graph.analysis import run_query
+from psp_graph.analysis import power, run_query
 from psp_graph.analysis.projection import EdgeTable
 from psp_graph.graph import Graph
 
@@ -39,16 +39,35 @@ def test_the_second_run_reads_the_kept_columns_and_answers_the_same(
     graph: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = {name: _fresh(graph, name) for name in ("brokers", "power-ranking")}
-    assert _kept(graph) == 2  # one link table serves both queries, and power-ranking's money totals
-    # Building a table from links now fails: the next runs must read the kept one.
+    # One link table serves both queries; power-ranking's money totals and its betweenness.
+    assert _kept(graph) == 3
+    assert run_query(graph, "brokers").rows == first["brokers"]  # computes and keeps brokers' betweenness
+    assert _kept(graph) == 4
+    # Building a table from links or searching from pivots now fails: the next runs must
+    # read what was kept.
     monkeypatch.setattr(EdgeTable, "__init__", lambda *a, **k: pytest.fail("built again"))
+    monkeypatch.setattr(EdgeTable, "of_columns", lambda *a, **k: pytest.fail("built again"))
+    monkeypatch.setattr(power, "betweenness", lambda *a, **k: pytest.fail("searched again"))
     for name, rows in first.items():
         assert run_query(graph, name).rows == rows
 
 
+def test_a_kept_betweenness_is_for_its_own_nodes_and_parameters(graph: Graph) -> None:
+    """An issue selection projects other nodes and brokers' pivot count is a parameter:
+    neither may read the betweenness kept for the whole graph."""
+    whole = _fresh(graph, "brokers")
+    housing = run_query(graph, "brokers", {"issue": "housing"}).rows
+    fewer = run_query(graph, "brokers", {"samples": 7, "exact_below": 10}).rows
+    graph.backend.conn.execute("DROP TABLE derived")  # type: ignore[attr-defined]
+    assert housing == run_query(graph, "brokers", {"issue": "housing"}).rows
+    assert fewer == run_query(graph, "brokers", {"samples": 7, "exact_below": 10}).rows
+    assert {r["id"] for r in housing} < {r["id"] for r in whole}
+    assert [r["betweenness"] for r in fewer] != [r["betweenness"] for r in whole]
+
+
 def test_after_a_change_the_kept_columns_are_not_used(graph: Graph) -> None:
     before = _fresh(graph, "power-ranking")
-    assert _kept(graph) == 2
+    assert _kept(graph) == 3
     top = before[0]["id"]
     newcomer = graph.add_node({"type": "Charity", "name": "Newcomer Trust", "illustrative": True})
     for n in range(3):  # a new hub: the three highest-ranked actors partner with it
@@ -64,4 +83,4 @@ def test_a_damaged_kept_table_is_built_again(graph: Graph) -> None:
     graph.backend.conn.execute("UPDATE derived SET data = x'504b0304dead'")  # type: ignore[attr-defined]
     assert run_query(graph, "brokers").rows == rows
     assert run_query(graph, "brokers", {"as_of": "2020-01-01"}).rows != rows
-    assert _kept(graph) == 2  # the whole graph and the date
+    assert _kept(graph) == 4  # link table and betweenness: the whole graph, and on the date

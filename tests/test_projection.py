@@ -3,6 +3,7 @@ folded into their neighbour, Burt's constraint from triangles, projections built
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import random
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from psp_graph.analysis.projection import Projection, betweenness, constraint, project
+from psp_graph.analysis.projection import Projection, articulation_points, betweenness, constraint, project
 from psp_graph.ontology import load_ontology
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=os.environ.get("CI") == "true")
@@ -58,6 +59,57 @@ def test_constraint_from_triangles_is_igraphs(graph: nx.Graph) -> None:
             assert ours[node] is None
         else:
             assert ours[node] is not None and math.isclose(ours[node], value, rel_tol=1e-9), node
+
+
+@SETTINGS
+@given(graphs())
+def test_articulation_points_are_networkx_ones(graph: nx.Graph) -> None:
+    assert articulation_points(as_projection(graph)) == set(nx.articulation_points(graph))
+
+
+def test_breadth_first_numbering_keeps_neighbours_close_and_every_node_once() -> None:
+    """The numbering betweenness searches in: a permutation; each searched component a run
+    of consecutive numbers, starting at its node of highest degree; more components than
+    searches leave the rest in id order."""
+    import numpy as np
+
+    from psp_graph.analysis.projection import SEARCHES_FOR_ORDER, _breadth_first_order
+
+    graph = nx.disjoint_union_all([nx.star_graph(k) for k in range(SEARCHES_FOR_ORDER + 10, 2, -1)])
+    graph.add_nodes_from(range(len(graph), len(graph) + 3))  # isolated
+    proj = as_projection(nx.relabel_nodes(graph, lambda i: f"n{i:04d}"))
+    order = _breadth_first_order(len(proj.nodes), proj.heads, proj.tails)
+    assert sorted(order.tolist()) == list(range(len(proj.nodes)))
+    position = np.empty_like(order)
+    position[order] = np.arange(len(order))
+    component = {node: k for k, part in enumerate(nx.connected_components(graph)) for node in part}
+    labels = [component[int(proj.nodes[i][1:])] for i in order.tolist()]
+    runs = [labels[0]] + [b for a, b in itertools.pairwise(labels) if a != b]
+    assert len(runs) == len(set(runs))  # every component is one run
+    hub = max(range(len(proj.nodes)), key=lambda i: (len(graph[int(proj.nodes[i][1:])]), -i))
+    assert order[0] == hub
+    # Past the searches, the rest (small stars and isolated nodes) keep id order.
+    searched = sum(k + 1 for k in range(SEARCHES_FOR_ORDER + 10, 10, -1))
+    assert order[searched:].tolist() == sorted(order[searched:].tolist())
+
+
+def test_sampled_betweenness_with_every_pivot_is_exact_over_many_components() -> None:
+    """More components than breadth-first searches (and leaves, isolated nodes): the
+    numbering must not change the values."""
+    rng = random.Random(3)
+    graph = nx.Graph()
+    for k in range(40):
+        part = nx.relabel_nodes(
+            nx.gnm_random_graph(rng.randrange(3, 25), rng.randrange(2, 40), seed=k),
+            lambda i, k=k: f"c{k:02d}-{i:02d}",
+        )
+        graph = nx.union(graph, part)
+    folded, sampled = betweenness(as_projection(graph), exact_below=1, samples=len(graph), seed=1)
+    assert sampled
+    reference = nx.betweenness_centrality(graph)
+    assert max(reference.values()) > 0
+    for node in graph:
+        assert math.isclose(folded[node], reference[node], rel_tol=1e-9, abs_tol=1e-12), node
 
 
 def heavy_tailed(n: int, seed: int) -> nx.Graph:

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from psp_graph.exc import InvalidData
@@ -155,7 +156,14 @@ class AnalysisData:
         return node is not None and label in node.labels
 
     # -- columns -------------------------------------------------------------------
-    def _kept(
+    @cached_property
+    def version(self) -> str | None:
+        """The store's version when this analysis first asked for kept data (None: the store
+        keeps none). Everything kept or read back by :meth:`kept` is of this one version:
+        a betweenness kept by a finisher belongs to the link table it was computed from."""
+        return self.reader.data_version()
+
+    def kept(
         self,
         what: list[Any],
         build: Callable[[], T],
@@ -166,7 +174,7 @@ class AnalysisData:
         ``what`` and the date (:class:`~psp_graph.backends.base.DerivedStore`; any change
         set makes it stale). Kept after building, for the next analysis in any process."""
         key = json.dumps([*what, DERIVED_FORMAT, self.as_of])
-        version = self.reader.data_version()  # before reading: a write meanwhile makes it stale
+        version = self.version  # before reading: a write meanwhile makes it stale
         kept = None if version is None else self.reader.derived(key, version)
         if kept is not None:
             try:
@@ -190,23 +198,26 @@ class AnalysisData:
         wanted = frozenset(types)
 
         def build() -> EdgeTable:
-            weighted = wanted & {n for n, rel in self.onto.relations.items() if "strength" in rel.attributes}
-            edges = [
-                (source, target, rel_type, 1.0 if strength is None else float(strength))
-                for _, rel_type, source, target, strength in self.reader.link_columns(
-                    weighted, ("strength",), as_of=self.as_of, ids=False
-                )
-            ]
-            # The other types carry no weight: read only their ends.
-            edges += [
-                (source, target, rel_type, 1.0)
-                for _, rel_type, source, target in self.reader.link_columns(
-                    wanted - weighted, as_of=self.as_of, ids=False
-                )
-            ]
-            return EdgeTable(edges, self.ids("Actor"))  # every actor, linked or not: no re-index per query
+            import numpy as np
 
-        return self._kept(["edge-table", sorted(wanted)], build, EdgeTable.to_bytes, EdgeTable.from_bytes)
+            weighted = wanted & {n for n, rel in self.onto.relations.items() if "strength" in rel.attributes}
+            strong = self.reader.link_columns(weighted, ("strength",), as_of=self.as_of, ids=False)
+            # The other types carry no weight: read only their ends.
+            plain = self.reader.link_columns(wanted - weighted, as_of=self.as_of, ids=False)
+            rows = strong + plain  # (None, type, source, target[, strength])
+            # An integer strength 1 to 5 or none (NaN here): 1.0 without one.
+            strengths = np.array([row[4] for row in strong], dtype=np.float64)
+            weights = np.concatenate([np.where(np.isnan(strengths), 1.0, strengths), np.ones(len(plain))])
+            # Every actor, linked or not: no re-index per query.
+            return EdgeTable.of_columns(
+                map(itemgetter(2), rows),
+                map(itemgetter(3), rows),
+                map(itemgetter(1), rows),
+                weights,
+                self.ids("Actor"),
+            )
+
+        return self.kept(["edge-table", sorted(wanted)], build, EdgeTable.to_bytes, EdgeTable.from_bytes)
 
     def money_by_source(
         self, types: Iterable[str], currency: str, issues: list[str] | None
@@ -231,7 +242,7 @@ class AnalysisData:
                 raise ValueError("not a dict of totals")
             return totals
 
-        return self._kept(
+        return self.kept(
             ["money-by-source", wanted, currency, issues], build, lambda t: json.dumps(t).encode(), decode
         )
 

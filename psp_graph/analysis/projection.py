@@ -9,8 +9,10 @@ available from :meth:`Projection.to_networkx` for anyone exploring.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -65,6 +67,7 @@ class Projection:
         self.tails: Any = arrays[1]
         self.weights: Any = arrays[2]
         self._igraph: Any = None
+        self._local: tuple[Any, Any, Any] | None = None  # graph, order, position
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -88,6 +91,29 @@ class Projection:
             self._igraph = graph
         return self._igraph
 
+    def to_local_igraph(self) -> tuple[Any, Any, Any]:
+        """The undirected projection as an igraph graph (no weights) whose vertices are
+        numbered in breadth-first order, made once: ``(graph, order, position)``, where
+        vertex ``k`` is node ``order[k]`` and node ``i`` is vertex ``position[i]``.
+
+        Node ids are sorted as text, so a node's neighbours lie all over the arrays that a
+        search reads; numbered in the order a breadth-first search meets them, neighbours
+        are mostly close, and each search from a pivot reads memory that is already in the
+        cache: betweenness from 100 pivots on 100,000 actors takes about half the time
+        (docs/benchmarks.md, session 6). O(n + m) to make."""
+        if self.directed:
+            raise ValueError("a local numbering is made for an undirected projection only")
+        if self._local is None:
+            import numpy as np
+
+            order = _breadth_first_order(len(self.nodes), self.heads, self.tails)
+            position = np.empty_like(order)
+            position[order] = np.arange(len(order))
+            graph = load_igraph().Graph(n=len(self.nodes))
+            graph.add_edges(np.column_stack([position[self.heads], position[self.tails]]))
+            self._local = (graph, order, position)
+        return self._local
+
     def to_networkx(self) -> nx.Graph:
         import networkx as nx
 
@@ -95,6 +121,44 @@ class Projection:
         graph.add_nodes_from(self.nodes)
         graph.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(self.edges.items()))
         return graph
+
+
+SEARCHES_FOR_ORDER = 16  # breadth-first searches that number the nodes; the rest keep id order
+
+
+def _breadth_first_order(n: int, heads: Any, tails: Any) -> Any:
+    """The nodes ``0..n-1`` of an undirected graph (edges ``heads[i]``–``tails[i]``, each
+    pair once) in the order breadth-first searches meet them: each search starts at the
+    node of highest degree not yet met (the lowest index among equals), one level at a
+    time in numpy; after SEARCHES_FOR_ORDER searches (the large components) the nodes
+    not met follow in index order. Deterministic; O((n + m) log m)."""
+    import numpy as np
+
+    rows, cols = np.concatenate([heads, tails]), np.concatenate([tails, heads])
+    neighbours = cols[np.argsort(rows, kind="stable")]
+    degree = np.bincount(rows, minlength=n)
+    first = np.concatenate([[0], np.cumsum(degree)[:-1]])  # where each node's neighbours start
+    met = np.zeros(n, dtype=bool)
+    by_degree = np.argsort(-degree, kind="stable")
+    found = []
+    for _ in range(SEARCHES_FOR_ORDER):
+        left = by_degree[~met[by_degree]]
+        if not len(left) or degree[left[0]] == 0:
+            break
+        frontier = left[:1]
+        met[frontier] = True
+        while len(frontier):
+            found.append(frontier)
+            counts = degree[frontier]
+            # The neighbours of the frontier, in its order: each node's run of the array.
+            runs = np.repeat(first[frontier] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+            reached = neighbours[runs]
+            reached = reached[~met[reached]]
+            _, at = np.unique(reached, return_index=True)
+            frontier = reached[np.sort(at)]  # each once, in the order first reached
+            met[frontier] = True
+    found.append(np.flatnonzero(~met))
+    return np.concatenate(found).astype(np.int64)
 
 
 def load_igraph() -> Any:
@@ -118,6 +182,17 @@ def load_igraph() -> Any:
     return igraph
 
 
+def _sorted_numbering(met: list[str]) -> tuple[list[str], Any]:
+    """The ids numbered in the order met, sorted, and the array from each first-met number
+    to its place among the sorted ids."""
+    import numpy as np
+
+    ranked = sorted(range(len(met)), key=met.__getitem__)
+    moved = np.empty(len(met), dtype=np.int64)
+    moved[ranked] = np.arange(len(met))
+    return [met[i] for i in ranked], moved
+
+
 class EdgeTable:
     """Links as integer columns over one sorted list of node ids, made once and shared by
     every projection of the same links (no per-link Python work after this).
@@ -125,21 +200,63 @@ class EdgeTable:
     :meth:`to_bytes` and :meth:`from_bytes` give the table as kept in a store between
     analyses (about 18 bytes a link, read back in a few milliseconds per 100,000)."""
 
+    names: list[str]
+    types: list[str]
+    sources: Any
+    targets: Any
+    type_codes: Any
+    weights: Any
+    _index: dict[str, int]
+
     def __init__(self, edges: list[Edge], nodes: Iterable[str] = ()) -> None:
         import numpy as np
 
         # map() over C callables: no Python bytecode per link.
         first, second, kind, weight = (itemgetter(i) for i in range(4))
-        self.names = sorted({*nodes, *map(first, edges), *map(second, edges)})
-        index = {node: i for i, node in enumerate(self.names)}
-        self.types = sorted(set(map(kind, edges)))
-        codes = {t: i for i, t in enumerate(self.types)}
         count = len(edges)
-        self.sources = np.fromiter(map(index.__getitem__, map(first, edges)), np.int64, count)
-        self.targets = np.fromiter(map(index.__getitem__, map(second, edges)), np.int64, count)
-        self.type_codes = np.fromiter(map(codes.__getitem__, map(kind, edges)), np.int64, count)
-        self.weights = np.fromiter(map(weight, edges), np.float64, count)
-        self._index = index
+        table = EdgeTable.of_columns(
+            map(first, edges),
+            map(second, edges),
+            map(kind, edges),
+            np.fromiter(map(weight, edges), np.float64, count),
+            nodes,
+        )
+        self.names, self.types, self._index = table.names, table.types, table._index
+        self.sources, self.targets, self.type_codes, self.weights = (
+            table.sources,
+            table.targets,
+            table.type_codes,
+            table.weights,
+        )
+
+    @classmethod
+    def of_columns(
+        cls,
+        sources: Iterable[str],
+        targets: Iterable[str],
+        kinds: Iterable[str],
+        weights: Any,
+        nodes: Iterable[str] = (),
+    ) -> EdgeTable:
+        """The table of links given as columns (``weights`` a float array, the others as
+        many ids and types) over the ids of their ends and ``nodes``.
+
+        Each id is looked up once, numbered as first met (a dict that numbers what it has
+        not seen, all in C), and the numbers are then moved to the ids' sorted order in
+        numpy: half the dict work of collecting the ids first and numbering them after."""
+        import numpy as np
+
+        count = len(weights)
+        numbered: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        deque(map(numbered.__getitem__, nodes), maxlen=0)
+        sources_met = np.fromiter(map(numbered.__getitem__, sources), np.int64, count)
+        targets_met = np.fromiter(map(numbered.__getitem__, targets), np.int64, count)
+        kinds_numbered: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        kinds_met = np.fromiter(map(kinds_numbered.__getitem__, kinds), np.int64, count)
+        names, moved = _sorted_numbering(list(numbered))
+        types, kind_moved = _sorted_numbering(list(kinds_numbered))
+        columns = (moved[sources_met], moved[targets_met], kind_moved[kinds_met], weights)
+        return cls._of(names, types, columns)
 
     @classmethod
     def _of(cls, names: list[str], types: list[str], columns: tuple[Any, Any, Any, Any]) -> EdgeTable:
@@ -153,7 +270,7 @@ class EdgeTable:
         """The same links over the node ids and these (an actor without links still counts)."""
         import numpy as np
 
-        missing = {node for node in nodes if node not in self._index}
+        missing = set(nodes) - self._index.keys()  # in C: 100,000 actors in milliseconds
         if not missing:
             return self
         names = sorted({*self.names, *missing})
@@ -261,7 +378,7 @@ def project(
     member[sources] = True
     member[targets] = True
     kept_nodes = np.flatnonzero(member)
-    ordered = [table.names[i] for i in kept_nodes.tolist()]
+    ordered = list(map(table.names.__getitem__, kept_nodes.tolist()))
     position = np.cumsum(member) - 1  # global index -> index among the kept nodes
     sources, targets = position[sources], position[targets]
     if not directed:
@@ -377,12 +494,12 @@ def betweenness(
     n = len(proj.nodes)
     if n <= 2:
         return dict.fromkeys(proj.nodes, 0.0), False
-    graph = proj.to_igraph()
+    graph, _, position = proj.to_local_igraph()  # node i is vertex position[i]
     scale = 2.0 / ((n - 1) * (n - 2))
     if n < exact_below:
-        values = graph.betweenness(directed=False)
+        values = np.asarray(graph.betweenness(directed=False))[position].tolist()
         return {node: v * scale for node, v in zip(proj.nodes, values, strict=True)}, False
-    degree = np.asarray(graph.degree(), dtype=np.int64)
+    degree = np.bincount(np.concatenate([proj.heads, proj.tails]), minlength=n)
     leaves = np.flatnonzero(degree == 1)
     # The neighbour of each leaf; a pair of leaves joined to each other has no paths through it.
     ends = np.concatenate([proj.tails[np.isin(proj.heads, leaves)], proj.heads[np.isin(proj.tails, leaves)]])
@@ -391,18 +508,20 @@ def betweenness(
     candidates = np.flatnonzero(degree > 1).tolist()
     total = np.zeros(n)
     if candidates:
+        # Drawn among the nodes in id order; searched from their place in the local numbering.
         pivots = random.Random(seed).sample(candidates, min(samples, len(candidates)))
         weight = 1.0 + hanging[pivots]
+        local = position[pivots].tolist()
         groups = [  # one igraph call per distinct weight
-            (w, [p for p, pw in zip(pivots, weight.tolist(), strict=True) if pw == w])
+            (w, [p for p, pw in zip(local, weight.tolist(), strict=True) if pw == w])
             for w in sorted(set(weight.tolist()))
         ]
         for w, part in zip(groups, _betweenness_parts(graph, groups, len(pivots)), strict=True):
-            total += w[0] * part
+            total += w[0] * part[position]
         total *= len(candidates) / len(pivots)
-    size = np.asarray(graph.connected_components().sizes(), dtype=np.float64)
-    component = np.asarray(graph.connected_components().membership, dtype=np.int64)
-    total += hanging * (size[component] - 2.0) / 2.0  # undirected: each pair once
+    components = graph.connected_components()
+    size = np.asarray(components.sizes(), dtype=np.float64)[np.asarray(components.membership)[position]]
+    total += hanging * (size - 2.0) / 2.0  # undirected: each pair once
     return {node: float(v) * scale for node, v in zip(proj.nodes, total.tolist(), strict=True)}, True
 
 
@@ -426,7 +545,8 @@ def constraint(proj: Projection) -> dict[str, float | None]:
     inverse[degree > 0] = 1.0 / degree[degree > 0]
     keys = heads * n + tails
     shared = np.zeros(len(keys))
-    triangles = np.asarray(proj.to_igraph().list_triangles(), dtype=np.int64).reshape(-1, 3)
+    graph, order, _ = proj.to_local_igraph()  # the graph betweenness searched, made once
+    triangles = order[np.asarray(graph.list_triangles(), dtype=np.int64).reshape(-1, 3)]
     for x, y, z in ((0, 1, 2), (0, 2, 1), (1, 2, 0)):
         u = np.minimum(triangles[:, x], triangles[:, y])
         v = np.maximum(triangles[:, x], triangles[:, y])
@@ -444,4 +564,7 @@ def articulation_points(proj: Projection) -> set[str]:
     """Nodes whose removal disconnects their component."""
     if not proj.nodes:
         return set()
-    return {proj.nodes[i] for i in proj.to_igraph().articulation_points()}
+    if proj.directed:
+        return {proj.nodes[i] for i in proj.to_igraph().articulation_points()}
+    graph, order, _ = proj.to_local_igraph()
+    return {proj.nodes[i] for i in order[graph.articulation_points()].tolist()}
